@@ -1,0 +1,28 @@
+// Desktop notifications derived from events, per user, filtered by each user's settings:
+//  - a new conversation in Unassigned: every available (online) user;
+//  - a conversation assigned to you (by someone else);
+//  - a new visitor message in a conversation assigned to you.
+#pragma once
+#include <vector>
+
+#include "livechat/events.hpp"
+#include "livechat/model.hpp"
+
+namespace livechat {
+
+enum class NotificationKind { new_unassigned, assigned_to_you, new_message };
+
+struct Notification {
+  UserId user;
+  NotificationKind kind = NotificationKind::new_unassigned;
+  ConversationId conversation;
+  bool operator==(const Notification&) const = default;
+};
+
+// The notifications `event` causes, given `after` = the state with the event applied.
+// Ordered by user id, so the result is deterministic.
+std::vector<Notification> notifications_for(const State& after, const Event& event);
+
+std::string_view notification_kind_name(NotificationKind);
+
+}  // namespace livechat

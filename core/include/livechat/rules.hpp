@@ -1,0 +1,46 @@
+// The rules of Live Chat as a reducer pair:
+//   decide(state, command, actor, now) -> the events that command produces, or an Error;
+//   apply(state, event)                -> the state with the event folded in.
+// The server runs decide authoritatively; the widget and the agent dashboard run apply on the
+// events they receive (and may run decide to validate input before sending). Both are pure.
+#pragma once
+#include <optional>
+#include <vector>
+
+#include "livechat/commands.hpp"
+#include "livechat/events.hpp"
+#include "livechat/model.hpp"
+#include "livechat/result.hpp"
+
+namespace livechat {
+
+struct Decision {
+  std::vector<Event> events;
+  // Set when the command repeats an idempotency id already applied: no events, and this is the
+  // seq of the original message, to be answered in the ack.
+  std::optional<Seq> duplicate_of;
+};
+
+// Checks `command` from `actor` at time `now` against `state`. On success the events carry
+// consecutive conversation sequence numbers following the conversation's last_seq. Never
+// modifies state. Every rule of the product lives here once (see docs/architecture.md):
+//  - assign only from Unassigned and only when the agent is online (available);
+//  - only the assignee sends agent messages, reassigns (to a user or Unassigned) or closes;
+//  - a closed conversation never reopens and takes no new messages, yet its side panel stays
+//    editable and leads/deals/activities can still be recorded from it;
+//  - recording a lead or deal never closes the conversation;
+//  - the visibility rule: a user never acts on a conversation assigned to someone else.
+Result<Decision> decide(const State& state, const Command& command, const Actor& actor, TimeMs now);
+
+// Folds one event into state (in place). Events are facts: apply does not re-check the rules,
+// but it ignores events that cannot be placed (unknown conversation) rather than crash.
+void apply(State& state, const Event& event);
+
+// Convenience for tests and small callers: decide, then apply every event. Returns the decision.
+Result<Decision> execute(State& state, const Command& command, const Actor& actor, TimeMs now);
+
+// True when at least one user is available (online switch on and not away): what the Live Chat
+// card asks before offering a human.
+bool anyone_available(const State& state);
+
+}  // namespace livechat

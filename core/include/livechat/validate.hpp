@@ -1,0 +1,33 @@
+// Field validation shared by the side panel, the playbook's capture cards and the wire protocol.
+// Pure functions; each returns true when the input is acceptable as it stands.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace livechat {
+
+// Well-formed UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF).
+bool is_valid_utf8(std::string_view s);
+
+// Number of Unicode code points in valid UTF-8.
+std::size_t utf8_length(std::string_view s);
+
+// Trims ASCII whitespace at both ends.
+std::string trim(std::string_view s);
+
+// local@domain.tld: one '@', non-empty local part without spaces, a dotted domain of
+// letters/digits/hyphens (or non-ASCII), a top-level label of at least two characters.
+bool is_valid_email(std::string_view s);
+
+// Optional leading '+', then digits with spaces, dots, hyphens and parentheses allowed as
+// separators; 6 to 15 digits in all (E.164 allows at most 15).
+bool is_valid_phone(std::string_view s);
+
+// A real calendar date written YYYY-MM-DD (leap years honoured, years 1900..2999).
+bool is_valid_date(std::string_view s);
+
+// ISO 4217-shaped currency code: three upper-case ASCII letters.
+bool is_valid_currency(std::string_view s);
+
+}  // namespace livechat

@@ -1,0 +1,131 @@
+#include "livechat/validate.hpp"
+
+namespace livechat {
+
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0, n = s.size();
+  while (i < n) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (int k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
+std::size_t utf8_length(std::string_view s) {
+  std::size_t count = 0;
+  for (char ch : s)
+    if ((static_cast<unsigned char>(ch) & 0xC0) != 0x80) ++count;
+  return count;
+}
+
+namespace {
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alnum(char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+}  // namespace
+
+std::string trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && is_space(s[b])) ++b;
+  while (e > b && is_space(s[e - 1])) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+bool is_valid_email(std::string_view s) {
+  if (s.size() > 254 || !is_valid_utf8(s)) return false;
+  auto at = s.find('@');
+  if (at == std::string_view::npos || at == 0 || s.find('@', at + 1) != std::string_view::npos) return false;
+  std::string_view local = s.substr(0, at), domain = s.substr(at + 1);
+  if (local.size() > 64) return false;
+  for (char c : local)
+    if (is_space(c) || c == '<' || c == '>' || c == '(' || c == ')' || c == ',' || c == ';' || c == ':' ||
+        c == '"' || c == '\\' || c == '[' || c == ']')
+      return false;
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return false;
+  // Domain: labels separated by dots, at least two labels, last one >= 2 chars.
+  if (domain.empty()) return false;
+  std::size_t labels = 0, start = 0;
+  while (true) {
+    auto dot = domain.find('.', start);
+    std::string_view label = domain.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (char c : label)
+      if (!(is_alnum(c) || c == '-' || (static_cast<unsigned char>(c) >= 0x80))) return false;
+    ++labels;
+    if (dot == std::string_view::npos) {
+      if (label.size() < 2) return false;
+      break;
+    }
+    start = dot + 1;
+  }
+  return labels >= 2;
+}
+
+bool is_valid_phone(std::string_view s) {
+  if (s.empty() || s.size() > 32) return false;
+  std::size_t i = 0, digits = 0;
+  if (s[0] == '+') i = 1;
+  bool last_sep = true;  // no separator right after '+' or at the start
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (is_digit(c)) {
+      ++digits;
+      last_sep = false;
+    } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')') {
+      if (c != '(' && c != ')' && last_sep) return false;
+      last_sep = (c != ')');
+    } else {
+      return false;
+    }
+  }
+  return digits >= 6 && digits <= 15 && !(last_sep && !is_digit(s.back()) && s.back() != ')');
+}
+
+bool is_valid_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!is_digit(s[i])) return false;
+  int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+  int m = (s[5] - '0') * 10 + (s[6] - '0');
+  int d = (s[8] - '0') * 10 + (s[9] - '0');
+  if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  int max = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+  return d <= max;
+}
+
+bool is_valid_currency(std::string_view s) {
+  if (s.size() != 3) return false;
+  for (char c : s)
+    if (c < 'A' || c > 'Z') return false;
+  return true;
+}
+
+}  // namespace livechat

@@ -1,0 +1,33 @@
+# Shared by scripts/run and scripts/test: run set-up when something is missing, and build both
+# trees (build/wasm with Emscripten first, then build/native, whose ctest also runs the WASM suite).
+# shellcheck shell=bash
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export NODE_PATH=/usr/share/nodejs  # Debian's emcc runs tools with node; they live here
+
+ensure_setup() {
+  local missing=0
+  for tool in cmake ninja em++ node g++ clang++ chromium; do
+    command -v "$tool" >/dev/null 2>&1 || missing=1
+  done
+  for header in /usr/include/nlohmann/json.hpp /usr/include/boost/beast.hpp /usr/include/sqlite3.h \
+                /usr/include/sodium.h /usr/include/gtest/gtest.h "$root/third_party/imgui-1.86/imgui.cpp"; do
+    [ -e "$header" ] || missing=1
+  done
+  if [ -f "$root/tests/e2e/package-lock.json" ] && [ ! -d "$root/tests/e2e/node_modules" ]; then missing=1; fi
+  if [ "$missing" = 1 ]; then
+    echo "== set-up: installing what is missing" >&2
+    "$root/scripts/setup"
+  fi
+}
+
+build_all() {
+  local type=${LIVECHAT_BUILD_TYPE:-Release}
+  echo "== building build/wasm (Emscripten)" >&2
+  emcmake cmake -S "$root" -B "$root/build/wasm" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null
+  cmake --build "$root/build/wasm"
+  echo "== building build/native" >&2
+  cmake -S "$root" -B "$root/build/native" -G Ninja -DCMAKE_BUILD_TYPE="$type" \
+        -DLIVECHAT_WASM_DIR="$root/build/wasm" >/dev/null
+  cmake --build "$root/build/native"
+}

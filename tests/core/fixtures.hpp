@@ -1,0 +1,79 @@
+// Shared test fixtures: a small cast of users and a conversation in each phase.
+//   ada  - admin, online          anna - regular, online
+//   carl - regular, online        bob  - regular, offline
+//   visitor "v1" owns every conversation below; "v2" is another visitor.
+#pragma once
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "livechat/rules.hpp"
+
+namespace livechat::test {
+
+inline const Actor kSystem{Actor::Kind::system, ""};
+inline const Actor kBot{Actor::Kind::bot, ""};
+inline Actor agent(std::string id) { return {Actor::Kind::agent, std::move(id)}; }
+inline Actor visitor(std::string id) { return {Actor::Kind::visitor, std::move(id)}; }
+
+inline constexpr TimeMs kT0 = 1'700'000'000'000;  // a fixed "now" for tests
+
+// Runs a command that must succeed; fails the test with the error otherwise.
+inline void must(State& s, const Command& c, const Actor& a, TimeMs now = kT0) {
+  auto r = execute(s, c, a, now);
+  ASSERT_TRUE(r.ok()) << "command failed: " << r.error().message;
+}
+
+inline User make_user(std::string id, std::string name, Role role) {
+  User u;
+  u.id = id;
+  u.name = std::move(name);
+  u.email = id + "@example.com";
+  u.role = role;
+  return u;
+}
+
+// The team: ada (admin), anna, carl online; bob offline.
+inline State team() {
+  State s;
+  must(s, AddUser{make_user("ada", "Ada", Role::admin)}, kSystem);
+  must(s, AddUser{make_user("anna", "Anna", Role::regular)}, kSystem);
+  must(s, AddUser{make_user("bob", "Bob", Role::regular)}, kSystem);
+  must(s, AddUser{make_user("carl", "Carl", Role::regular)}, kSystem);
+  for (const char* id : {"ada", "anna", "carl"}) must(s, SetOnline{true}, agent(id));
+  return s;
+}
+
+enum class Stage { bot, unassigned, missed, assigned_to_anna, closed };
+
+inline const char* stage_name(Stage st) {
+  switch (st) {
+    case Stage::bot: return "bot";
+    case Stage::unassigned: return "unassigned";
+    case Stage::missed: return "missed";
+    case Stage::assigned_to_anna: return "assigned_to_anna";
+    case Stage::closed: return "closed";
+  }
+  return "?";
+}
+
+// The team plus conversation "c1" of visitor "v1" brought to `stage` (wait time 120 s from kT0;
+// the closed one was assigned to anna and closed by her).
+inline State at_stage(Stage st) {
+  State s = team();
+  must(s, StartConversation{"c1", "v1", "pb1", "Vera"}, visitor("v1"));
+  must(s, SendMessage{"c1", "Hello", "m1"}, visitor("v1"));
+  if (st == Stage::bot) return s;
+  must(s, RequestLiveChat{"c1", 120}, kBot);
+  if (st == Stage::unassigned) return s;
+  if (st == Stage::missed) {
+    must(s, ExpireWait{"c1"}, kSystem, kT0 + 120'000);
+    return s;
+  }
+  must(s, AssignToMe{"c1"}, agent("anna"), kT0 + 1000);
+  if (st == Stage::assigned_to_anna) return s;
+  must(s, CloseConversation{"c1"}, agent("anna"), kT0 + 2000);
+  return s;
+}
+
+}  // namespace livechat::test

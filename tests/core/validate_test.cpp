@@ -1,0 +1,91 @@
+// Field validation: tables of accepted and refused inputs, and the side panel built on them.
+#include <gtest/gtest.h>
+
+#include "livechat/side_panel.hpp"
+#include "livechat/validate.hpp"
+
+namespace livechat {
+namespace {
+
+struct Case {
+  const char* input;
+  bool valid;
+};
+
+TEST(Validate, Email) {
+  const Case cases[] = {
+      {"vera@example.it", true},   {"a.b+tag@sub.example.com", true}, {"josé@exämple.de", true},
+      {"", false},                 {"vera", false},                  {"vera@", false},
+      {"@example.com", false},     {"vera@example", false},          {"vera@@example.com", false},
+      {"ve ra@example.com", false}, {"vera@exa mple.com", false},    {"vera@example.c", false},
+      {".vera@example.com", false}, {"ve..ra@example.com", false},   {"vera@-example.com", false},
+      {"<script>@x.com", false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(is_valid_email(c.input), c.valid) << c.input;
+}
+
+TEST(Validate, Phone) {
+  const Case cases[] = {
+      {"+39 02 1234 5678", true}, {"(555) 123-4567", true}, {"0212345678", true}, {"+1.555.123.4567", true},
+      {"", false},                {"12345", false},         {"+", false},          {"phone", false},
+      {"+39 02 12a4", false},     {"1234567890123456", false}, {"--123456", false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(is_valid_phone(c.input), c.valid) << c.input;
+}
+
+TEST(Validate, Date) {
+  const Case cases[] = {
+      {"2026-12-31", true}, {"2024-02-29", true},  {"2000-02-29", true}, {"2026-02-29", false},
+      {"1900-02-29", false}, {"2026-13-01", false}, {"2026-04-31", false}, {"2026-00-10", false},
+      {"2026-1-01", false},  {"26-01-01", false},   {"2026/01/01", false}, {"", false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(is_valid_date(c.input), c.valid) << c.input;
+}
+
+TEST(Validate, Utf8) {
+  const Case cases[] = {
+      {"plain", true}, {"perché", true}, {"Привет", true}, {"你好", true}, {"👋", true},
+      {"\xC3", false}, {"\xC0\xAF", false} /* overlong '/' */, {"\xED\xA0\x80", false} /* surrogate */,
+      {"\xF4\x90\x80\x80", false} /* > U+10FFFF */, {"\xFF", false},
+  };
+  for (const auto& c : cases) EXPECT_EQ(is_valid_utf8(c.input), c.valid) << c.input;
+  EXPECT_EQ(utf8_length("perché 👋"), 8u);
+}
+
+struct PanelCase {
+  const char* name;
+  void (*edit)(SidePanel&);
+  const char* bad_field;  // nullptr when valid
+};
+
+TEST(SidePanel, ValidationNamesTheField) {
+  const PanelCase cases[] = {
+      {"empty_is_fine", [](SidePanel&) {}, nullptr},
+      {"value_with_currency", [](SidePanel& p) { p.deal_value_cents = 0; p.currency = "EUR"; }, nullptr},
+      {"negative_value", [](SidePanel& p) { p.deal_value_cents = -5; p.currency = "EUR"; }, "deal_value_cents"},
+      {"huge_value", [](SidePanel& p) { p.deal_value_cents = kMaxDealValueCents + 1; p.currency = "EUR"; }, "deal_value_cents"},
+      {"value_without_currency", [](SidePanel& p) { p.deal_value_cents = 100; }, "currency"},
+      {"lowercase_currency", [](SidePanel& p) { p.deal_value_cents = 100; p.currency = "eur"; }, "currency"},
+      {"unreal_date", [](SidePanel& p) { p.expected_close_date = "2026-02-30"; }, "expected_close_date"},
+      {"bad_email", [](SidePanel& p) { p.email = "nope"; }, "email"},
+      {"bad_phone", [](SidePanel& p) { p.phone = "call me"; }, "phone"},
+      {"long_name", [](SidePanel& p) { p.person_name = std::string(kMaxPanelField + 1, 'x'); }, "person_name"},
+      {"long_notes", [](SidePanel& p) { p.notes = std::string(kMaxPanelNotes + 1, 'x'); }, "notes"},
+      {"invalid_utf8_org", [](SidePanel& p) { p.organization_name = "\xC3("; }, "organization_name"},
+  };
+  for (const auto& c : cases) {
+    SidePanel p;
+    c.edit(p);
+    auto s = validate_side_panel(p);
+    if (!c.bad_field) {
+      EXPECT_TRUE(s.ok()) << c.name << ": " << s.error().message;
+    } else {
+      ASSERT_FALSE(s.ok()) << c.name;
+      EXPECT_EQ(s.error().field, c.bad_field) << c.name;
+      EXPECT_FALSE(s.error().message.empty()) << c.name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace livechat
