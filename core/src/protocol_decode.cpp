@@ -10,7 +10,9 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "livechat/notifications.hpp"
 #include "livechat/protocol.hpp"
 #include "livechat/protocol_json.hpp"
 #include "livechat/validate.hpp"
@@ -86,13 +88,19 @@ class Reader {
 
   // An id: a string of at most kMaxIdBytes bytes, non-empty unless allowed.
   std::string id(const char* key, Empty empty, Need need = Need::required) {
+    return bounded(key, kMaxIdBytes, empty, need);
+  }
+
+  // An id-like string (id, token, language tag) of at most `max` bytes, non-empty unless
+  // allowed; both problems are invalid_field (free text beyond its cap is too_large: text()).
+  std::string bounded(const char* key, std::size_t max, Empty empty, Need need = Need::required) {
     std::string s = str(key, need);
     if (failed()) return {};
     if (s.empty() && empty == Empty::refused && (need == Need::required || has(key))) {
       fail(ErrorCode::invalid_field, "field '" + path(key) + "' must not be empty", path(key));
-    } else if (s.size() > kMaxIdBytes) {
-      fail(ErrorCode::invalid_field,
-           "field '" + path(key) + "' is longer than " + std::to_string(kMaxIdBytes) + " bytes", path(key));
+    } else if (s.size() > max) {
+      fail(ErrorCode::invalid_field, "field '" + path(key) + "' is longer than " + std::to_string(max) + " bytes",
+           path(key));
     }
     return s;
   }
@@ -210,6 +218,24 @@ class Reader {
     return v;
   }
 
+  // The array `key` of strings (each valid UTF-8); an element at fault is named `key[i]`.
+  std::vector<std::string> strings(const char* key) {
+    std::vector<std::string> out;
+    const json* a = array(key);
+    if (!a) return out;
+    for (std::size_t i = 0; i < a->size() && !failed(); ++i) {
+      const json& e = (*a)[i];
+      const std::string at = path(key) + "[" + std::to_string(i) + "]";
+      if (!e.is_string())
+        fail(ErrorCode::bad_request, "field '" + at + "' must be a string", at);
+      else if (!is_valid_utf8(*e.get_ptr<const std::string*>()))
+        fail(ErrorCode::invalid_field, "field '" + at + "' is not valid UTF-8", at);
+      else
+        out.push_back(*e.get_ptr<const std::string*>());
+    }
+    return out;
+  }
+
   // A reader for element `i` of `array` (which sits at field `key`); must be an object.
   Reader element(const char* key, const json& element, std::size_t i) {
     std::string at = path(key) + "[" + std::to_string(i) + "]";
@@ -265,6 +291,52 @@ SidePanel read_panel(Reader r) {
   p.organization_address = r.str("organization_address");
   p.notes = r.str("notes");
   return p;
+}
+
+Message read_message(Reader r) {
+  return Message{r.u64("seq"), r.name("author", parse_author), r.id("author_id", Empty::allowed),
+                 r.str("text"), r.i64("at"), r.id("client_id", Empty::allowed),
+                 r.name("note", parse_system_note), r.str("subject")};
+}
+
+ItemLink read_item(Reader r) {
+  return ItemLink{r.name("kind", parse_item_kind), r.id("item_id", Empty::refused), r.i64("at"),
+                  r.id("by", Empty::allowed)};
+}
+
+// A whole conversation (conversation_from_json, the snapshot and conversation frames).
+Conversation read_conversation(Reader r) {
+  Conversation c;
+  c.id = r.id("id", Empty::refused);
+  c.visitor_id = r.id("visitor_id", Empty::allowed);
+  c.visitor_name = r.str("visitor_name");
+  c.playbook_id = r.id("playbook_id", Empty::allowed);
+  c.phase = r.name("phase", parse_phase);
+  c.assignee = r.id("assignee", Empty::allowed);
+  c.created_at = r.i64("created_at");
+  c.requested_at = r.i64("requested_at");
+  c.wait_deadline = r.i64("wait_deadline");
+  c.missed = r.flag("missed");
+  c.closed_at = r.i64("closed_at");
+  c.closed_by = r.id("closed_by", Empty::allowed);
+  if (const json* messages = r.array("messages"))
+    for (std::size_t i = 0; i < messages->size() && !r.failed(); ++i)
+      c.messages.push_back(read_message(r.element("messages", (*messages)[i], i)));
+  c.panel = read_panel(r.object("panel"));
+  if (const json* items = r.array("items"))
+    for (std::size_t i = 0; i < items->size() && !r.failed(); ++i)
+      c.items.push_back(read_item(r.element("items", (*items)[i], i)));
+  c.last_seq = r.u64("last_seq");
+  Reader ids = r.object("client_ids");
+  for (const auto& [key, seq] : ids.value().items()) {
+    if (r.failed()) break;
+    if (!is_valid_utf8(key))
+      r.fail(ErrorCode::invalid_field, "a key of field '" + r.path("client_ids") + "' is not valid UTF-8",
+             r.path("client_ids"));
+    else
+      c.client_ids[key] = ids.u64_value(seq, ids.path(key));
+  }
+  return c;
 }
 
 // The fields every conversation event shares, read first.
@@ -418,11 +490,11 @@ bool nesting_within(std::string_view text, int limit) {
   return true;
 }
 
-// The frame-level checks shared by both directions; on success `out` holds a JSON object with
-// the right "v", and `type` its "type".
-std::optional<Error> parse_frame(std::string_view text, json& out, std::string& type) {
-  if (text.size() > kMaxFrameBytes)
-    return make_error(ErrorCode::too_large, "frame is larger than " + std::to_string(kMaxFrameBytes) + " bytes");
+// The frame-level checks shared by both directions (at most `max_bytes`); on success `out`
+// holds a JSON object with the right "v", and `type` its "type".
+std::optional<Error> parse_frame(std::string_view text, std::size_t max_bytes, json& out, std::string& type) {
+  if (text.size() > max_bytes)
+    return make_error(ErrorCode::too_large, "frame is larger than " + std::to_string(max_bytes) + " bytes");
   if (!is_valid_utf8(text)) return make_error(ErrorCode::bad_request, "frame is not valid UTF-8");
   if (!nesting_within(text, kMaxFrameDepth))
     return make_error(ErrorCode::bad_request,
@@ -466,12 +538,86 @@ ResumeFrame read_resume(Reader& r) {
   return f;
 }
 
+// [SECTION] Session frames (hello, welcome, prompt, snapshot ...) -------------------------------
+
+HelloFrame read_hello(Reader& r) {
+  HelloFrame f;
+  f.token = r.bounded("token", kMaxTokenBytes, Empty::allowed, Need::optional);
+  f.playbook = r.id("playbook", Empty::allowed, Need::optional);
+  f.lang = r.bounded("lang", kMaxLangBytes, Empty::allowed, Need::optional);
+  if (r.has("after_pos")) {
+    f.has_after_pos = true;
+    f.after_pos = r.u64("after_pos");
+  }
+  return f;
+}
+
+// Inverses of capture_kind_name (playbook.hpp) and notification_kind_name (notifications.hpp).
+bool parse_capture_field(std::string_view s, CaptureKind& out) {
+  for (CaptureKind k : {CaptureKind::name, CaptureKind::email, CaptureKind::phone, CaptureKind::company})
+    if (capture_kind_name(k) == s) {
+      out = k;
+      return true;
+    }
+  return false;
+}
+
+bool parse_notify_kind(std::string_view s, NotificationKind& out) {
+  for (NotificationKind k :
+       {NotificationKind::new_unassigned, NotificationKind::assigned_to_you, NotificationKind::new_message})
+    if (notification_kind_name(k) == s) {
+      out = k;
+      return true;
+    }
+  return false;
+}
+
+PromptFrame read_prompt(Reader& r) {
+  PromptFrame f;
+  f.conversation = r.id("conversation", Empty::refused);
+  f.card_id = r.id("card_id", Empty::allowed);
+  const PromptKind kind = r.name("kind", parse_prompt_kind);
+  f.kind = std::string(prompt_kind_name(kind));
+  f.buttons = r.strings("buttons");
+  if (!r.failed() && kind != PromptKind::buttons && !f.buttons.empty())
+    r.fail(ErrorCode::invalid_field, "field 'buttons' must be empty unless kind is buttons", "buttons");
+  if (kind == PromptKind::capture) {
+    f.field = std::string(capture_kind_name(r.name("field", parse_capture_field)));
+  } else {
+    f.field = r.str("field");
+    if (!r.failed() && !f.field.empty())
+      r.fail(ErrorCode::invalid_field, "field 'field' must be empty unless kind is capture", "field");
+  }
+  return f;
+}
+
+SnapshotFrame read_snapshot(Reader& r) {
+  SnapshotFrame f;
+  f.pos = r.u64("pos");
+  if (const json* users = r.array("users"))
+    for (std::size_t i = 0; i < users->size() && !r.failed(); ++i)
+      f.users.push_back(read_user(r.element("users", (*users)[i], i)));
+  if (const json* conversations = r.array("conversations"))
+    for (std::size_t i = 0; i < conversations->size() && !r.failed(); ++i)
+      f.conversations.push_back(read_conversation(r.element("conversations", (*conversations)[i], i)));
+  return f;
+}
+
+NotifyFrame read_notify(Reader& r) {
+  NotifyFrame f;
+  f.kind = std::string(notification_kind_name(r.name("kind", parse_notify_kind)));
+  f.conversation = r.id("conversation", Empty::refused);
+  f.title = r.str("title");
+  f.body = r.str("body");
+  return f;
+}
+
 }  // namespace
 
 Result<ClientFrame> decode_client_frame(std::string_view text) {
   json j;
   std::string type;
-  if (auto error = parse_frame(text, j, type)) return *error;
+  if (auto error = parse_frame(text, kMaxFrameBytes, j, type)) return *error;
   std::optional<Error> error;
   Reader r(j, "", &error);
   std::optional<ClientFrame> frame;
@@ -484,6 +630,10 @@ Result<ClientFrame> decode_client_frame(std::string_view text) {
                         r.text("text", kMaxMessageBytes), r.id("client_id", Empty::refused)};
   } else if (type == "ping") {
     frame = PingFrame{};
+  } else if (type == "hello") {
+    frame = read_hello(r);
+  } else if (type == "start") {
+    frame = StartFrame{r.id("id", Empty::refused)};
   } else {
     for (const auto& [name, read] : kCommandReaders) {
       if (name != type) continue;
@@ -502,7 +652,7 @@ Result<ClientFrame> decode_client_frame(std::string_view text) {
 Result<ServerFrame> decode_server_frame(std::string_view text) {
   json j;
   std::string type;
-  if (auto error = parse_frame(text, j, type)) return *error;
+  if (auto error = parse_frame(text, kMaxServerFrameBytes, j, type)) return *error;
   std::optional<Error> error;
   Reader r(j, "", &error);
   std::optional<ServerFrame> frame;
@@ -527,6 +677,22 @@ Result<ServerFrame> decode_server_frame(std::string_view text) {
     frame = ResumedFrame{r.id("conversation", Empty::allowed), r.u64("last_seq"), r.u64("last_pos")};
   } else if (type == "pong") {
     frame = PongFrame{};
+  } else if (type == "welcome") {
+    frame = WelcomeFrame{r.id("visitor_id", Empty::refused), r.bounded("token", kMaxTokenBytes, Empty::refused),
+                         r.id("conversation", Empty::allowed), r.str("bot_name"), r.str("bot_avatar_url"),
+                         r.flag("live_chat_available")};
+  } else if (type == "agent_welcome") {
+    frame = AgentWelcomeFrame{read_user(r.object("user"))};
+  } else if (type == "prompt") {
+    frame = read_prompt(r);
+  } else if (type == "snapshot") {
+    frame = read_snapshot(r);
+  } else if (type == "conversation") {
+    frame = ConversationFrame{r.u64("pos"), read_conversation(r.object("conversation"))};
+  } else if (type == "hidden") {
+    frame = HiddenFrame{r.id("conversation", Empty::refused)};
+  } else if (type == "notify") {
+    frame = read_notify(r);
   } else {
     return unknown_type(type);
   }
@@ -548,17 +714,6 @@ Result<T> read_value(const json& value, const char* what, F read) {
   if (!out) return make_error(ErrorCode::bad_request, std::string(what) + " could not be read");
   return std::move(*out);
 }
-
-Message read_message(Reader r) {
-  return Message{r.u64("seq"), r.name("author", parse_author), r.id("author_id", Empty::allowed),
-                 r.str("text"), r.i64("at"), r.id("client_id", Empty::allowed),
-                 r.name("note", parse_system_note), r.str("subject")};
-}
-
-ItemLink read_item(Reader r) {
-  return ItemLink{r.name("kind", parse_item_kind), r.id("item_id", Empty::refused), r.i64("at"),
-                  r.id("by", Empty::allowed)};
-}
 }  // namespace
 
 Result<Event> event_from_json(const json& value) {
@@ -574,38 +729,8 @@ Result<SidePanel> side_panel_from_json(const json& value) {
 }
 
 Result<Conversation> conversation_from_json(const json& value) {
-  return read_value<Conversation>(value, "conversation", [](Reader& r) {
-    Conversation c;
-    c.id = r.id("id", Empty::refused);
-    c.visitor_id = r.id("visitor_id", Empty::allowed);
-    c.visitor_name = r.str("visitor_name");
-    c.playbook_id = r.id("playbook_id", Empty::allowed);
-    c.phase = r.name("phase", parse_phase);
-    c.assignee = r.id("assignee", Empty::allowed);
-    c.created_at = r.i64("created_at");
-    c.requested_at = r.i64("requested_at");
-    c.wait_deadline = r.i64("wait_deadline");
-    c.missed = r.flag("missed");
-    c.closed_at = r.i64("closed_at");
-    c.closed_by = r.id("closed_by", Empty::allowed);
-    if (const json* messages = r.array("messages"))
-      for (std::size_t i = 0; i < messages->size() && !r.failed(); ++i)
-        c.messages.push_back(read_message(r.element("messages", (*messages)[i], i)));
-    c.panel = read_panel(r.object("panel"));
-    if (const json* items = r.array("items"))
-      for (std::size_t i = 0; i < items->size() && !r.failed(); ++i)
-        c.items.push_back(read_item(r.element("items", (*items)[i], i)));
-    c.last_seq = r.u64("last_seq");
-    Reader ids = r.object("client_ids");
-    for (const auto& [key, seq] : ids.value().items()) {
-      if (r.failed()) break;
-      if (!is_valid_utf8(key))
-        r.fail(ErrorCode::invalid_field, "a key of field 'client_ids' is not valid UTF-8", "client_ids");
-      else
-        c.client_ids[key] = ids.u64_value(seq, ids.path(key));
-    }
-    return std::optional<Conversation>(std::move(c));
-  });
+  return read_value<Conversation>(
+      value, "conversation", [](Reader& r) { return std::optional<Conversation>(read_conversation(r)); });
 }
 
 }  // namespace livechat

@@ -232,6 +232,17 @@ std::string encode(const ClientFrame& client_frame) {
           return j;
         } else if constexpr (std::is_same_v<T, PingFrame>) {
           return frame("ping");
+        } else if constexpr (std::is_same_v<T, HelloFrame>) {
+          json j = frame("hello");
+          j["token"] = f.token;
+          j["playbook"] = f.playbook;
+          j["lang"] = f.lang;
+          if (f.has_after_pos) j["after_pos"] = f.after_pos;
+          return j;
+        } else if constexpr (std::is_same_v<T, StartFrame>) {
+          json j = frame("start");
+          j["id"] = f.request_id;
+          return j;
         } else {
           static_assert(sizeof(T) == 0, "encode every ClientFrame alternative");
         }
@@ -276,6 +287,53 @@ std::string encode(const ServerFrame& server_frame) {
           return j;
         } else if constexpr (std::is_same_v<T, PongFrame>) {
           return frame("pong");
+        } else if constexpr (std::is_same_v<T, WelcomeFrame>) {
+          json j = frame("welcome");
+          j["visitor_id"] = f.visitor_id;
+          j["token"] = f.token;
+          j["conversation"] = f.conversation;
+          j["bot_name"] = f.bot_name;
+          j["bot_avatar_url"] = f.bot_avatar_url;
+          j["live_chat_available"] = f.live_chat_available;
+          return j;
+        } else if constexpr (std::is_same_v<T, AgentWelcomeFrame>) {
+          json j = frame("agent_welcome");
+          j["user"] = to_json_value(f.user);
+          return j;
+        } else if constexpr (std::is_same_v<T, PromptFrame>) {
+          json j = frame("prompt");
+          j["conversation"] = f.conversation;
+          j["card_id"] = f.card_id;
+          j["kind"] = f.kind;
+          j["buttons"] = f.buttons;
+          j["field"] = f.field;
+          return j;
+        } else if constexpr (std::is_same_v<T, SnapshotFrame>) {
+          json j = frame("snapshot");
+          j["pos"] = f.pos;
+          json users = json::array();
+          for (const User& u : f.users) users.push_back(to_json_value(u));
+          json conversations = json::array();
+          for (const Conversation& c : f.conversations) conversations.push_back(to_json_value(c));
+          j["users"] = std::move(users);
+          j["conversations"] = std::move(conversations);
+          return j;
+        } else if constexpr (std::is_same_v<T, ConversationFrame>) {
+          json j = frame("conversation");
+          j["pos"] = f.pos;
+          j["conversation"] = to_json_value(f.conversation);
+          return j;
+        } else if constexpr (std::is_same_v<T, HiddenFrame>) {
+          json j = frame("hidden");
+          j["conversation"] = f.conversation;
+          return j;
+        } else if constexpr (std::is_same_v<T, NotifyFrame>) {
+          json j = frame("notify");
+          j["kind"] = f.kind;
+          j["conversation"] = f.conversation;
+          j["title"] = f.title;
+          j["body"] = f.body;
+          return j;
         } else {
           static_assert(sizeof(T) == 0, "encode every ServerFrame alternative");
         }

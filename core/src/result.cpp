@@ -5,7 +5,7 @@
 namespace livechat {
 
 namespace {
-constexpr std::array<std::pair<ErrorCode, std::string_view>, 9> kNames{{
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 10> kNames{{
     {ErrorCode::bad_request, "bad_request"},
     {ErrorCode::invalid_field, "invalid_field"},
     {ErrorCode::not_found, "not_found"},
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<ErrorCode, std::string_view>, 9> kNames{{
     {ErrorCode::offline, "offline"},
     {ErrorCode::closed, "closed"},
     {ErrorCode::too_large, "too_large"},
+    {ErrorCode::rate_limited, "rate_limited"},
     {ErrorCode::unsupported_version, "unsupported_version"},
 }};
 }  // namespace

@@ -74,6 +74,46 @@ SidePanel sample_panel() {
                    "Müller & Söhne GmbH", "Straße 1\n10115 Berlin", kWild};
 }
 
+Conversation sample_conversation() {
+  Conversation c;
+  c.id = "c-1";
+  c.visitor_id = "v-1";
+  c.visitor_name = "Ли Вэй";
+  c.playbook_id = "pb-1";
+  c.phase = Phase::closed;
+  c.created_at = 1;
+  c.requested_at = 2;
+  c.wait_deadline = 0;
+  c.missed = true;
+  c.closed_at = 9;
+  c.closed_by = "u-1";
+  c.messages = {Message{1, Author::bot, "", "**Hi** 👋", 1, "", SystemNote::none, ""},
+                Message{2, Author::visitor, "v-1", kWild, 2, "m-1", SystemNote::none, ""},
+                Message{3, Author::system, "", "", 3, "", SystemNote::deal_created, "deal-9"}};
+  c.panel = sample_panel();
+  c.items = {ItemLink{ItemKind::deal, "deal-9", 3, "u-1"}, ItemLink{ItemKind::lead, "lead-1", 4, ""}};
+  c.last_seq = 3;
+  c.client_ids = {{"v-1\nm-1", 2}, {"u-1\nä", 7}};
+  return c;
+}
+
+// A conversation as the bot phase starts it: everything else at its default.
+Conversation fresh_conversation() {
+  Conversation c;
+  c.id = "c-2";
+  return c;
+}
+
+// A conversation whose JSON alone is larger than kMaxFrameBytes (a snapshot can be).
+Conversation big_conversation() {
+  Conversation c = sample_conversation();
+  c.id = "c-big";
+  for (Seq seq = 4; seq < 40; ++seq)
+    c.messages.push_back(Message{seq, Author::bot, "", std::string(4000, 'b') + "é", 10, "", SystemNote::none, ""});
+  c.last_seq = 39;
+  return c;
+}
+
 template <class F>
 struct Row {
   std::string name;
@@ -112,6 +152,14 @@ std::vector<Row<ClientFrame>> client_rows() {
       {"typing", TypingFrame{"c-1", true}},
       {"answer", AnswerFrame{"r-9", "c-1", "Sì, grazie 🙏", "m-9"}},
       {"ping", PingFrame{}},
+      {"hello_visitor", HelloFrame{"tok-Zx9_-.~", "pb-1", "it", 0, false}},
+      {"hello_visitor_without_token", HelloFrame{"", "pb-1", "pt-BR", 0, false}},
+      {"hello_agent_with_after_pos", HelloFrame{"sess-1", "", "en", 340, true}},
+      {"hello_agent_cookie_after_pos_0", HelloFrame{"", "", "", 0, true}},
+      {"hello_agent_max_sizes",
+       HelloFrame{std::string(kMaxTokenBytes, 't'), std::string(kMaxIdBytes, 'p'), std::string(kMaxLangBytes, 'l'),
+                  std::numeric_limits<uint64_t>::max(), true}},
+      {"start", StartFrame{"r-1"}},
   };
 }
 
@@ -144,6 +192,25 @@ std::vector<Row<ServerFrame>> server_rows() {
       {"resumed_visitor", ResumedFrame{"c-1", 13, 0}},
       {"resumed_agent", ResumedFrame{"", 0, 341}},
       {"pong", PongFrame{}},
+      {"welcome", WelcomeFrame{"v-81f", "tok-1", "c-1", "Sofia 🤖", "https://example.com/a.png?x=1&y=\"2\"", true}},
+      {"welcome_without_conversation", WelcomeFrame{"v-1", std::string(kMaxTokenBytes, 't'), "", "", "", false}},
+      {"agent_welcome", AgentWelcomeFrame{sample_user()}},
+      {"prompt_none", PromptFrame{"c-1", "", "none", {}, ""}},
+      {"prompt_buttons", PromptFrame{"c-1", "q1", "buttons", {"Pricing", "Демо 🎬", ""}, ""}},
+      {"prompt_free_text", PromptFrame{"c-1", "q2", "free_text", {}, ""}},
+      {"prompt_capture", PromptFrame{"c-1", "ask_email", "capture", {}, "email"}},
+      {"prompt_waiting_for_agent", PromptFrame{"c-1", "live_chat", "waiting_for_agent", {}, ""}},
+      {"prompt_finished", PromptFrame{"c-1", "end", "finished", {}, ""}},
+      {"snapshot", SnapshotFrame{341, {sample_user(), User{"u-2", "Marco", "", Role::regular, false, false, {}}},
+                                 {sample_conversation(), fresh_conversation()}}},
+      {"snapshot_empty", SnapshotFrame{0, {}, {}}},
+      {"snapshot_larger_than_64k", SnapshotFrame{std::numeric_limits<uint64_t>::max(), {sample_user()},
+                                                 {sample_conversation(), big_conversation()}}},
+      {"conversation", ConversationFrame{342, sample_conversation()}},
+      {"hidden", HiddenFrame{"c-1"}},
+      {"notify_new_unassigned", NotifyFrame{"new_unassigned", "c-1", "New chat", "Luca: \"Hi\" ✨"}},
+      {"notify_assigned_to_you", NotifyFrame{"assigned_to_you", "c-1", "Assigned to you", ""}},
+      {"notify_new_message", NotifyFrame{"new_message", "c-1", "", kWild}},
   };
   for (int code = 0; code <= static_cast<int>(ErrorCode::unsupported_version); ++code) {
     const auto c = static_cast<ErrorCode>(code);
@@ -193,10 +260,11 @@ std::string reject_name(const testing::TestParamInfo<Reject>& info) { return inf
 std::string nested(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 const std::string kSend = R"({"v":1,"type":"send_message","id":"r-1","conversation":"c-1","client_id":"m-1",)";
 std::string send_with_text(const std::string& text) { return kSend + R"("text":")" + text + R"("})"; }
-std::string ping_padded_to(std::size_t bytes) {
-  const std::string head = R"({"v":1,"type":"ping","pad":")", tail = R"("})";
+std::string padded_to(const std::string& type, std::size_t bytes) {
+  const std::string head = R"({"v":1,"type":")" + type + R"(","pad":")", tail = R"("})";
   return head + std::string(bytes - head.size() - tail.size(), 'p') + tail;
 }
+std::string ping_padded_to(std::size_t bytes) { return padded_to("ping", bytes); }
 std::string add_user(const std::string& user) { return R"({"v":1,"type":"add_user","id":"r-1","user":)" + user + "}"; }
 std::string panel_with(const std::string& deal_value) {
   return R"({"v":1,"type":"update_side_panel","id":"r-1","conversation":"c-1","panel":{"deal_value_cents":)" +
@@ -207,6 +275,16 @@ std::string panel_with(const std::string& deal_value) {
 std::string resume(const std::string& fields) { return R"({"v":1,"type":"resume")" + fields + "}"; }
 std::string wait(const std::string& seconds) {
   return R"({"v":1,"type":"request_live_chat","id":"r-1","conversation":"c-1","wait_seconds":)" + seconds + "}";
+}
+
+std::string hello(const std::string& fields) { return R"({"v":1,"type":"hello",)" + fields + "}"; }
+
+// A frame as a JSON value, to edit one field of a valid frame for a reject row.
+json wire(const ServerFrame& frame) { return json::parse(encode(frame)); }
+template <class Edit>
+std::string edited(json frame, Edit edit) {
+  edit(frame);
+  return frame.dump();
 }
 
 std::vector<Reject> client_rejects() {
@@ -284,14 +362,33 @@ std::vector<Reject> client_rejects() {
        E::too_large, "text"},
       {"answer_client_id_missing", R"({"v":1,"type":"answer","id":"r","conversation":"c","text":"Yes"})",
        E::bad_request, "client_id"},
+      {"hello_token_257_bytes", hello(R"("token":")" + std::string(kMaxTokenBytes + 1, 't') + "\""),
+       E::invalid_field, "token"},
+      {"hello_token_not_string", hello(R"("token":7,"playbook":"pb-1")"), E::bad_request, "token"},
+      {"hello_playbook_129_bytes", hello(R"("token":"","playbook":")" + id129 + "\""), E::invalid_field, "playbook"},
+      {"hello_lang_17_bytes", hello(R"("playbook":"pb-1","lang":")" + std::string(kMaxLangBytes + 1, 'l') + "\""),
+       E::invalid_field, "lang"},
+      {"hello_after_pos_negative", hello(R"("token":"s","after_pos":-1)"), E::invalid_field, "after_pos"},
+      {"hello_after_pos_string", hello(R"("token":"s","after_pos":"340")"), E::bad_request, "after_pos"},
+      {"start_id_missing", R"({"v":1,"type":"start"})", E::bad_request, "id"},
+      {"start_id_empty", R"({"v":1,"type":"start","id":""})", E::invalid_field, "id"},
+      {"welcome_from_client", R"({"v":1,"type":"welcome","visitor_id":"v","token":"t","conversation":"",)"
+                              R"("bot_name":"","bot_avatar_url":"","live_chat_available":true})",
+       E::bad_request, "type"},
   };
 }
 
 std::vector<Reject> server_rejects() {
   using E = ErrorCode;
   const std::string posted = R"({"v":1,"type":"event","pos":1,"event":{"type":"message_posted","conversation":"c",)";
+  const json welcome = wire(WelcomeFrame{"v-1", "tok", "", "Bot", "", true});
+  const json prompt = wire(PromptFrame{"c-1", "q1", "buttons", {"A", "B"}, ""});
+  const json capture = wire(PromptFrame{"c-1", "ask", "capture", {}, "email"});
+  const json snapshot = wire(SnapshotFrame{5, {sample_user()}, {fresh_conversation(), sample_conversation()}});
+  const json conversation = wire(ConversationFrame{5, sample_conversation()});
+  const json notify = wire(NotifyFrame{"new_message", "c-1", "T", "B"});
   return {
-      {"frame_of_70kb", ping_padded_to(70 * 1024), E::too_large, ""},
+      {"frame_over_64mib", padded_to("pong", kMaxServerFrameBytes + 1), E::too_large, ""},
       {"nesting_1000_deep", std::string(1000, '{'), E::bad_request, ""},
       {"v_2", R"({"v":2,"type":"pong"})", E::unsupported_version, "v"},
       {"client_type_from_server", R"({"v":1,"type":"ping"})", E::bad_request, "type"},
@@ -321,6 +418,69 @@ std::vector<Reject> server_rejects() {
       {"typing_who_missing", R"({"v":1,"type":"typing","conversation":"c","typing":true})", E::bad_request, "who"},
       {"resumed_last_pos_missing", R"({"v":1,"type":"resumed","conversation":"","last_seq":0})", E::bad_request,
        "last_pos"},
+      {"hello_from_server", R"({"v":1,"type":"hello","token":""})", E::bad_request, "type"},
+      {"welcome_visitor_id_empty", edited(welcome, [](json& j) { j["visitor_id"] = ""; }), E::invalid_field,
+       "visitor_id"},
+      {"welcome_token_empty", edited(welcome, [](json& j) { j["token"] = ""; }), E::invalid_field, "token"},
+      {"welcome_token_257_bytes", edited(welcome, [](json& j) { j["token"] = std::string(kMaxTokenBytes + 1, 't'); }),
+       E::invalid_field, "token"},
+      {"welcome_conversation_129_bytes",
+       edited(welcome, [](json& j) { j["conversation"] = std::string(kMaxIdBytes + 1, 'c'); }), E::invalid_field,
+       "conversation"},
+      {"welcome_bot_name_not_string", edited(welcome, [](json& j) { j["bot_name"] = json::array(); }),
+       E::bad_request, "bot_name"},
+      {"welcome_live_chat_available_missing", edited(welcome, [](json& j) { j.erase("live_chat_available"); }),
+       E::bad_request, "live_chat_available"},
+      {"agent_welcome_user_missing", R"({"v":1,"type":"agent_welcome"})", E::bad_request, "user"},
+      {"agent_welcome_user_role_unknown",
+       edited(wire(AgentWelcomeFrame{sample_user()}), [](json& j) { j["user"]["role"] = "owner"; }),
+       E::invalid_field, "user.role"},
+      {"prompt_conversation_empty", edited(prompt, [](json& j) { j["conversation"] = ""; }), E::invalid_field,
+       "conversation"},
+      {"prompt_kind_unknown", edited(prompt, [](json& j) { j["kind"] = "dance"; }), E::invalid_field, "kind"},
+      {"prompt_kind_text_is_spelled_free_text", edited(prompt, [](json& j) {
+         j["kind"] = "text";
+         j["buttons"] = json::array();
+       }),
+       E::invalid_field, "kind"},
+      {"prompt_buttons_missing", edited(prompt, [](json& j) { j.erase("buttons"); }), E::bad_request, "buttons"},
+      {"prompt_buttons_not_array", edited(prompt, [](json& j) { j["buttons"] = "A,B"; }), E::bad_request, "buttons"},
+      {"prompt_button_not_string", edited(prompt, [](json& j) { j["buttons"][1] = 2; }), E::bad_request,
+       "buttons[1]"},
+      {"prompt_buttons_for_other_kind", edited(prompt, [](json& j) { j["kind"] = "free_text"; }), E::invalid_field,
+       "buttons"},
+      {"prompt_capture_field_unknown", edited(capture, [](json& j) { j["field"] = "age"; }), E::invalid_field,
+       "field"},
+      {"prompt_capture_field_empty", edited(capture, [](json& j) { j["field"] = ""; }), E::invalid_field, "field"},
+      {"prompt_field_for_other_kind", edited(prompt, [](json& j) { j["field"] = "email"; }), E::invalid_field,
+       "field"},
+      {"prompt_field_missing", edited(prompt, [](json& j) { j.erase("field"); }), E::bad_request, "field"},
+      {"snapshot_pos_negative", edited(snapshot, [](json& j) { j["pos"] = -1; }), E::invalid_field, "pos"},
+      {"snapshot_users_not_array", edited(snapshot, [](json& j) { j["users"] = json::object(); }), E::bad_request,
+       "users"},
+      {"snapshot_conversations_missing", edited(snapshot, [](json& j) { j.erase("conversations"); }),
+       E::bad_request, "conversations"},
+      {"snapshot_user_id_empty", edited(snapshot, [](json& j) { j["users"][0]["id"] = ""; }), E::invalid_field,
+       "users[0].id"},
+      {"snapshot_conversation_not_object", edited(snapshot, [](json& j) { j["conversations"][0] = "c-2"; }),
+       E::bad_request, "conversations[0]"},
+      {"snapshot_message_author_unknown",
+       edited(snapshot, [](json& j) { j["conversations"][1]["messages"][0]["author"] = "cat"; }), E::invalid_field,
+       "conversations[1].messages[0].author"},
+      {"conversation_pos_missing", edited(conversation, [](json& j) { j.erase("pos"); }), E::bad_request, "pos"},
+      {"conversation_not_object", edited(conversation, [](json& j) { j["conversation"] = "c-1"; }), E::bad_request,
+       "conversation"},
+      {"conversation_phase_unknown", edited(conversation, [](json& j) { j["conversation"]["phase"] = "lost"; }),
+       E::invalid_field, "conversation.phase"},
+      {"hidden_conversation_missing", R"({"v":1,"type":"hidden"})", E::bad_request, "conversation"},
+      {"hidden_conversation_empty", R"({"v":1,"type":"hidden","conversation":""})", E::invalid_field,
+       "conversation"},
+      {"notify_kind_unknown", edited(notify, [](json& j) { j["kind"] = "ring"; }), E::invalid_field, "kind"},
+      {"notify_kind_is_not_the_setting_name", edited(notify, [](json& j) { j["kind"] = "assigned_to_me"; }),
+       E::invalid_field, "kind"},
+      {"notify_conversation_empty", edited(notify, [](json& j) { j["conversation"] = ""; }), E::invalid_field,
+       "conversation"},
+      {"notify_title_missing", edited(notify, [](json& j) { j.erase("title"); }), E::bad_request, "title"},
   };
 }
 
@@ -413,6 +573,75 @@ TEST(Protocol, EncodeReplacesInvalidUtf8InsteadOfAborting) {
   EXPECT_EQ(std::get_if<SendMessage>(&std::get_if<CommandFrame>(&r.value())->command)->text, "ok\xEF\xBF\xBD");
 }
 
+TEST(Protocol, HelloFieldsAreOptional) {
+  Result<ClientFrame> r = decode_client_frame(R"({"v":1,"type":"hello"})");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(same(r.value(), HelloFrame{}));
+  r = decode_client_frame(R"({"v":1,"type":"hello","token":"...","playbook":"pb1","lang":"it"})");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(same(r.value(), HelloFrame{"...", "pb1", "it", 0, false}));
+  r = decode_client_frame(R"({"v":1,"type":"hello","after_pos":0})");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(same(r.value(), HelloFrame{"", "", "", 0, true})) << "after_pos 0 is present: replay everything";
+}
+
+TEST(Protocol, HelloWritesAfterPosOnlyWhenSet) {
+  EXPECT_EQ(encode(ClientFrame{HelloFrame{"t", "pb", "it", 99, false}}),
+            R"({"lang":"it","playbook":"pb","token":"t","type":"hello","v":1})");
+  EXPECT_EQ(encode(ClientFrame{HelloFrame{"", "", "", 99, true}}),
+            R"({"after_pos":99,"lang":"","playbook":"","token":"","type":"hello","v":1})");
+}
+
+TEST(Protocol, ServerFramesMayBeLargerThanClientFrames) {
+  EXPECT_EQ(decode_client_frame(ping_padded_to(70 * 1024)).error().code, ErrorCode::too_large);
+  EXPECT_TRUE(decode_server_frame(padded_to("pong", 70 * 1024)).ok());
+  EXPECT_TRUE(decode_server_frame(padded_to("pong", kMaxServerFrameBytes)).ok()) << "exactly 64 MiB";
+  const std::string big = encode(ServerFrame{SnapshotFrame{7, {}, {big_conversation()}}});
+  EXPECT_GT(big.size(), kMaxFrameBytes) << "encoding a large snapshot never fails";
+  Result<ServerFrame> back = decode_server_frame(big);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_TRUE((back.value() == ServerFrame{SnapshotFrame{7, {}, {big_conversation()}}}));
+}
+
+TEST(Protocol, PromptKindNamesMatchPlaybookRun) {
+  const std::vector<std::pair<PromptKind, std::string>> names = {
+      {PromptKind::none, "none"},          {PromptKind::buttons, "buttons"},
+      {PromptKind::free_text, "free_text"}, {PromptKind::capture, "capture"},
+      {PromptKind::waiting_for_agent, "waiting_for_agent"}, {PromptKind::finished, "finished"}};
+  for (const auto& [kind, name] : names) {
+    EXPECT_EQ(prompt_kind_name(kind), name);
+    PromptKind back = PromptKind::none;
+    EXPECT_TRUE(parse_prompt_kind(name, back)) << name;
+    EXPECT_EQ(back, kind) << name;
+  }
+  PromptKind unused = PromptKind::none;
+  EXPECT_FALSE(parse_prompt_kind("text", unused));
+  EXPECT_FALSE(parse_prompt_kind("", unused));
+}
+
+TEST(Protocol, PromptFrameOfEveryInterpreterPromptDecodes) {
+  const std::vector<std::pair<Prompt, PromptFrame>> cases = {
+      {Prompt{}, PromptFrame{"c-1", "", "none", {}, ""}},
+      {Prompt{PromptKind::buttons, "q1", {"Yes", "No"}, CaptureKind::name},
+       PromptFrame{"c-1", "q1", "buttons", {"Yes", "No"}, ""}},
+      {Prompt{PromptKind::free_text, "q2", {}, CaptureKind::name}, PromptFrame{"c-1", "q2", "free_text", {}, ""}},
+      {Prompt{PromptKind::capture, "ask_phone", {}, CaptureKind::phone},
+       PromptFrame{"c-1", "ask_phone", "capture", {}, "phone"}},
+      {Prompt{PromptKind::capture, "ask_company", {"stray"}, CaptureKind::company},
+       PromptFrame{"c-1", "ask_company", "capture", {}, "company"}},
+      {Prompt{PromptKind::waiting_for_agent, "live", {}, CaptureKind::name},
+       PromptFrame{"c-1", "live", "waiting_for_agent", {}, ""}},
+      {Prompt{PromptKind::finished, "end", {}, CaptureKind::email}, PromptFrame{"c-1", "end", "finished", {}, ""}},
+  };
+  for (const auto& [prompt, expected] : cases) {
+    const PromptFrame f = prompt_frame("c-1", prompt);
+    EXPECT_EQ(f, expected) << expected.kind;
+    Result<ServerFrame> back = decode_server_frame(encode(ServerFrame{f}));
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_TRUE(back.value() == ServerFrame{f}) << expected.kind;
+  }
+}
+
 TEST(Protocol, ResumeWritesOnlyOneForm) {
   EXPECT_EQ(encode(ClientFrame{ResumeFrame{"c1", 12, 99}}), R"({"after":12,"conversation":"c1","type":"resume","v":1})");
   EXPECT_EQ(encode(ClientFrame{ResumeFrame{"", 12, 99}}), R"({"after_pos":99,"type":"resume","v":1})");
@@ -451,29 +680,6 @@ TEST(ProtocolJson, UserRoundTripsAndCarriesNoSecret) {
   Result<User> back = user_from_json(json::parse(j.dump()));
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(back.value(), u);
-}
-
-Conversation sample_conversation() {
-  Conversation c;
-  c.id = "c-1";
-  c.visitor_id = "v-1";
-  c.visitor_name = "Ли Вэй";
-  c.playbook_id = "pb-1";
-  c.phase = Phase::closed;
-  c.created_at = 1;
-  c.requested_at = 2;
-  c.wait_deadline = 0;
-  c.missed = true;
-  c.closed_at = 9;
-  c.closed_by = "u-1";
-  c.messages = {Message{1, Author::bot, "", "**Hi** 👋", 1, "", SystemNote::none, ""},
-                Message{2, Author::visitor, "v-1", kWild, 2, "m-1", SystemNote::none, ""},
-                Message{3, Author::system, "", "", 3, "", SystemNote::deal_created, "deal-9"}};
-  c.panel = sample_panel();
-  c.items = {ItemLink{ItemKind::deal, "deal-9", 3, "u-1"}, ItemLink{ItemKind::lead, "lead-1", 4, ""}};
-  c.last_seq = 3;
-  c.client_ids = {{"v-1\nm-1", 2}, {"u-1\nä", 7}};
-  return c;
 }
 
 TEST(ProtocolJson, ConversationRoundTripsThroughText) {

@@ -18,6 +18,8 @@
 #include <variant>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "livechat/playbook.hpp"
 #include "livechat/result.hpp"
 
@@ -146,5 +148,11 @@ Prompt current_prompt(const Playbook& playbook, const PlaybookRun& run);
 // The answer key a question or capture card stores under (answer_key, else card id for a
 // question, the field name for a capture); empty for other cards.
 std::string answer_key_of(const Card& card);
+
+
+// The run's JSON form, for keeping it across server restarts:
+// {"card_id":"...","answers":{...},"status":"awaiting_answer","qualified":true|false|null}.
+nlohmann::json playbook_run_to_json(const PlaybookRun& run);
+Result<PlaybookRun> playbook_run_from_json(const nlohmann::json& value);
 
 }  // namespace livechat

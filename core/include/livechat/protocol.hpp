@@ -2,21 +2,24 @@
 // Every frame is one JSON object with "v": 1 and a "type". This header is the frame catalogue
 // and the encode/decode contract; docs/protocol.md shows one example of every frame.
 // The JSON-valued helpers (events, users, conversations as nlohmann::json) live in
-// protocol_json.hpp, so including this header does not pull in nlohmann/json.
+// protocol_json.hpp, so including this header does not pull in nlohmann/json (only its
+// forward declarations, through playbook.hpp).
 //
-// Maintenance reminder: a new Command or Event alternative needs a row in protocol_encode.cpp,
-// a row in protocol_decode.cpp, a round-trip row in tests/core/protocol_test.cpp and an example
-// in docs/protocol.md.
+// Maintenance reminder: a new Command or Event alternative, or a new frame, needs a row in
+// protocol_encode.cpp, a row in protocol_decode.cpp, a round-trip row (and a reject row per
+// rule) in tests/core/protocol_test.cpp and an example in docs/protocol.md.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "livechat/commands.hpp"
 #include "livechat/events.hpp"
 #include "livechat/model.hpp"
+#include "livechat/playbook_run.hpp"  // PromptKind, Prompt; via playbook.hpp the wait-time range
 #include "livechat/result.hpp"
 
 namespace livechat {
@@ -24,9 +27,15 @@ namespace livechat {
 // [SECTION] Limits ------------------------------------------------------------------------------
 inline constexpr int kProtocolVersion = 1;          // the only "v" this build speaks
 inline constexpr std::size_t kMaxFrameBytes = 65536;  // one frame, bytes of UTF-8 (too_large)
+// Server -> client frames may be larger (a snapshot holds an agent's whole visible state):
+// decode_server_frame accepts up to this many bytes. Client -> server stays kMaxFrameBytes.
+inline constexpr std::size_t kMaxServerFrameBytes = 64 * 1024 * 1024;
 inline constexpr int kMaxFrameDepth = 32;           // nesting of objects/arrays (bad_request)
-inline constexpr int kMinWaitSeconds = 1;           // request_live_chat.wait_seconds range
-inline constexpr int kMaxWaitSeconds = 3600;
+inline constexpr std::size_t kMaxTokenBytes = 256;  // hello.token, welcome.token (invalid_field)
+inline constexpr std::size_t kMaxLangBytes = 16;    // hello.lang (invalid_field)
+// request_live_chat.wait_seconds range: kMinWaitSeconds..kMaxWaitSeconds, defined once, in
+// playbook.hpp (the Live Chat card's wait time uses the same range).
+static_assert(kMinWaitSeconds == 1 && kMaxWaitSeconds == 3600, "docs/protocol.md states 1..3600");
 
 // [SECTION] Client -> server frames ---------------------------------------------------------
 // A command for the state machine. One frame type per Command alternative, named
@@ -73,7 +82,35 @@ struct PingFrame {
   bool operator==(const PingFrame&) const = default;
 };
 
-using ClientFrame = std::variant<CommandFrame, ResumeFrame, TypingFrame, AnswerFrame, PingFrame>;
+// The first frame on every WebSocket (both endpoints); the server answers WelcomeFrame
+// (/ws/visitor) or AgentWelcomeFrame (/ws/agent), or an error and closes.
+//   visitor: token = the visitor token kept in localStorage, or empty (the server then issues
+//            one); playbook = the playbook id the widget was embedded with (required for
+//            visitors: the server checks it, the protocol only its size);
+//   agent:   token = the session token, or empty when it comes as a cookie; has_after_pos: the
+//            agent saw everything up to log position after_pos (resume instead of a snapshot).
+// lang is the UI language ("it", "en-GB"; may be empty). Sizes: token <= kMaxTokenBytes,
+// playbook <= kMaxIdBytes, lang <= kMaxLangBytes (invalid_field). On the wire every field is
+// optional (absent = empty); encode() writes token, playbook and lang always and after_pos
+// only when has_after_pos (after_pos is meaningless otherwise).
+struct HelloFrame {
+  std::string token;
+  std::string playbook;
+  std::string lang;
+  uint64_t after_pos = 0;
+  bool has_after_pos = false;
+  bool operator==(const HelloFrame&) const = default;
+};
+
+// The visitor opens a new conversation with the playbook of the hello; the server assigns the
+// ids and answers ack/error with this request id, then the conversation's events and a prompt.
+struct StartFrame {
+  std::string request_id;
+  bool operator==(const StartFrame&) const = default;
+};
+
+using ClientFrame =
+    std::variant<CommandFrame, ResumeFrame, TypingFrame, AnswerFrame, PingFrame, HelloFrame, StartFrame>;
 
 // [SECTION] Server -> client frames ---------------------------------------------------------
 // The command with this request id was applied and its events are durably stored; `seq` is the
@@ -121,7 +158,80 @@ struct PongFrame {
   bool operator==(const PongFrame&) const = default;
 };
 
-using ServerFrame = std::variant<AckFrame, ErrorFrame, EventFrame, ServerTyping, ResumedFrame, PongFrame>;
+// Answer to a visitor's hello (/ws/visitor, type "welcome"). visitor_id and token (1..
+// kMaxTokenBytes bytes; the one sent, or a newly issued one the widget stores) identify the
+// visitor; conversation is the visitor's open conversation with the hello's playbook, or empty
+// (send StartFrame to open one). bot_name and bot_avatar_url (may be empty) dress the bot;
+// live_chat_available: at least one agent is available right now.
+struct WelcomeFrame {
+  std::string visitor_id;
+  std::string token;
+  ConversationId conversation;
+  std::string bot_name;
+  std::string bot_avatar_url;
+  bool live_chat_available = false;
+  bool operator==(const WelcomeFrame&) const = default;
+};
+
+// Answer to an agent's hello (/ws/agent, type "agent_welcome"): the authenticated user.
+struct AgentWelcomeFrame {
+  User user;
+  bool operator==(const AgentWelcomeFrame&) const = default;
+};
+
+// What the chatbot waits for in a conversation (a Prompt from playbook_run.hpp, see
+// prompt_frame()). kind is prompt_kind_name(): none | buttons | free_text | capture |
+// waiting_for_agent | finished. buttons: the labels, only for kind buttons (else empty).
+// field: capture_kind_name() (name | email | phone | company) for kind capture, else empty.
+// card_id: the card asking (may be empty, e.g. for none).
+struct PromptFrame {
+  ConversationId conversation;
+  std::string card_id;
+  std::string kind;
+  std::vector<std::string> buttons;
+  std::string field;
+  bool operator==(const PromptFrame&) const = default;
+};
+
+// An agent's full visible state (users, and the conversations can_see lets them see) as of
+// log position pos; events with a greater pos follow. May exceed kMaxFrameBytes (encode never
+// fails; decode_server_frame accepts up to kMaxServerFrameBytes).
+struct SnapshotFrame {
+  uint64_t pos = 0;
+  std::vector<User> users;
+  std::vector<Conversation> conversations;
+  bool operator==(const SnapshotFrame&) const = default;
+};
+
+// One conversation's full state as of log position pos: sent to an agent when a conversation
+// becomes visible to them (assigned to them, back in Unassigned, closed), and to a visitor
+// after a resume if the server prefers it to a replay.
+struct ConversationFrame {
+  uint64_t pos = 0;
+  Conversation conversation;
+  bool operator==(const ConversationFrame&) const = default;
+};
+
+// A conversation left the agent's view (assigned to someone else); to whom is not said.
+struct HiddenFrame {
+  ConversationId conversation;
+  bool operator==(const HiddenFrame&) const = default;
+};
+
+// A desktop/toast notification for the agent. kind is notification_kind_name()
+// (notifications.hpp): new_unassigned | assigned_to_you | new_message; title and body are
+// worded by the server in the agent's language.
+struct NotifyFrame {
+  std::string kind;
+  ConversationId conversation;
+  std::string title;
+  std::string body;
+  bool operator==(const NotifyFrame&) const = default;
+};
+
+using ServerFrame = std::variant<AckFrame, ErrorFrame, EventFrame, ServerTyping, ResumedFrame, PongFrame,
+                                 WelcomeFrame, AgentWelcomeFrame, PromptFrame, SnapshotFrame, ConversationFrame,
+                                 HiddenFrame, NotifyFrame>;
 
 // [SECTION] Encode / decode -------------------------------------------------------------------
 
@@ -145,10 +255,20 @@ std::string encode(const ServerFrame& frame);
 Result<ClientFrame> decode_client_frame(std::string_view text);
 
 // Reads one server frame, with the same frame-level checks and field rules as
-// decode_client_frame (message text in events is not capped: bot messages may be long).
+// decode_client_frame, except that the size limit is kMaxServerFrameBytes (snapshots can be
+// large) and message text in events is not capped (bot messages may be long).
 Result<ServerFrame> decode_server_frame(std::string_view text);
 
 // The wire type name of a command ("add_user", "send_message", ...).
 std::string_view command_type_name(const Command& command);
+
+// The wire names of PromptKind (playbook_run.hpp): "none", "buttons", "free_text", "capture",
+// "waiting_for_agent", "finished"; and the inverse (false for an unknown name).
+std::string_view prompt_kind_name(PromptKind kind);
+bool parse_prompt_kind(std::string_view name, PromptKind& out);
+
+// The prompt frame for `prompt` in `conversation`: kind and field as their wire names, field
+// only for capture prompts and buttons only for button prompts (so the frame always decodes).
+PromptFrame prompt_frame(ConversationId conversation, const Prompt& prompt);
 
 }  // namespace livechat

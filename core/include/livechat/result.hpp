@@ -20,6 +20,7 @@ enum class ErrorCode {
   offline,            // the agent must be online for this
   closed,             // the conversation is closed: no new messages, never reopened
   too_large,          // a size cap was exceeded
+  rate_limited,       // too many frames or requests too fast; slow down and retry
   unsupported_version // a wire protocol version this build does not speak
 };
 

@@ -1,0 +1,398 @@
+// The REST API: routing, authentication, and the routes about people and conversations.
+// Playbook routes are in api_playbooks.cpp, CRM routes in api_crm.cpp.
+#include "api.hpp"
+
+#include <vector>
+
+#include "api_internal.hpp"
+#include "auth.hpp"
+#include "livechat/protocol_json.hpp"
+#include "livechat/validate.hpp"
+#include "log.hpp"
+
+namespace livechat::server {
+
+namespace {
+using json = nlohmann::json;
+
+struct RouteEntry {
+  const char* method;
+  const char* pattern;  // segments; ":name" captures one
+  Api::Route route;
+  bool signed_in;  // the route needs a signed-in agent
+  const char* kind = nullptr;  // CRM collection for the crm_* routes
+};
+
+// Matches "/api/leads/l_1" against "/api/leads/:id", filling params.
+bool match(const std::string& pattern, const std::string& path, std::map<std::string, std::string>& params) {
+  std::size_t i = 0, j = 0;
+  while (i < pattern.size() && j < path.size()) {
+    if (pattern[i] == ':') {
+      std::size_t name_end = pattern.find('/', i);
+      std::size_t value_end = path.find('/', j);
+      if (name_end == std::string::npos) name_end = pattern.size();
+      if (value_end == std::string::npos) value_end = path.size();
+      if (value_end == j) return false;
+      params[pattern.substr(i + 1, name_end - i - 1)] = path.substr(j, value_end - j);
+      i = name_end;
+      j = value_end;
+    } else {
+      if (pattern[i] != path[j]) return false;
+      ++i;
+      ++j;
+    }
+  }
+  return i == pattern.size() && j == path.size();
+}
+
+std::string host_of(const std::string& remote) {
+  auto colon = remote.rfind(':');
+  return colon == std::string::npos ? remote : remote.substr(0, colon);
+}
+
+json user_json(const User& u) { return to_json_value(u); }
+}  // namespace
+
+// --- Call helpers ------------------------------------------------------------------------------
+
+int http_status(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::bad_request:
+    case ErrorCode::invalid_field:
+    case ErrorCode::unsupported_version: return 400;
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::forbidden: return 403;
+    case ErrorCode::conflict:
+    case ErrorCode::closed:
+    case ErrorCode::offline: return 409;
+    case ErrorCode::too_large: return 413;
+    case ErrorCode::rate_limited: return 429;
+  }
+  return 400;
+}
+
+std::optional<std::string> string_member(const json& object, const char* name, std::string fallback) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return fallback;
+  if (!it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+std::optional<json> Api::Call::body() {
+  if (request.body.size() > 1 << 20) {
+    error(413, ErrorCode::too_large, "request body too large");
+    return std::nullopt;
+  }
+  if (!is_valid_utf8(request.body)) {
+    error(400, ErrorCode::bad_request, "request body is not valid UTF-8");
+    return std::nullopt;
+  }
+  // nlohmann's parser recurses: refuse deep nesting before parsing.
+  int depth = 0, max_depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : request.body) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') in_string = true;
+    else if (c == '{' || c == '[') max_depth = std::max(max_depth, ++depth);
+    else if (c == '}' || c == ']') --depth;
+  }
+  if (max_depth > 32) {
+    error(400, ErrorCode::bad_request, "request body is nested too deeply");
+    return std::nullopt;
+  }
+  nlohmann::json value = nlohmann::json::parse(request.body.empty() ? std::string("{}") : request.body, nullptr, false);
+  if (value.is_discarded() || !value.is_object()) {
+    error(400, ErrorCode::bad_request, "request body must be a JSON object");
+    return std::nullopt;
+  }
+  return value;
+}
+
+void send_json(const Respond& respond, int status, const nlohmann::json& value) {
+  HttpResponse r;
+  r.status = status;
+  r.body = status == 204 ? std::string() : value.dump(-1, ' ', false, json::error_handler_t::replace);
+  (*respond)(std::move(r));
+}
+
+void send_error(const Respond& respond, const Error& e) {
+  nlohmann::json body{{"code", std::string(error_code_name(e.code))}, {"message", e.message}};
+  if (!e.field.empty()) body["field"] = e.field;
+  send_json(respond, http_status(e.code), {{"error", body}});
+}
+
+void Api::Call::json(int status, const nlohmann::json& value) const { send_json(respond, status, value); }
+
+void Api::Call::error(int status, ErrorCode code, const std::string& message, const std::string& field) const {
+  nlohmann::json e{{"code", std::string(error_code_name(code))}, {"message", message}};
+  if (!field.empty()) e["field"] = field;
+  json(status, {{"error", e}});
+}
+
+void Api::Call::error(const Error& e) const { error(http_status(e.code), e.code, e.message, e.field); }
+
+bool Api::Call::require_admin() const {
+  if (admin()) return true;
+  error(403, ErrorCode::forbidden, "only admins can do this");
+  return false;
+}
+
+// --- routing -----------------------------------------------------------------------------------
+
+Api::Api(Loop& loop, Store& store, Engine& engine, ApiOptions options)
+    : loop_(loop), store_(store), engine_(engine), options_(std::move(options)) {}
+
+void Api::handle(const HttpRequest& request, std::function<void(HttpResponse)> respond) {
+  static const std::vector<RouteEntry> kRoutes = {
+      {"GET", "/healthz", &Api::healthz, false},
+      {"GET", "/metrics", &Api::metrics_text, false},
+      {"POST", "/api/login", &Api::login, false},
+      {"POST", "/api/logout", &Api::logout, true},
+      {"GET", "/api/me", &Api::me, true},
+      {"GET", "/api/me/notifications", &Api::get_notifications, true},
+      {"PUT", "/api/me/notifications", &Api::put_notifications, true},
+      {"GET", "/api/users", &Api::list_users, true},
+      {"POST", "/api/users", &Api::add_user, true},
+      {"PATCH", "/api/users/:id", &Api::update_user, true},
+      {"GET", "/api/conversations/:id", &Api::get_conversation, true},
+      {"POST", "/api/conversations/:id/:items", &Api::create_from_conversation, true},
+      {"GET", "/api/playbooks", &Api::list_playbooks, true},
+      {"POST", "/api/playbooks", &Api::create_playbook, true},
+      {"GET", "/api/playbooks/:id", &Api::get_playbook, true},
+      {"PUT", "/api/playbooks/:id", &Api::put_playbook, true},
+      {"DELETE", "/api/playbooks/:id", &Api::delete_playbook, true},
+      {"POST", "/api/playbooks/:id/live-chat-card", &Api::add_live_chat_card, true},
+      {"PATCH", "/api/playbooks/:id/cards/:card", &Api::edit_card, true},
+      {"DELETE", "/api/playbooks/:id/cards/:card", &Api::delete_card, true},
+      {"POST", "/api/playbooks/:id/publish", &Api::publish_playbook, true},
+      {"GET", "/api/playbooks/:id/snippet", &Api::snippet, true},
+  };
+  static const char* const kCrm[] = {"persons", "organizations", "leads", "deals", "activities", "notes"};
+
+  Call call{request, {}, std::nullopt, {}, std::make_shared<std::function<void(HttpResponse)>>(std::move(respond))};
+  const RouteEntry* found = nullptr;
+  bool path_known = false;
+  for (const auto& r : kRoutes) {
+    std::map<std::string, std::string> params;
+    if (!match(r.pattern, request.path, params)) continue;
+    path_known = true;
+    if (request.method != r.method) continue;
+    found = &r;
+    call.params = std::move(params);
+    break;
+  }
+  Route route = found ? found->route : nullptr;
+  bool signed_in = found ? found->signed_in : true;
+  if (!found) {
+    for (const char* kind : kCrm) {
+      std::string base = std::string("/api/") + kind;
+      std::map<std::string, std::string> params;
+      bool collection = request.path == base, item = match(base + "/:id", request.path, params);
+      if (!collection && !item) continue;
+      path_known = true;
+      call.params = std::move(params);
+      call.params["kind"] = kind;
+      if (collection && request.method == "GET") route = &Api::crm_list;
+      if (collection && request.method == "POST") route = &Api::crm_create;
+      if (item && request.method == "GET") route = &Api::crm_get;
+      if (item && request.method == "PATCH") route = &Api::crm_update;
+      break;
+    }
+  }
+  if (!route) {
+    if (path_known) return call.error(405, ErrorCode::bad_request, "method not allowed on " + request.path);
+    return call.error(404, ErrorCode::not_found, "no such endpoint: " + request.path);
+  }
+  if (signed_in) {
+    std::string token;
+    std::string auth = request.header("authorization");
+    bool bearer = auth.rfind("Bearer ", 0) == 0;
+    if (bearer) token = auth.substr(7);
+    if (token.empty()) token = request.cookie("lc_session");
+    auto session = token.empty() ? std::nullopt : store_.session(token_hash(token));
+    auto user = session ? engine_.committed().users.find(session->user_id) : engine_.committed().users.end();
+    if (!session || session->expires_at <= loop_.now_ms() || user == engine_.committed().users.end())
+      return call.error(401, ErrorCode::forbidden, "sign in first");
+    // A cookie rides along on any site's request: changes made with it must come from our pages.
+    if (!bearer && request.method != "GET") {
+      std::string origin = request.header("origin");
+      if (origin != options_.public_origin && origin != "http://" + request.header("host"))
+        return call.error(403, ErrorCode::forbidden, "cross-site request refused");
+    }
+    call.user = user->second;
+    call.token_hash = token_hash(token);
+  }
+  (this->*route)(call);
+}
+
+// --- sign-in -----------------------------------------------------------------------------------
+
+void Api::login(Call& call) {
+  std::string who = host_of(call.request.remote);
+  int64_t now = loop_.now_ms();
+  Failures& f = login_failures_[who];
+  if (now - f.window_start > 60'000) f = Failures{now, 0};
+  if (f.count >= options_.max_login_failures_per_minute)
+    return call.error(429, ErrorCode::rate_limited, "too many failed sign-ins; wait a minute");
+  auto body = call.body();
+  if (!body) return;
+  auto email = string_member(*body, "email"), password = string_member(*body, "password");
+  if (!email || !password || email->empty() || password->empty())
+    return call.error(400, ErrorCode::bad_request, "email and password are required");
+  const User* user = nullptr;
+  for (const auto& [id, u] : engine_.committed().users)
+    if (u.email == trim(*email)) user = &u;
+  auto credential = user ? store_.credential(user->id) : std::nullopt;
+  if (!credential || !verify_password(credential->password_hash, *password)) {
+    ++f.count;
+    log_info("sign-in refused", {{"remote", who}});
+    return call.error(401, ErrorCode::forbidden, "wrong email or password");
+  }
+  std::string token = new_token();
+  Write w;
+  w.sessions.push_back(SessionRow{token_hash(token), user->id, now, now + options_.session_ttl_ms});
+  User signed_in = *user;
+  auto respond = call.respond;
+  int64_t max_age = options_.session_ttl_ms / 1000;
+  engine_.write(std::move(w), [respond, token, signed_in, max_age](const Status&) {
+    HttpResponse r;
+    r.body = nlohmann::json{{"token", token}, {"user", user_json(signed_in)}}.dump();
+    r.headers.emplace_back("Set-Cookie", "lc_session=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                                             std::to_string(max_age));
+    (*respond)(std::move(r));
+  });
+}
+
+void Api::logout(Call& call) {
+  Write w;
+  w.ended_sessions.push_back(call.token_hash);
+  auto respond = call.respond;
+  std::string hash = call.token_hash;
+  engine_.write(std::move(w), [this, respond, hash](const Status&) {
+    engine_.session_ended(hash);
+    HttpResponse r;
+    r.status = 204;
+    r.headers.emplace_back("Set-Cookie", "lc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    (*respond)(std::move(r));
+  });
+}
+
+void Api::me(Call& call) { call.json(200, user_json(*call.user)); }
+
+// --- users -------------------------------------------------------------------------------------
+
+void Api::list_users(Call& call) {
+  json out = json::array();
+  for (const auto& [id, u] : engine_.committed().users) out.push_back(user_json(u));
+  call.json(200, out);
+}
+
+void Api::add_user(Call& call) {
+  if (!call.require_admin()) return;
+  auto body = call.body();
+  if (!body) return;
+  auto name = string_member(*body, "name"), email = string_member(*body, "email"),
+       password = string_member(*body, "password"), role = string_member(*body, "role", "regular");
+  if (!name || !email || !password || !role) return call.error(400, ErrorCode::bad_request, "name, email, password and role must be strings");
+  if (utf8_length(*password) < 8 || password->size() > 200)
+    return call.error(400, ErrorCode::invalid_field, "the password needs at least 8 characters", "password");
+  User u;
+  u.id = new_id("u");
+  u.name = trim(*name);
+  u.email = trim(*email);
+  if (!parse_role(*role, u.role)) return call.error(400, ErrorCode::invalid_field, "role is admin or regular", "role");
+  std::string hash = hash_password(*password);
+  if (hash.empty()) return call.error(503, ErrorCode::conflict, "could not hash the password; try again");
+  Write w;
+  w.credentials.push_back(CredentialRow{u.id, hash});
+  auto respond = call.respond;
+  engine_.run(AddUser{u}, Actor{Actor::Kind::agent, call.user->id}, std::move(w), [this, respond, id = u.id](Result<Outcome> r) {
+    if (!r) return send_error(respond, r.error());
+    send_json(respond, 201, user_json(engine_.committed().users.at(id)));
+  });
+}
+
+void Api::update_user(Call& call) {
+  if (!call.require_admin()) return;
+  auto body = call.body();
+  if (!body) return;
+  auto role = string_member(*body, "role");
+  Role r;
+  if (!role || !parse_role(*role, r)) return call.error(400, ErrorCode::invalid_field, "role is admin or regular", "role");
+  auto respond = call.respond;
+  std::string id = call.params["id"];
+  engine_.run(SetRole{id, r}, Actor{Actor::Kind::agent, call.user->id}, {}, [this, respond, id](Result<Outcome> res) {
+    if (!res) return send_error(respond, res.error());
+    send_json(respond, 200, user_json(engine_.committed().users.at(id)));
+  });
+}
+
+// --- notification settings ---------------------------------------------------------------------
+
+void Api::get_notifications(Call& call) {
+  const auto& n = call.user->notifications;
+  call.json(200, {{"new_unassigned", n.new_unassigned}, {"assigned_to_me", n.assigned_to_me}, {"new_message", n.new_message}});
+}
+
+void Api::put_notifications(Call& call) {
+  auto body = call.body();
+  if (!body) return;
+  NotificationSettings n = call.user->notifications;
+  for (auto [name, flag] : {std::pair{"new_unassigned", &n.new_unassigned}, std::pair{"assigned_to_me", &n.assigned_to_me},
+                            std::pair{"new_message", &n.new_message}}) {
+    auto it = body->find(name);
+    if (it == body->end()) continue;
+    if (!it->is_boolean()) return call.error(400, ErrorCode::bad_request, std::string(name) + " must be true or false", name);
+    *flag = it->get<bool>();
+  }
+  auto respond = call.respond;
+  engine_.run(SetNotificationSettings{n}, Actor{Actor::Kind::agent, call.user->id}, {}, [respond, n](Result<Outcome> r) {
+    if (!r) return send_error(respond, r.error());
+    send_json(respond, 200, {{"new_unassigned", n.new_unassigned}, {"assigned_to_me", n.assigned_to_me}, {"new_message", n.new_message}});
+  });
+}
+
+// --- conversations -----------------------------------------------------------------------------
+
+void Api::get_conversation(Call& call) {
+  const auto& all = engine_.committed().conversations;
+  auto it = all.find(call.params["id"]);
+  if (it == all.end() || !can_see(it->second, call.user->id))
+    return call.error(404, ErrorCode::not_found, "no such conversation");
+  call.json(200, to_json_value(it->second));
+}
+
+void Api::create_from_conversation(Call& call) {
+  std::string items = call.params["items"];
+  ItemKind kind;
+  if (items == "leads") kind = ItemKind::lead;
+  else if (items == "deals") kind = ItemKind::deal;
+  else if (items == "activities") kind = ItemKind::activity;
+  else return call.error(404, ErrorCode::not_found, "no such endpoint: " + call.request.path);
+  auto body = call.body();
+  if (!body) return;
+  auto title = string_member(*body, "title");
+  if (!title || title->size() > 200) return call.error(400, ErrorCode::invalid_field, "title must be a string of at most 200 bytes", "title");
+  auto respond = call.respond;
+  engine_.create_item(call.params["id"], kind, Actor{Actor::Kind::agent, call.user->id}, trim(*title),
+                      [respond, items](Result<std::string> r) {
+                                            if (!r) return send_error(respond, r.error());
+                        send_json(respond, 201, {{"id", r.value()}, {"kind", items}});
+                      });
+}
+
+// --- health ------------------------------------------------------------------------------------
+
+void Api::healthz(Call& call) { call.json(200, {{"status", "ok"}, {"pos", engine_.committed_pos()}}); }
+
+void Api::metrics_text(Call& call) {
+  HttpResponse r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = metrics ? metrics() : std::string();
+  (*call.respond)(std::move(r));
+}
+
+}  // namespace livechat::server

@@ -1,0 +1,75 @@
+// The JSON REST API under /api, plus /healthz and /metrics. Thin: every rule about
+// conversations is the core's (through the engine); this file authenticates, parses, validates
+// shapes and maps results to HTTP. Routes are listed in docs/protocol.md ("REST API").
+#pragma once
+#include <functional>
+#include <map>
+#include <string>
+
+#include "engine.hpp"
+#include "loop.hpp"
+#include "store.hpp"
+#include "transport.hpp"
+
+namespace livechat::server {
+
+struct ApiOptions {
+  std::string public_origin;              // "http://127.0.0.1:8080": cookies and the embed snippet
+  int64_t session_ttl_ms = 30LL * 24 * 3600 * 1000;
+  int max_login_failures_per_minute = 10;  // per remote address
+};
+
+class Api : public HttpHandler {
+ public:
+  Api(Loop& loop, Store& store, Engine& engine, ApiOptions options);
+  void handle(const HttpRequest& request, std::function<void(HttpResponse)> respond) override;
+  void set_public_origin(std::string origin) { options_.public_origin = std::move(origin); }
+  // Filled in by main: the Prometheus text for /metrics.
+  std::function<std::string()> metrics;
+
+  struct Call;  // one request in flight (api_internal.hpp)
+  using Route = void (Api::*)(Call&);
+
+ private:
+  // api.cpp: sign-in, users, notification settings, conversations, health
+  void login(Call&);
+  void logout(Call&);
+  void me(Call&);
+  void list_users(Call&);
+  void add_user(Call&);
+  void update_user(Call&);
+  void get_notifications(Call&);
+  void put_notifications(Call&);
+  void get_conversation(Call&);
+  void create_from_conversation(Call&);
+  void healthz(Call&);
+  void metrics_text(Call&);
+  // api_playbooks.cpp: the chatbot playbooks (admins only) and the embed snippet
+  void list_playbooks(Call&);
+  void create_playbook(Call&);
+  void get_playbook(Call&);
+  void put_playbook(Call&);
+  void delete_playbook(Call&);
+  void add_live_chat_card(Call&);
+  void edit_card(Call&);
+  void delete_card(Call&);
+  void publish_playbook(Call&);
+  void snippet(Call&);
+  // api_crm.cpp: persons, organizations, leads, deals, activities, notes
+  void crm_list(Call&);
+  void crm_get(Call&);
+  void crm_create(Call&);
+  void crm_update(Call&);
+
+  Loop& loop_;
+  Store& store_;
+  Engine& engine_;
+  ApiOptions options_;
+  struct Failures {
+    int64_t window_start = 0;
+    int count = 0;
+  };
+  std::map<std::string, Failures> login_failures_;  // by remote address (without port)
+};
+
+}  // namespace livechat::server

@@ -1,0 +1,372 @@
+// The REST routes of Leads > Chatbot: playbooks, the Live Chat template, the Live Chat card
+// (add = "Save", pencil = edit, bin = delete), publishing, and the embed snippet.
+// Admins only, except the snippet, which any signed-in agent may read.
+// Every rule about a playbook's shape is the core's (validate_playbook, add_live_chat_card,
+// remove_card); this file loads, parses the request, calls the core and saves.
+// Maintenance reminder: the response shapes are listed in docs/protocol.md ("REST API").
+#include <algorithm>
+#include <climits>
+#include <optional>
+#include <type_traits>
+#include <string>
+#include <utility>
+#include <variant>
+
+#include "api.hpp"
+#include "api_internal.hpp"
+#include "auth.hpp"
+#include "livechat/playbook.hpp"
+#include "livechat/validate.hpp"
+
+namespace livechat::server {
+
+namespace {
+using json = nlohmann::json;
+
+constexpr std::size_t kMaxPlaybookName = 200;  // bytes
+
+// "embedded" once its widget has loaded from an allowed page; until then the Live Chat card
+// runs offline-only (the article's rule, applied by the engine through PlaybookContext).
+const char* status_name(const PlaybookRow& row) { return row.embedded ? "embedded" : "offline-only"; }
+
+// The playbook view every route answers with.
+json view(const PlaybookRow& row, const Playbook& pb) {
+  return {{"id", row.id},
+          {"status", status_name(row)},
+          {"embedded", row.embedded},
+          {"created_at", row.created_at},
+          {"updated_at", row.updated_at},
+          {"playbook", playbook_to_json_value(pb)}};
+}
+
+struct Loaded {
+  PlaybookRow row;
+  Playbook playbook;
+};
+
+// Loads the playbook named by :id. With `parse`, also reads its JSON. Answers 404 (or 409 for a
+// stored playbook that cannot be read: replace it with PUT) and returns nullopt on failure.
+std::optional<Loaded> load(Api::Call& call, Store& store, bool parse = true) {
+  const std::string& id = call.params["id"];
+  auto row = store.playbook(id);
+  if (!row) {
+    call.error(404, ErrorCode::not_found, "playbook '" + id + "' does not exist", "id");
+    return std::nullopt;
+  }
+  Loaded loaded{std::move(*row), {}};
+  if (!parse) return loaded;
+  auto pb = playbook_from_json(loaded.row.json);
+  if (!pb) {
+    call.error(409, ErrorCode::conflict,
+               "stored playbook '" + id + "' cannot be read (" + pb.error().message + "); replace it with PUT",
+               pb.error().field);
+    return std::nullopt;
+  }
+  loaded.playbook = std::move(pb.value());
+  return loaded;
+}
+
+// Makes `loaded` durable (row json from the playbook, updated_at = now), refreshes the engine's
+// cache, and answers `status` with the view once durable (wrapped as {"card_id", "playbook"}
+// when card_id is given).
+void save(Api::Call& call, Engine& engine, int64_t now, Loaded loaded, int status, std::string card_id = {}) {
+  loaded.row.id = loaded.playbook.id;
+  loaded.row.json = playbook_to_json(loaded.playbook);
+  loaded.row.updated_at = now;
+  if (loaded.row.created_at == 0) loaded.row.created_at = now;
+  json body = view(loaded.row, loaded.playbook);
+  if (!card_id.empty()) body = {{"card_id", card_id}, {"playbook", std::move(body)}};
+  Write w;
+  w.playbooks.push_back(loaded.row);
+  engine.write(std::move(w), [respond = call.respond, status, body = std::move(body)](const Status& s) {
+    if (!s) return send_error(respond, s.error());
+    send_json(respond, status, body);
+  });
+  engine.playbook_changed(loaded.row);
+}
+
+// Reads an optional string member into `out`. False (400 sent) when present with another type.
+bool read_text(Api::Call& call, const json& body, const char* name, std::optional<std::string>& out) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return true;
+  if (!it->is_string()) {
+    call.error(400, ErrorCode::bad_request, std::string("'") + name + "' must be a string", name);
+    return false;
+  }
+  out = it->get<std::string>();
+  return true;
+}
+
+// Reads an optional integer member (wait_seconds) into `out`, clamped to int: the core's
+// validation then reports anything outside 1..3600. False (400 sent) for another JSON type.
+bool read_int(Api::Call& call, const json& body, const char* name, std::optional<int>& out) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return true;
+  if (!it->is_number_integer()) {
+    call.error(400, ErrorCode::bad_request, std::string("'") + name + "' must be an integer", name);
+    return false;
+  }
+  int64_t v = it->is_number_unsigned() ? (it->get<uint64_t>() > uint64_t(INT_MAX) ? int64_t(INT_MAX)
+                                                                                   : int64_t(it->get<uint64_t>()))
+                                       : it->get<int64_t>();
+  out = static_cast<int>(std::clamp<int64_t>(v, INT_MIN, INT_MAX));
+  return true;
+}
+
+// The Live Chat card fields a request may set.
+struct LiveChatEdit {
+  std::optional<std::string> online_message, offline_message, offline_next;
+  std::optional<int> wait_seconds;
+  bool any() const { return online_message || offline_message || offline_next || wait_seconds; }
+  void apply(LiveChatCard& card) const {
+    if (online_message) card.online_message = *online_message;
+    if (wait_seconds) card.wait_seconds = *wait_seconds;
+    if (offline_message) card.offline_message = *offline_message;
+    if (offline_next) card.offline_next = *offline_next;
+  }
+};
+
+bool read_live_chat_edit(Api::Call& call, const json& body, LiveChatEdit& edit) {
+  return read_text(call, body, "online_message", edit.online_message) &&
+         read_int(call, body, "wait_seconds", edit.wait_seconds) &&
+         read_text(call, body, "offline_message", edit.offline_message) &&
+         read_text(call, body, "offline_next", edit.offline_next);
+}
+
+// The Live Chat card of the template: the defaults for a new card's empty fields.
+LiveChatCard default_live_chat_card() {
+  Playbook t = live_chat_template("template", "template");
+  for (const Card& c : t.cards)
+    if (auto* l = std::get_if<LiveChatCard>(&c.body)) return *l;
+  return LiveChatCard{};
+}
+
+// '&', '<', '>', '"' and '\'' as HTML entities, for attribute values.
+std::string html_attribute(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+// GET /api/playbooks -> [{id, name, published, status, cards, live_chat_cards, updated_at}]
+void Api::list_playbooks(Call& call) {
+  if (!call.require_admin()) return;
+  auto rows = store_.playbooks();
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const PlaybookRow& a, const PlaybookRow& b) { return a.created_at < b.created_at; });
+  json out = json::array();
+  for (const auto& row : rows) {
+    json item{{"id", row.id}, {"status", status_name(row)}, {"embedded", row.embedded},
+              {"created_at", row.created_at}, {"updated_at", row.updated_at}};
+    auto pb = playbook_from_json(row.json);
+    if (pb) {
+      const Playbook& p = pb.value();
+      item["name"] = p.name;
+      item["published"] = p.published;
+      item["cards"] = p.cards.size();
+      item["live_chat_cards"] = std::count_if(p.cards.begin(), p.cards.end(),
+                                              [](const Card& c) { return c.type() == CardType::live_chat; });
+    } else {  // listed anyway, so an admin can see it and replace or delete it
+      item["name"] = "";
+      item["published"] = false;
+      item["cards"] = 0;
+      item["live_chat_cards"] = 0;
+      item["error"] = pb.error().message;
+    }
+    out.push_back(std::move(item));
+  }
+  call.json(200, out);
+}
+
+// POST /api/playbooks {"name", "template"?: "live_chat"} -> 201 view
+void Api::create_playbook(Call& call) {
+  if (!call.require_admin()) return;
+  auto body = call.body();
+  if (!body) return;
+  auto name = string_member(*body, "name");
+  if (!name) return call.error(400, ErrorCode::bad_request, "'name' must be a string", "name");
+  if (!is_valid_utf8(*name)) return call.error(400, ErrorCode::invalid_field, "'name' is not valid UTF-8", "name");
+  std::string trimmed = trim(*name);
+  if (trimmed.empty()) return call.error(400, ErrorCode::invalid_field, "'name' is required", "name");
+  if (trimmed.size() > kMaxPlaybookName)
+    return call.error(413, ErrorCode::too_large, "'name' is longer than 200 bytes", "name");
+  auto tmpl = string_member(*body, "template", "live_chat");
+  if (!tmpl || *tmpl != "live_chat")
+    return call.error(400, ErrorCode::invalid_field, "'template' must be \"live_chat\"", "template");
+
+  int64_t now = loop_.now_ms();
+  Loaded loaded{PlaybookRow{new_id("pb"), "", false, now, now}, {}};
+  Playbook& pb = loaded.playbook;
+  pb = live_chat_template(loaded.row.id, trimmed);
+  if (pb.bot_name.empty()) pb.bot_name = "Chatbot";
+  // No sites yet: the server's own pages may preview it (the engine lets its own origin in), but
+  // only a load from a listed site makes it embedded; until then Live Chat runs offline-only.
+  pb.allowed_origins.clear();
+  pb.published = false;
+  if (auto s = validate_playbook(pb); !s) return call.error(s.error());
+  save(call, engine_, now, std::move(loaded), 201);
+}
+
+// GET /api/playbooks/:id -> view
+void Api::get_playbook(Call& call) {
+  if (!call.require_admin()) return;
+  auto loaded = load(call, store_);
+  if (!loaded) return;
+  call.json(200, view(loaded->row, loaded->playbook));
+}
+
+// PUT /api/playbooks/:id <playbook JSON> (or {"playbook": <playbook JSON>}) -> view
+void Api::put_playbook(Call& call) {
+  if (!call.require_admin()) return;
+  auto loaded = load(call, store_, false);
+  if (!loaded) return;
+  auto body = call.body();
+  if (!body) return;
+  json doc = std::move(*body);
+  // Accept the view's "playbook" member too, so a client can send back what it got.
+  if (!doc.contains("cards") && doc.contains("playbook") && doc["playbook"].is_object()) {
+    json inner = std::move(doc["playbook"]);
+    doc = std::move(inner);
+  }
+  doc["id"] = loaded->row.id;  // the path names the playbook; the body cannot move it
+  auto pb = playbook_from_json_value(doc);  // parses and validates
+  if (!pb) return call.error(pb.error());
+  loaded->playbook = std::move(pb.value());
+  save(call, engine_, loop_.now_ms(), std::move(*loaded), 200);
+}
+
+// DELETE /api/playbooks/:id -> 204
+void Api::delete_playbook(Call& call) {
+  if (!call.require_admin()) return;
+  auto loaded = load(call, store_, false);
+  if (!loaded) return;
+  Write w;
+  w.deleted_playbooks.push_back(loaded->row.id);
+  engine_.write(std::move(w), [respond = call.respond](const Status& s) {
+    if (!s) return send_error(respond, s.error());
+    send_json(respond, 204, nullptr);
+  });
+  engine_.playbook_deleted(loaded->row.id);
+}
+
+// POST /api/playbooks/:id/live-chat-card {"after"?, "online_message"?, "wait_seconds"?,
+// "offline_message"?, "offline_next"?} -> 201 {"card_id", "playbook": view}
+void Api::add_live_chat_card(Call& call) {
+  if (!call.require_admin()) return;
+  auto loaded = load(call, store_);
+  if (!loaded) return;
+  auto body = call.body();
+  if (!body) return;
+  std::optional<std::string> after;
+  LiveChatEdit edit;
+  if (!read_text(call, *body, "after", after) || !read_live_chat_edit(call, *body, edit)) return;
+  LiveChatCard card = default_live_chat_card();
+  edit.apply(card);
+  Playbook& pb = loaded->playbook;
+  auto id = livechat::add_live_chat_card(pb, after.value_or(""), card);  // also validates
+  if (!id) return call.error(id.error());
+  if (edit.offline_next) {  // the core hands the old target to the new card; the request overrides it
+    std::get<LiveChatCard>(find_card(pb, id.value())->body).offline_next = *edit.offline_next;
+    if (auto s = validate_playbook(pb); !s) return call.error(s.error());
+  }
+  save(call, engine_, loop_.now_ms(), std::move(*loaded), 201, id.value());
+}
+
+// PATCH /api/playbooks/:id/cards/:card -> view. Live Chat: online_message, wait_seconds,
+// offline_message, offline_next; message, end, question, capture: text; create_item: title.
+void Api::edit_card(Call& call) {
+  if (!call.require_admin()) return;
+  auto loaded = load(call, store_);
+  if (!loaded) return;
+  const std::string& card_id = call.params["card"];
+  Card* card = find_card(loaded->playbook, card_id);
+  if (!card) return call.error(404, ErrorCode::not_found, "card '" + card_id + "' does not exist", "card");
+  auto body = call.body();
+  if (!body) return;
+
+  std::optional<std::string> text;
+  bool changed = false;
+  if (auto* live = std::get_if<LiveChatCard>(&card->body)) {
+    LiveChatEdit edit;
+    if (!read_live_chat_edit(call, *body, edit)) return;
+    edit.apply(*live);
+    changed = edit.any();
+    if (!changed)
+      return call.error(400, ErrorCode::bad_request,
+                        "nothing to change: a live_chat card takes online_message, wait_seconds, offline_message, "
+                        "offline_next");
+  } else if (std::holds_alternative<QualificationCard>(card->body)) {
+    return call.error(409, ErrorCode::conflict,
+                      "a qualification card has no text to edit here; change its conditions with PUT "
+                      "/api/playbooks/" + loaded->row.id,
+                      "card");
+  } else {
+    bool item = std::holds_alternative<CreateItemCard>(card->body);
+    const char* name = item ? "title" : "text";
+    if (!read_text(call, *body, name, text)) return;
+    if (!text)
+      return call.error(400, ErrorCode::bad_request,
+                        std::string("nothing to change: a ") + std::string(card_type_name(card->type())) +
+                            " card takes '" + name + "'",
+                        name);
+    std::visit(
+        [&](auto& b) {
+          using B = std::decay_t<decltype(b)>;
+          if constexpr (std::is_same_v<B, CreateItemCard>) b.title = *text;
+          else if constexpr (requires { b.text; }) b.text = *text;
+        },
+        card->body);
+  }
+  if (auto s = validate_playbook(loaded->playbook); !s) return call.error(s.error());
+  save(call, engine_, loop_.now_ms(), std::move(*loaded), 200);
+}
+
+// DELETE /api/playbooks/:id/cards/:card -> view (the flow is relinked around the card)
+void Api::delete_card(Call& call) {
+  if (!call.require_admin()) return;
+  auto loaded = load(call, store_);
+  if (!loaded) return;
+  if (auto s = remove_card(loaded->playbook, call.params["card"]); !s) return call.error(s.error());
+  if (auto s = validate_playbook(loaded->playbook); !s) return call.error(s.error());  // e.g. the last card
+  save(call, engine_, loop_.now_ms(), std::move(*loaded), 200);
+}
+
+// POST /api/playbooks/:id/publish {"published"?: bool (default true)} -> view
+void Api::publish_playbook(Call& call) {
+  if (!call.require_admin()) return;
+  auto loaded = load(call, store_);
+  if (!loaded) return;
+  auto body = call.body();
+  if (!body) return;
+  bool published = true;
+  if (auto it = body->find("published"); it != body->end() && !it->is_null()) {
+    if (!it->is_boolean()) return call.error(400, ErrorCode::bad_request, "'published' must be a boolean", "published");
+    published = it->get<bool>();
+  }
+  loaded->playbook.published = published;
+  if (auto s = validate_playbook(loaded->playbook); !s) return call.error(s.error());
+  save(call, engine_, loop_.now_ms(), std::move(*loaded), 200);
+}
+
+// GET /api/playbooks/:id/snippet -> {"snippet", "playbook"} (any signed-in agent)
+void Api::snippet(Call& call) {
+  if (!call.user) return call.error(401, ErrorCode::forbidden, "sign in first");
+  auto loaded = load(call, store_, false);
+  if (!loaded) return;
+  const std::string& id = loaded->row.id;
+  std::string tag = "<script src=\"" + html_attribute(options_.public_origin) +
+                    "/widget/loader.js\" data-playbook=\"" + html_attribute(id) + "\" async></script>";
+  call.json(200, {{"snippet", tag}, {"playbook", id}});
+}
+
+}  // namespace livechat::server

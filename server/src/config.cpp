@@ -1,0 +1,99 @@
+#include "config.hpp"
+
+#include <charconv>
+
+namespace livechat::server {
+
+namespace {
+Status set_listen(Config& c, const std::string& value) {
+  auto colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return make_error(ErrorCode::invalid_field, "--listen wants ADDRESS:PORT, e.g. 127.0.0.1:8080", "listen");
+  int port = -1;
+  std::string p = value.substr(colon + 1);
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+  if (ec != std::errc() || end != p.data() + p.size() || port < 0 || port > 65535)
+    return make_error(ErrorCode::invalid_field, "--listen: the port must be 0..65535", "listen");
+  c.address = value.substr(0, colon);
+  c.port = static_cast<uint16_t>(port);
+  return ok_status();
+}
+
+Status set(Config& c, const std::string& name, const std::string& value) {
+  if (name == "listen") return set_listen(c, value);
+  if (name == "db") c.db = value;
+  else if (name == "static") c.static_dir = value;
+  else if (name == "public-url") c.public_url = value;
+  else if (name == "log-level") c.log_level = value;
+  else if (name == "port-file") c.port_file = value;
+  else if (name == "sync") {
+    if (value != "full" && value != "normal")
+      return make_error(ErrorCode::invalid_field, "--sync is full or normal", "sync");
+    c.sync_full = value == "full";
+  } else if (name == "away-grace-ms") {
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), c.away_grace_ms);
+    if (ec != std::errc() || end != value.data() + value.size() || c.away_grace_ms < 0)
+      return make_error(ErrorCode::invalid_field, "--away-grace-ms wants a number of milliseconds", "away-grace-ms");
+  } else {
+    return make_error(ErrorCode::bad_request, "unknown option --" + name + " (see --help)", name);
+  }
+  return ok_status();
+}
+}  // namespace
+
+Result<Config> parse_config(const std::vector<std::string>& args, std::string (*env)(const char*)) {
+  Config c;
+  const std::pair<const char*, const char*> vars[] = {
+      {"LIVECHAT_LISTEN", "listen"},       {"LIVECHAT_DB", "db"},           {"LIVECHAT_STATIC", "static"},
+      {"LIVECHAT_PUBLIC_URL", "public-url"}, {"LIVECHAT_SYNC", "sync"},     {"LIVECHAT_LOG_LEVEL", "log-level"},
+      {"LIVECHAT_AWAY_GRACE_MS", "away-grace-ms"}};
+  for (const auto& [var, name] : vars)
+    if (std::string v = env(var); !v.empty())
+      if (auto s = set(c, name, v); !s) return make_error(s.error().code, std::string(var) + ": " + s.error().message);
+  if (std::string v = env("LIVECHAT_DEMO"); v == "1" || v == "true") c.demo = true;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      c.help = true;
+      continue;
+    }
+    if (a == "--demo") {
+      c.demo = true;
+      continue;
+    }
+    if (a.rfind("--", 0) != 0) return make_error(ErrorCode::bad_request, "unexpected argument '" + a + "' (see --help)");
+    std::string name = a.substr(2), value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    } else {
+      if (i + 1 >= args.size()) return make_error(ErrorCode::bad_request, "--" + name + " needs a value");
+      value = args[++i];
+    }
+    if (auto s = set(c, name, value); !s) return s.error();
+  }
+  return c;
+}
+
+std::string config_help() {
+  return R"(livechat-server: the live chat relay (HTTP, WebSockets, SQLite).
+
+Usage: livechat-server [options]
+
+  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0 picks a free one)   LIVECHAT_LISTEN
+  --db PATH            the SQLite database file (default ./data/livechat.db)               LIVECHAT_DB
+  --static DIR         the folder of web files: widget, dashboard, demo page               LIVECHAT_STATIC
+  --public-url URL     how browsers reach this server (default http://ADDR:PORT)           LIVECHAT_PUBLIC_URL
+  --demo               add demo users, the demo playbook and print their sign-ins         LIVECHAT_DEMO=1
+  --sync full|normal   SQLite synchronous mode: full survives power loss (default)       LIVECHAT_SYNC
+  --log-level LEVEL    debug, info, warn or error (default info)                          LIVECHAT_LOG_LEVEL
+  --away-grace-ms N    an online agent with no open dashboard for N ms counts as away    LIVECHAT_AWAY_GRACE_MS
+  --port-file PATH     write the port listened on to PATH (for scripts and tests)
+  --help               this text
+
+Demo passwords come from LIVECHAT_DEMO_PASSWORD when set; otherwise new ones are generated
+and printed at each start with --demo.
+)";
+}
+
+}  // namespace livechat::server

@@ -1,0 +1,30 @@
+// Command-line flags, each with an environment variable equivalent (flags win).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "livechat/result.hpp"
+
+namespace livechat::server {
+
+struct Config {
+  std::string address = "127.0.0.1";  // --listen ADDR:PORT        LIVECHAT_LISTEN
+  uint16_t port = 8080;
+  std::string db = "./data/livechat.db";  // --db PATH             LIVECHAT_DB
+  std::string static_dir;                 // --static DIR          LIVECHAT_STATIC
+  std::string public_url;                 // --public-url URL      LIVECHAT_PUBLIC_URL
+  bool demo = false;                      // --demo                LIVECHAT_DEMO=1
+  bool sync_full = true;                  // --sync full|normal    LIVECHAT_SYNC
+  std::string log_level = "info";         // --log-level LEVEL     LIVECHAT_LOG_LEVEL
+  int64_t away_grace_ms = 60'000;         // --away-grace-ms N     LIVECHAT_AWAY_GRACE_MS
+  std::string port_file;                  // --port-file PATH      (tests: the port chosen)
+  bool help = false;                      // --help
+};
+
+// Parses argv (without argv[0]) over the environment. `env` looks a variable up ("" if unset).
+Result<Config> parse_config(const std::vector<std::string>& args, std::string (*env)(const char*));
+
+std::string config_help();
+
+}  // namespace livechat::server

@@ -1,0 +1,24 @@
+// --demo: an admin and two agents, the demo playbook made from the Live Chat template, published
+// and allowed on this server's own pages (the demo page at /demo/). Idempotent: users and the
+// playbook are created once; passwords are (re)set at every start.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine.hpp"
+
+namespace livechat::server {
+
+inline constexpr const char* kDemoPlaybookId = "pb_demo";
+
+struct DemoLogin {
+  std::string name, email, password;
+  bool admin = false;
+};
+
+// `password` empty: a new random password per user. `done` runs once everything is durable.
+void seed_demo(Engine& engine, Store& store, const std::string& public_origin, const std::string& password,
+               std::function<void(std::vector<DemoLogin>)> done);
+
+}  // namespace livechat::server

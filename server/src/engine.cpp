@@ -1,0 +1,277 @@
+// The engine's heart: staging commands against the live state, committing them, and delivering
+// what became durable to exactly those allowed to see it. See engine.hpp for the contract.
+#include "engine.hpp"
+
+#include <cstdlib>
+
+#include <nlohmann/json.hpp>
+
+#include "auth.hpp"
+#include "engine_session.hpp"
+#include "livechat/notifications.hpp"
+#include "livechat/protocol_json.hpp"
+#include "livechat/richtext.hpp"
+#include "log.hpp"
+
+namespace livechat::server {
+
+namespace {
+const Actor kSystem{Actor::Kind::system, ""};
+const Actor kBot{Actor::Kind::bot, ""};
+
+bool visible(Phase phase, const UserId& assignee, const UserId& user) {
+  Conversation c;
+  c.phase = phase;
+  c.assignee = assignee;
+  return can_see(c, user);
+}
+
+// Events a visitor sees of their own conversation (never the side panel or CRM links).
+bool visitor_sees(const Event& e) {
+  return std::holds_alternative<ConversationStarted>(e) || std::holds_alternative<MessagePosted>(e) ||
+         std::holds_alternative<LiveChatRequested>(e) || std::holds_alternative<WaitExpired>(e) ||
+         std::holds_alternative<ConversationAssigned>(e) || std::holds_alternative<ConversationUnassigned>(e) ||
+         std::holds_alternative<ConversationClosed>(e);
+}
+}  // namespace
+
+std::string utc_date(int64_t ms) {
+  // Days since the epoch to a civil date (Howard Hinnant's algorithm).
+  int64_t z = (ms >= 0 ? ms / 86'400'000 : (ms - 86'399'999) / 86'400'000) + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+  int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+  if (m <= 2) ++y;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", static_cast<int>(y), static_cast<int>(m), static_cast<int>(d));
+  return buf;
+}
+
+Engine::Engine(Loop& loop, Store& store, EngineOptions options)
+    : loop_(loop), store_(store), options_(std::move(options)) {}
+
+Engine::~Engine() { *alive_ = false; }
+
+Status Engine::load() {
+  for (const auto& row : store_.playbooks()) playbook_changed(row);
+  uint64_t after = 0;
+  while (true) {
+    auto batch = store_.events_after(after, 10'000);
+    if (!batch) return batch.error();
+    if (batch.value().empty()) break;
+    for (const auto& stored : batch.value()) {
+      livechat::apply(live_, stored.event);
+      livechat::apply(committed_, stored.event);
+      after = stored.pos;
+      if (const auto* started = std::get_if<ConversationStarted>(&stored.event))
+        latest_conversation_[started->visitor_id] = started->conversation;
+    }
+  }
+  next_pos_ = after + 1;
+  committed_pos_ = after;
+  for (const auto& row : store_.runs()) {
+    auto json = nlohmann::json::parse(row.json, nullptr, false);
+    auto run = playbook_run_from_json(json);
+    if (!run) {
+      log_warn("chatbot run unreadable", {{"conversation", row.conversation_id}, {"error", run.error().message}});
+      continue;
+    }
+    runs_[row.conversation_id] = Run{row.playbook_id, run.value()};
+  }
+  for (const auto& [id, c] : live_.conversations)
+    if (c.phase == Phase::unassigned && c.wait_deadline > 0 && !c.missed) schedule_wait(c);
+  log_info("state loaded", {{"events", after}, {"conversations", live_.conversations.size()}, {"users", live_.users.size()}});
+  return ok_status();
+}
+
+// --- commands ----------------------------------------------------------------------------------
+
+Result<Outcome> Engine::stage(const Command& command, const Actor& actor, TimeMs now, Write& write) {
+  ++stats_.commands;
+  auto decision = decide(live_, command, actor, now);
+  if (!decision) {
+    ++stats_.rejected;
+    return decision.error();
+  }
+  Outcome out;
+  out.duplicate_of = decision.value().duplicate_of;
+  out.last_seq = out.duplicate_of.value_or(0);
+  for (auto& e : decision.value().events) {
+    livechat::apply(live_, e);
+    write.events.push_back(StoredEvent{next_pos_++, e});
+    out.last_seq = event_seq(e);
+    if (const ConversationId* id = event_conversation(e)) {
+      const Conversation& c = live_.conversations.at(*id);
+      if (std::holds_alternative<LiveChatRequested>(e) && !c.missed) schedule_wait(c);
+      if (c.wait_deadline == 0 || c.missed) {
+        if (auto it = wait_timers_.find(*id); it != wait_timers_.end()) {
+          loop_.cancel(it->second);
+          wait_timers_.erase(it);
+        }
+      }
+    }
+    out.events.push_back(std::move(e));
+  }
+  return out;
+}
+
+void Engine::run(const Command& command, const Actor& actor, Write extra, Reply reply) {
+  auto staged = stage(command, actor, loop_.now_ms(), extra);
+  if (!staged) {
+    reply(staged.error());
+    return;
+  }
+  // Always through the store, even with no events: a duplicate's ack must wait until the
+  // original is durable, and the empty write is committed after it.
+  submit(std::move(extra), [reply, out = std::move(staged.value())]() { reply(out); });
+}
+
+void Engine::write(Write rows, std::function<void(const Status&)> done) {
+  submit(std::move(rows), [done]() { done(ok_status()); });
+}
+
+void Engine::submit(Write write, std::function<void()> after_durable) {
+  std::vector<StoredEvent> events = write.events;
+  store_.submit(std::move(write), [this, alive = alive_, events = std::move(events),
+                                   after = std::move(after_durable)](const Status& status) {
+    if (!*alive) return;
+    if (!status) {
+      // Memory is ahead of the disk now; the only safe move is to stop. A restart replays
+      // exactly what is durable.
+      log_error("commit failed; stopping", {{"error", status.error().message}});
+      std::_Exit(70);
+    }
+    on_durable(events);
+    if (after) after();
+  });
+}
+
+// --- delivery ----------------------------------------------------------------------------------
+
+void Engine::on_durable(const std::vector<StoredEvent>& events) {
+  for (const auto& stored : events) {
+    Phase phase_before = Phase::bot;
+    UserId assignee_before;
+    if (const ConversationId* id = event_conversation(stored.event)) {
+      if (auto it = committed_.conversations.find(*id); it != committed_.conversations.end()) {
+        phase_before = it->second.phase;
+        assignee_before = it->second.assignee;
+      }
+    }
+    livechat::apply(committed_, stored.event);
+    committed_pos_ = stored.pos;
+    ++stats_.events;
+    if (const auto* started = std::get_if<ConversationStarted>(&stored.event))
+      latest_conversation_[started->visitor_id] = started->conversation;
+    deliver(stored, phase_before, assignee_before);
+  }
+}
+
+void Engine::deliver(const StoredEvent& stored, Phase phase_before, const UserId& assignee_before) {
+  const Event& e = stored.event;
+  const ConversationId* id = event_conversation(e);
+  if (!id) {
+    // User events: every dashboard keeps the team list, except a user's own settings.
+    const auto* settings = std::get_if<NotificationSettingsChanged>(&e);
+    for (Session* s : agents_)
+      if (!settings || s->user == settings->user) send(*s, EventFrame{stored.pos, e});
+    return;
+  }
+  const Conversation& c = committed_.conversations.at(*id);
+  // The visitor's widget.
+  if (auto w = watchers_.find(*id); w != watchers_.end() && visitor_sees(e)) {
+    for (Session* s : w->second) {
+      if (const auto* a = std::get_if<ConversationAssigned>(&e)) {
+        // The widget needs the agent's name ("Anna joined the chat"): a redacted user first.
+        if (auto u = committed_.users.find(a->to); u != committed_.users.end()) {
+          User shown;
+          shown.id = u->second.id;
+          shown.name = u->second.name;
+          send(*s, EventFrame{0, UserAdded{shown}});
+        }
+      }
+      send(*s, EventFrame{stored.pos, e});
+    }
+    if (std::holds_alternative<ConversationClosed>(e)) send_prompt(*id);  // the widget shows it ended
+  }
+  // Dashboards: the visibility rule decides between the event, the whole conversation (it just
+  // came into view) and a hidden notice (it just left).
+  auto notes = notifications_for(committed_, e);
+  for (Session* s : agents_) {
+    bool before = visible(phase_before, assignee_before, s->user), after = can_see(c, s->user);
+    if (before && after)
+      send(*s, EventFrame{stored.pos, e});
+    else if (after)
+      send(*s, ConversationFrame{stored.pos, c});
+    else if (before)
+      send(*s, HiddenFrame{c.id});
+    for (const auto& n : notes) {
+      if (n.user != s->user) continue;
+      NotifyFrame f;
+      f.kind = std::string(notification_kind_name(n.kind));
+      f.conversation = n.conversation;
+      std::string who = !c.panel.person_name.empty() ? c.panel.person_name
+                        : !c.visitor_name.empty()     ? c.visitor_name
+                                                      : std::string("A visitor");
+      switch (n.kind) {
+        case NotificationKind::new_unassigned: f.title = "New chat waiting"; break;
+        case NotificationKind::assigned_to_you: f.title = "Chat assigned to you"; break;
+        case NotificationKind::new_message: f.title = "New message"; break;
+      }
+      f.body = who;
+      if (const auto* m = std::get_if<MessagePosted>(&e)) f.body += ": " + to_plain_text(m->text).substr(0, 200);
+      send(*s, f);
+    }
+  }
+}
+
+void Engine::send(Session& session, const ServerFrame& frame) { session.connection->send(encode(frame)); }
+
+void Engine::send_error(Session& session, const std::string& request_id, const Error& error) {
+  send(session, ErrorFrame{request_id, error});
+}
+
+// --- wait time ---------------------------------------------------------------------------------
+
+void Engine::schedule_wait(const Conversation& c) {
+  if (auto it = wait_timers_.find(c.id); it != wait_timers_.end()) loop_.cancel(it->second);
+  int64_t delay = std::max<int64_t>(0, c.wait_deadline - loop_.now_ms());
+  ConversationId id = c.id;
+  wait_timers_[id] = loop_.after(delay, [this, alive = alive_, id]() {
+    if (*alive) on_wait_timer(id);
+  });
+}
+
+void Engine::on_wait_timer(const ConversationId& id) {
+  wait_timers_.erase(id);
+  auto it = live_.conversations.find(id);
+  if (it == live_.conversations.end()) return;
+  const Conversation& c = it->second;
+  if (c.phase != Phase::unassigned || c.wait_deadline == 0 || c.missed) return;
+  TimeMs now = std::max(loop_.now_ms(), c.wait_deadline);
+  Write w;
+  auto staged = stage(ExpireWait{id}, kSystem, now, w);
+  if (!staged) {
+    log_warn("wait expiry refused", {{"conversation", id}, {"error", staged.error().message}});
+    return;
+  }
+  // Nobody took it: the offline message and the offline flow.
+  if (auto run = runs_.find(id); run != runs_.end())
+    if (const CachedPlaybook* pb = playbook(run->second.playbook_id)) {
+      Step step = wait_expired(pb->playbook, run->second.run, context_for(*pb));
+      carry_out(id, step, now, w);
+    }
+  log_info("wait time passed", {{"conversation", id}});
+  submit(std::move(w), [this, id]() { send_prompt(id); });
+}
+
+EngineStats Engine::stats() const {
+  EngineStats s = stats_;
+  for (const auto& [id, session] : sessions_)
+    (session->connection->channel == Channel::visitor ? s.visitor_sockets : s.agent_sockets)++;
+  return s;
+}
+
+}  // namespace livechat::server

@@ -1,0 +1,150 @@
+// The engine: the authoritative conversation state machine of the running server.
+//
+// It owns two copies of the core State: `live_` holds every decided event (commands are checked
+// against it, so they see each other at once) and `committed_` holds only events that are
+// durable. Nothing reaches a client before it is durable: acks, events, snapshots and
+// notifications are all produced from `committed_`, in commit order, when the store reports a
+// batch durable. A restart replays the event log into both.
+//
+// It is the SocketHandler for /ws/visitor and /ws/agent and serves the API (api.cpp) through
+// run(). Everything runs on the Loop's one thread.
+#pragma once
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "livechat/playbook.hpp"
+#include "livechat/playbook_run.hpp"
+#include "livechat/protocol.hpp"
+#include "livechat/rules.hpp"
+#include "loop.hpp"
+#include "store.hpp"
+#include "transport.hpp"
+
+namespace livechat::server {
+
+struct EngineOptions {
+  std::string public_origin;        // e.g. "http://127.0.0.1:8080": agents must come from here
+  int64_t away_grace_ms = 60'000;   // an online agent with no connection for this long is away
+  int max_frames_per_second = 20;   // per connection, sustained (burst: twice as many)
+  int64_t hello_timeout_ms = 10'000;
+};
+
+struct EngineStats {
+  uint64_t commands = 0, rejected = 0, events = 0, acks = 0;
+  uint64_t visitor_sockets = 0, agent_sockets = 0;
+};
+
+// What one command (or a group of commands made by one action) produced.
+struct Outcome {
+  std::vector<Event> events;
+  std::optional<Seq> duplicate_of;
+  Seq last_seq = 0;  // the conversation's last seq after these events (for acks)
+};
+using Reply = std::function<void(Result<Outcome>)>;
+
+class Engine : public SocketHandler {
+ public:
+  Engine(Loop& loop, Store& store, EngineOptions options);
+  ~Engine() override;
+
+  // Replays the event log and the chatbot runs; schedules pending wait timers. Call once.
+  Status load();
+
+  // --- for the API -----------------------------------------------------------------------------
+  // State as durably committed (what clients may be told).
+  const State& committed() const { return committed_; }
+  // Decides `command` for `actor` against the live state; `extra` rows are committed in the same
+  // transaction; `reply` runs once durable (or at once with the error).
+  void run(const Command& command, const Actor& actor, Write extra, Reply reply);
+  // Creates a lead, deal or activity from a conversation (person and organization from its side
+  // panel), records it on the conversation ("Lead created - 14:32"), and replies with the item id.
+  void create_item(const ConversationId& conversation, ItemKind kind, const Actor& actor, std::string title,
+                   std::function<void(Result<std::string>)> reply);
+  // Submits rows that are not conversation events (playbooks, credentials, CRM edits).
+  void write(Write rows, std::function<void(const Status&)> done);
+  // Playbooks are cached here; the API calls this after changing one.
+  void playbook_changed(const PlaybookRow& row);
+  void playbook_deleted(const std::string& id);
+  // Ends every socket of a signed-out session.
+  void session_ended(const std::string& token_hash);
+  EngineStats stats() const;
+  // Known only once the server listens (port 0 picks one).
+  void set_public_origin(std::string origin) { options_.public_origin = std::move(origin); }
+  uint64_t committed_pos() const { return committed_pos_; }
+
+  // --- SocketHandler ---------------------------------------------------------------------------
+  std::string admit(Channel channel, const HttpRequest& upgrade) override;
+  void on_open(const std::shared_ptr<Connection>& connection) override;
+  void on_message(const std::shared_ptr<Connection>& connection, std::string_view text) override;
+  void on_close(const std::shared_ptr<Connection>& connection) override;
+
+ private:
+  struct Session;      // per connection
+  struct CachedPlaybook {
+    PlaybookRow row;
+    Playbook playbook;
+  };
+  struct Run {
+    std::string playbook_id;
+    PlaybookRun run;
+  };
+  // A batch of decided events on its way to the disk.
+  struct Pending;
+
+  // engine.cpp: commands, commits, delivery
+  Result<Outcome> stage(const Command& command, const Actor& actor, TimeMs now, Write& write);
+  void submit(Write write, std::function<void()> after_durable);
+  void on_durable(const std::vector<StoredEvent>& events);
+  void deliver(const StoredEvent& stored, Phase phase_before, const UserId& assignee_before);
+  void send(Session& session, const ServerFrame& frame);
+  void send_error(Session& session, const std::string& request_id, const Error& error);
+  void schedule_wait(const Conversation& conversation);
+  void on_wait_timer(const ConversationId& conversation);
+
+  // engine_visitor.cpp: widget sessions and the chatbot
+  void visitor_frame(Session& session, ClientFrame frame);
+  void visitor_hello(Session& session, const HelloFrame& hello);
+  void visitor_start(Session& session, const StartFrame& start);
+  void visitor_answer(Session& session, const AnswerFrame& answer);
+  void visitor_resume(Session& session, const ResumeFrame& resume);
+  // Carries out a chatbot step: bot messages, live chat request, items, captured fields.
+  void carry_out(const ConversationId& conversation, const Step& step, TimeMs now, Write& write);
+  PlaybookContext context_for(const CachedPlaybook& playbook) const;
+  const CachedPlaybook* playbook(const std::string& id) const;
+  void send_prompt(const ConversationId& conversation);
+  void watch(Session& session, const ConversationId& conversation);  // what a widget shows
+
+  // engine_items.cpp: leads, deals, activities and their CRM rows
+  Result<std::string> stage_item(const ConversationId& conversation, ItemKind kind, const Actor& actor,
+                                 std::string title, const std::map<std::string, std::string>& fields, TimeMs now,
+                                 Write& write);
+
+  // engine_agent.cpp: dashboard sessions and presence
+  void agent_frame(Session& session, ClientFrame frame);
+  void agent_hello(Session& session, const HelloFrame& hello);
+  void send_snapshot(Session& session);
+  void presence_changed(const UserId& user);
+
+  Loop& loop_;
+  Store& store_;
+  EngineOptions options_;
+  State live_, committed_;
+  uint64_t next_pos_ = 1, committed_pos_ = 0;
+  std::map<uint64_t, std::unique_ptr<Session>> sessions_;  // by connection id
+  std::map<ConversationId, std::set<Session*>> watchers_;   // visitor sessions showing a conversation
+  std::set<Session*> agents_;                               // agent sessions past hello
+  std::map<std::string, ConversationId> latest_conversation_;  // visitor id -> newest (committed)
+  std::map<std::string, CachedPlaybook> playbooks_;
+  std::map<ConversationId, Run> runs_;
+  std::map<ConversationId, Loop::TimerId> wait_timers_;
+  std::map<UserId, Loop::TimerId> away_timers_;
+  EngineStats stats_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards callbacks after destruction
+};
+
+}  // namespace livechat::server

@@ -1,0 +1,121 @@
+// The dashboard side of the engine: signing a socket in, the snapshot, agent commands, typing,
+// and presence (an online agent whose every connection is gone for a grace period is away).
+#include "auth.hpp"
+#include "engine.hpp"
+#include "engine_session.hpp"
+#include "log.hpp"
+
+namespace livechat::server {
+
+namespace {
+const Actor kSystem{Actor::Kind::system, ""};
+}
+
+void Engine::agent_frame(Session& s, ClientFrame frame) {
+  if (auto* hello = std::get_if<HelloFrame>(&frame)) {
+    if (s.ready) return send_error(s, "", make_error(ErrorCode::conflict, "hello was already said"));
+    return agent_hello(s, *hello);
+  }
+  if (!s.ready) return send_error(s, "", make_error(ErrorCode::bad_request, "say hello first"));
+  if (std::holds_alternative<ResumeFrame>(frame)) return send_snapshot(s);
+  if (auto* typing = std::get_if<TypingFrame>(&frame)) {
+    auto c = committed_.conversations.find(typing->conversation);
+    if (c == committed_.conversations.end() || c->second.phase != Phase::assigned || c->second.assignee != s.user)
+      return;
+    auto w = watchers_.find(typing->conversation);
+    if (w == watchers_.end()) return;
+    std::string who = committed_.users.count(s.user) ? committed_.users.at(s.user).name : s.user;
+    for (Session* visitor : w->second) send(*visitor, ServerTyping{typing->conversation, typing->typing, who});
+    return;
+  }
+  auto* command = std::get_if<CommandFrame>(&frame);
+  if (!command) return send_error(s, "", make_error(ErrorCode::forbidden, "not available to agents"));
+  uint64_t sid = s.connection->id;
+  std::string request_id = command->request_id;
+  Actor actor{Actor::Kind::agent, s.user};
+  if (std::holds_alternative<AddUser>(command->command) || std::holds_alternative<SetRole>(command->command))
+    return send_error(s, request_id, make_error(ErrorCode::forbidden, "users are managed in the admin screens (REST API)"));
+  if (const auto* item = std::get_if<RecordItem>(&command->command)) {
+    ConversationId conv = item->conversation;
+    return create_item(conv, item->kind, actor, "", [this, sid, request_id, conv](Result<std::string> r) {
+      auto it = sessions_.find(sid);
+      if (it == sessions_.end()) return;
+      if (!r) return send_error(*it->second, request_id, r.error());
+      send(*it->second, AckFrame{request_id, committed_.conversations.at(conv).last_seq, false});
+    });
+  }
+  run(command->command, actor, {}, [this, sid, request_id](Result<Outcome> r) {
+    auto it = sessions_.find(sid);
+    if (it == sessions_.end()) return;
+    if (!r) return send_error(*it->second, request_id, r.error());
+    ++stats_.acks;
+    send(*it->second, AckFrame{request_id, r.value().last_seq, r.value().duplicate_of.has_value()});
+  });
+}
+
+void Engine::agent_hello(Session& s, const HelloFrame& hello) {
+  std::string token = !hello.token.empty() ? hello.token : s.connection->cookie_token;
+  std::string hash = token.empty() ? std::string() : token_hash(token);
+  auto row = hash.empty() ? std::nullopt : store_.session(hash);
+  if (!row || row->expires_at <= loop_.now_ms() || !committed_.users.count(row->user_id)) {
+    send_error(s, "", make_error(ErrorCode::forbidden, "sign in again"));
+    return s.connection->close("not signed in");
+  }
+  s.ready = true;
+  loop_.cancel(s.hello_timer);
+  s.user = row->user_id;
+  s.token_hash = hash;
+  agents_.insert(&s);
+  send(s, AgentWelcomeFrame{committed_.users.at(s.user)});
+  send_snapshot(s);
+  presence_changed(s.user);
+}
+
+void Engine::send_snapshot(Session& s) {
+  SnapshotFrame snap;
+  snap.pos = committed_pos_;
+  for (const auto& [id, u] : committed_.users) snap.users.push_back(u);
+  for (const auto& [id, c] : committed_.conversations)
+    if (can_see(c, s.user)) snap.conversations.push_back(c);
+  send(s, snap);
+}
+
+void Engine::presence_changed(const UserId& user) {
+  bool connected = false;
+  for (Session* a : agents_) connected = connected || a->user == user;
+  auto timer = away_timers_.find(user);
+  if (timer != away_timers_.end()) {
+    loop_.cancel(timer->second);
+    away_timers_.erase(timer);
+  }
+  auto u = live_.users.find(user);
+  if (u == live_.users.end()) return;
+  if (connected) {
+    if (u->second.away) {
+      Write w;
+      if (stage(SetAway{user, false}, kSystem, loop_.now_ms(), w)) submit(std::move(w), nullptr);
+    }
+    return;
+  }
+  if (!u->second.online || u->second.away) return;
+  away_timers_[user] = loop_.after(options_.away_grace_ms, [this, alive = alive_, user]() {
+    if (!*alive) return;
+    away_timers_.erase(user);
+    for (Session* a : agents_)
+      if (a->user == user) return;
+    Write w;
+    if (stage(SetAway{user, true}, kSystem, loop_.now_ms(), w)) {
+      log_info("agent away", {{"user", user}});
+      submit(std::move(w), nullptr);
+    }
+  });
+}
+
+void Engine::session_ended(const std::string& hash) {
+  std::vector<std::shared_ptr<Connection>> doomed;
+  for (Session* a : agents_)
+    if (a->token_hash == hash) doomed.push_back(a->connection);
+  for (auto& c : doomed) c->close("signed out");
+}
+
+}  // namespace livechat::server

@@ -1,0 +1,280 @@
+// The visitor side of the engine: the widget's hello, a new conversation, chatbot answers,
+// resume after a reload or a dropped connection, and the chatbot's effects.
+#include <nlohmann/json.hpp>
+
+#include "auth.hpp"
+#include "engine.hpp"
+#include "engine_session.hpp"
+#include "log.hpp"
+
+namespace livechat::server {
+
+namespace {
+const Actor kBot{Actor::Kind::bot, ""};
+Actor visitor_actor(const std::string& id) { return Actor{Actor::Kind::visitor, id}; }
+
+bool allowed_origin(const Playbook& pb, const std::string& origin) {
+  for (const auto& o : pb.allowed_origins)
+    if (o == origin) return true;
+  return false;
+}
+}  // namespace
+
+const Engine::CachedPlaybook* Engine::playbook(const std::string& id) const {
+  auto it = playbooks_.find(id);
+  return it == playbooks_.end() ? nullptr : &it->second;
+}
+
+void Engine::playbook_changed(const PlaybookRow& row) {
+  auto pb = playbook_from_json(row.json);
+  if (!pb) {
+    log_warn("stored playbook unreadable", {{"playbook", row.id}, {"error", pb.error().message}});
+    return;
+  }
+  playbooks_[row.id] = CachedPlaybook{row, std::move(pb.value())};
+}
+
+void Engine::playbook_deleted(const std::string& id) { playbooks_.erase(id); }
+
+PlaybookContext Engine::context_for(const CachedPlaybook& pb) const {
+  return PlaybookContext{anyone_available(live_), pb.row.embedded};
+}
+
+void Engine::visitor_frame(Session& s, ClientFrame frame) {
+  if (auto* hello = std::get_if<HelloFrame>(&frame)) {
+    if (s.ready) return send_error(s, "", make_error(ErrorCode::conflict, "hello was already said"));
+    return visitor_hello(s, *hello);
+  }
+  if (!s.ready) return send_error(s, "", make_error(ErrorCode::bad_request, "say hello first"));
+  if (auto* start = std::get_if<StartFrame>(&frame)) return visitor_start(s, *start);
+  if (auto* answer = std::get_if<AnswerFrame>(&frame)) return visitor_answer(s, *answer);
+  if (auto* resume = std::get_if<ResumeFrame>(&frame)) return visitor_resume(s, *resume);
+  if (auto* typing = std::get_if<TypingFrame>(&frame)) {
+    auto c = committed_.conversations.find(typing->conversation);
+    if (typing->conversation != s.conversation || c == committed_.conversations.end()) return;
+    for (Session* agent : agents_)
+      if (c->second.phase == Phase::assigned && agent->user == c->second.assignee)
+        send(*agent, ServerTyping{typing->conversation, typing->typing, "visitor"});
+    return;
+  }
+  if (auto* command = std::get_if<CommandFrame>(&frame)) {
+    auto* message = std::get_if<SendMessage>(&command->command);
+    if (!message)
+      return send_error(s, command->request_id, make_error(ErrorCode::forbidden, "visitors can only send messages"));
+    // While the chatbot waits for an answer, a typed message is that answer.
+    if (auto run = runs_.find(message->conversation);
+        run != runs_.end() && run->second.run.status == RunStatus::awaiting_answer &&
+        message->conversation == s.conversation)
+      return visitor_answer(s, AnswerFrame{command->request_id, message->conversation, message->text,
+                                           message->client_id});
+    uint64_t sid = s.connection->id;
+    std::string request_id = command->request_id;
+    return run(*message, visitor_actor(s.visitor_id), {}, [this, sid, request_id](Result<Outcome> r) {
+      auto it = sessions_.find(sid);
+      if (it == sessions_.end()) return;
+      if (!r) return send_error(*it->second, request_id, r.error());
+      send(*it->second, AckFrame{request_id, r.value().last_seq, r.value().duplicate_of.has_value()});
+    });
+  }
+  send_error(s, "", make_error(ErrorCode::forbidden, "not available to visitors"));
+}
+
+void Engine::visitor_hello(Session& s, const HelloFrame& hello) {
+  const CachedPlaybook* pb = playbook(hello.playbook);
+  if (!pb || !pb->playbook.published) {
+    send_error(s, "", make_error(ErrorCode::not_found, "no such playbook", "playbook"));
+    return s.connection->close("unknown playbook");
+  }
+  const std::string& origin = s.connection->origin;
+  bool listed = allowed_origin(pb->playbook, origin);
+  if (!listed && origin != options_.public_origin) {
+    send_error(s, "", make_error(ErrorCode::forbidden, "this site may not embed the playbook", "origin"));
+    return s.connection->close("origin not allowed");
+  }
+  Write w;
+  std::string token = hello.token, visitor_id;
+  if (!token.empty())
+    if (auto v = store_.visitor(token_hash(token))) visitor_id = v->visitor_id;
+  if (visitor_id.empty()) {  // a new visitor (or a token we never issued): a fresh identity
+    token = new_token();
+    visitor_id = new_id("v");
+    w.visitors.push_back(VisitorRow{token_hash(token), visitor_id, hello.playbook, loop_.now_ms()});
+  }
+  if (listed && !pb->row.embedded) {  // loaded from one of its sites: no longer offline-only
+    PlaybookRow row = pb->row;
+    row.embedded = true;
+    row.updated_at = loop_.now_ms();
+    w.playbooks.push_back(row);
+    playbook_changed(row);
+    log_info("playbook embedded", {{"playbook", row.id}, {"origin", origin}});
+  }
+  s.visitor_id = visitor_id;
+  s.playbook_id = hello.playbook;
+  uint64_t sid = s.connection->id;
+  // The welcome waits for the visitor row to be durable: a token we hand out must survive a crash.
+  submit(std::move(w), [this, sid, token, visitor_id]() {
+    auto it = sessions_.find(sid);
+    if (it == sessions_.end()) return;
+    Session& s = *it->second;
+    const CachedPlaybook* pb = playbook(s.playbook_id);
+    if (!pb) return s.connection->close("playbook deleted");
+    s.ready = true;
+    loop_.cancel(s.hello_timer);
+    WelcomeFrame welcome;
+    welcome.visitor_id = visitor_id;
+    welcome.token = token;
+    if (auto c = latest_conversation_.find(visitor_id); c != latest_conversation_.end()) welcome.conversation = c->second;
+    welcome.bot_name = pb->playbook.bot_name;
+    welcome.bot_avatar_url = pb->playbook.bot_avatar_url;
+    PlaybookContext ctx = context_for(*pb);
+    welcome.live_chat_available = ctx.anyone_online && ctx.embedded;
+    send(s, welcome);
+  });
+}
+
+void Engine::visitor_start(Session& s, const StartFrame& start) {
+  const CachedPlaybook* pb = playbook(s.playbook_id);
+  if (!pb) return send_error(s, start.request_id, make_error(ErrorCode::not_found, "no such playbook"));
+  ConversationId id = new_id("c");
+  TimeMs now = loop_.now_ms();
+  Write w;
+  auto started = stage(StartConversation{id, s.visitor_id, s.playbook_id, ""}, visitor_actor(s.visitor_id), now, w);
+  if (!started) return send_error(s, start.request_id, started.error());
+  Run& run = runs_[id];
+  run.playbook_id = s.playbook_id;
+  Step step = livechat::start(pb->playbook, run.run, context_for(*pb));
+  carry_out(id, step, now, w);
+  w.runs.push_back(RunRow{id, s.playbook_id, playbook_run_to_json(run.run).dump()});
+  watch(s, id);
+  uint64_t sid = s.connection->id;
+  std::string request_id = start.request_id;
+  submit(std::move(w), [this, sid, request_id, id]() {
+    auto it = sessions_.find(sid);
+    if (it == sessions_.end()) return;
+    send(*it->second, AckFrame{request_id, committed_.conversations.at(id).last_seq, false});
+    send_prompt(id);
+  });
+}
+
+void Engine::visitor_answer(Session& s, const AnswerFrame& answer) {
+  auto run = runs_.find(answer.conversation);
+  const CachedPlaybook* pb = run == runs_.end() ? nullptr : playbook(run->second.playbook_id);
+  if (answer.conversation != s.conversation || !pb)
+    return send_error(s, answer.request_id, make_error(ErrorCode::not_found, "no such conversation", "conversation"));
+  TimeMs now = loop_.now_ms();
+  Write w;
+  auto posted = stage(SendMessage{answer.conversation, answer.text, answer.client_id}, visitor_actor(s.visitor_id),
+                      now, w);
+  if (!posted) return send_error(s, answer.request_id, posted.error());
+  bool duplicate = posted.value().duplicate_of.has_value();
+  if (!duplicate) {
+    if (run->second.run.status != RunStatus::awaiting_answer) {
+      // Not a question any more (the chat went live): it is simply a message.
+    } else {
+      Step step = livechat::answer(pb->playbook, run->second.run, answer.text, context_for(*pb));
+      carry_out(answer.conversation, step, now, w);
+      w.runs.push_back(RunRow{answer.conversation, run->second.playbook_id,
+                              playbook_run_to_json(run->second.run).dump()});
+    }
+  }
+  uint64_t sid = s.connection->id;
+  Seq seq = posted.value().last_seq;
+  std::string request_id = answer.request_id;
+  ConversationId id = answer.conversation;
+  submit(std::move(w), [this, sid, request_id, seq, duplicate, id]() {
+    auto it = sessions_.find(sid);
+    if (it == sessions_.end()) return;
+    send(*it->second, AckFrame{request_id, seq, duplicate});
+    send_prompt(id);
+  });
+}
+
+void Engine::visitor_resume(Session& s, const ResumeFrame& resume) {
+  auto c = committed_.conversations.find(resume.conversation);
+  if (c == committed_.conversations.end() || c->second.visitor_id != s.visitor_id)
+    return send_error(s, "", make_error(ErrorCode::not_found, "no such conversation", "conversation"));
+  watch(s, resume.conversation);
+  // Exactly what was missed: durable events after the client's seq, up to what is committed now;
+  // anything later reaches this session through delivery, in order.
+  auto events = store_.conversation_events(resume.conversation, resume.after, committed_pos_);
+  if (!events) return send_error(s, "", events.error());
+  for (const auto& stored : events.value()) {
+    const Event& e = stored.event;
+    if (const auto* a = std::get_if<ConversationAssigned>(&e)) {
+      if (auto u = committed_.users.find(a->to); u != committed_.users.end()) {
+        User shown;
+        shown.id = u->second.id;
+        shown.name = u->second.name;
+        send(s, EventFrame{0, UserAdded{shown}});
+      }
+    }
+    if (std::holds_alternative<ConversationStarted>(e) || std::holds_alternative<MessagePosted>(e) ||
+        std::holds_alternative<LiveChatRequested>(e) || std::holds_alternative<WaitExpired>(e) ||
+        std::holds_alternative<ConversationAssigned>(e) || std::holds_alternative<ConversationUnassigned>(e) ||
+        std::holds_alternative<ConversationClosed>(e))
+      send(s, EventFrame{stored.pos, e});
+  }
+  send(s, ResumedFrame{resume.conversation, c->second.last_seq, committed_pos_});
+  send_prompt(resume.conversation);
+}
+
+void Engine::send_prompt(const ConversationId& id) {
+  auto w = watchers_.find(id);
+  if (w == watchers_.end()) return;
+  Prompt prompt;
+  auto c = committed_.conversations.find(id);
+  auto run = runs_.find(id);
+  const CachedPlaybook* pb = run == runs_.end() ? nullptr : playbook(run->second.playbook_id);
+  if (c != committed_.conversations.end() && c->second.phase == Phase::closed)
+    prompt.kind = PromptKind::finished;
+  else if (pb)
+    prompt = current_prompt(pb->playbook, run->second.run);
+  for (Session* s : w->second) send(*s, prompt_frame(id, prompt));
+}
+
+void Engine::carry_out(const ConversationId& id, const Step& step, TimeMs now, Write& w) {
+  auto refused = [&](const char* what, const Error& e) {
+    log_warn("chatbot step refused", {{"conversation", id}, {"what", what}, {"error", e.message}});
+  };
+  // The visitor reached the Live Chat card of an embedded playbook while nobody was online: the
+  // request still goes to Unassigned (missed at once), so whoever comes online finds it.
+  auto run = runs_.find(id);
+  const CachedPlaybook* pb = run == runs_.end() ? nullptr : playbook(run->second.playbook_id);
+  if (pb && pb->row.embedded && live_.conversations.at(id).phase == Phase::bot) {
+    for (const auto& m : step.messages) {
+      const Card* card = m.kind == MessageKind::offline ? find_card(pb->playbook, m.card_id) : nullptr;
+      const auto* live = card ? std::get_if<LiveChatCard>(&card->body) : nullptr;
+      if (!live) continue;
+      if (auto r = stage(RequestLiveChat{id, live->wait_seconds}, kBot, now, w); !r) refused("live chat", r.error());
+      break;
+    }
+  }
+  for (const auto& m : step.messages)
+    if (auto r = stage(SendMessage{id, m.text, ""}, kBot, now, w); !r) refused("message", r.error());
+  bool recorded = false;
+  for (const auto& effect : step.effects) {
+    if (const auto* live = std::get_if<effect::RequestLiveChat>(&effect)) {
+      if (auto r = stage(RequestLiveChat{id, live->wait_seconds}, kBot, now, w); !r) refused("live chat", r.error());
+    } else if (const auto* item = std::get_if<effect::CreateItem>(&effect)) {
+      auto r = stage_item(id, item->kind, kBot, item->title, item->fields, now, w);
+      if (!r) refused("create item", r.error());
+      recorded = recorded || r.ok();
+    } else if (const auto* field = std::get_if<effect::CaptureField>(&effect)) {
+      SidePanel panel = live_.conversations.at(id).panel;
+      switch (field->field) {
+        case CaptureKind::name: panel.person_name = field->value; break;
+        case CaptureKind::email: panel.email = field->value; break;
+        case CaptureKind::phone: panel.phone = field->value; break;
+        case CaptureKind::company: panel.organization_name = field->value; break;
+      }
+      if (auto r = stage(UpdateSidePanel{id, panel}, kBot, now, w); !r) refused("capture", r.error());
+    }
+  }
+  // A chatbot-only chat that produced something for the team ends in Closed, where everyone
+  // can read it next to its lead; one that produced nothing stays the visitor's alone.
+  const Conversation& c = live_.conversations.at(id);
+  if (step.prompt.kind == PromptKind::finished && c.phase == Phase::bot && (recorded || !c.items.empty()))
+    if (auto r = stage(CloseConversation{id}, kBot, now, w); !r) refused("close", r.error());
+}
+
+}  // namespace livechat::server

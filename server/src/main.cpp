@@ -1,0 +1,153 @@
+// livechat-server: wires the store, the engine, the API and the network together on one loop.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "api.hpp"
+#include "auth.hpp"
+#include "config.hpp"
+#include "demo.hpp"
+#include "engine.hpp"
+#include "log.hpp"
+#include "loop.hpp"
+#include "metrics.hpp"
+#include "net.hpp"
+#include "store.hpp"
+
+using namespace livechat;
+using namespace livechat::server;
+
+namespace {
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+std::string metrics_text(const Net& net, const Store& store, const Engine& engine) {
+  MetricsWriter m;
+  NetStats n = net.stats();
+  m.family("livechat_open_sockets", "Open connections by kind.", MetricType::gauge);
+  m.sample("livechat_open_sockets", {{"kind", "http"}}, static_cast<double>(n.http_sessions_open));
+  m.sample("livechat_open_sockets", {{"kind", "visitor"}}, static_cast<double>(n.visitor_sockets_open));
+  m.sample("livechat_open_sockets", {{"kind", "agent"}}, static_cast<double>(n.agent_sockets_open));
+  m.counter("livechat_frames_in_total", "WebSocket frames received.", static_cast<double>(n.frames_in));
+  m.counter("livechat_frames_out_total", "WebSocket frames sent.", static_cast<double>(n.frames_out));
+  m.counter("livechat_slow_consumers_closed_total", "Sockets closed for not reading.", static_cast<double>(n.slow_consumers_closed));
+  m.counter("livechat_connections_rejected_total", "Connections refused at accept.", static_cast<double>(n.rejected_connections));
+  EngineStats e = engine.stats();
+  m.counter("livechat_commands_total", "Commands decided.", static_cast<double>(e.commands));
+  m.counter("livechat_commands_rejected_total", "Commands refused by the rules.", static_cast<double>(e.rejected));
+  m.counter("livechat_events_total", "Events committed.", static_cast<double>(e.events));
+  StoreStats s = store.stats();
+  m.counter("livechat_commits_total", "SQLite transactions committed (group commits).", static_cast<double>(s.commits));
+  m.counter("livechat_committed_writes_total", "Writes made durable.", static_cast<double>(s.writes));
+  static const char* kBuckets[] = {"1", "3", "7", "15", "63", "255", "1023", "+Inf"};
+  m.family("livechat_commit_batch_size", "Writes per commit.", MetricType::histogram);
+  uint64_t cumulative = 0;
+  for (int i = 0; i < 8; ++i) {
+    cumulative += s.batch_histogram[i];
+    m.sample("livechat_commit_batch_size_bucket", {{"le", kBuckets[i]}}, static_cast<double>(cumulative));
+  }
+  m.sample("livechat_commit_batch_size_sum", static_cast<double>(s.writes));
+  m.sample("livechat_commit_batch_size_count", static_cast<double>(s.commits));
+  return m.take();
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = parse_config(std::vector<std::string>(argv + 1, argv + argc), [](const char* n) { return env(n); });
+  if (!parsed) {
+    std::fprintf(stderr, "livechat-server: %s\n", parsed.error().message.c_str());
+    return 2;
+  }
+  Config config = parsed.value();
+  if (config.help) {
+    std::fputs(config_help().c_str(), stdout);
+    return 0;
+  }
+  LogLevel level;
+  if (!parse_log_level(config.log_level, level)) {
+    std::fprintf(stderr, "livechat-server: unknown log level '%s'\n", config.log_level.c_str());
+    return 2;
+  }
+  set_log_level(level);
+  if (!auth_init()) {
+    log_error("libsodium failed to start");
+    return 1;
+  }
+  if (config.static_dir.empty()) config.static_dir = LIVECHAT_DEFAULT_STATIC_DIR;
+  std::error_code ec;
+  auto parent = std::filesystem::path(config.db).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+
+  auto loop = Loop::create();
+  StoreOptions store_options;
+  store_options.synchronous_full = config.sync_full;
+  auto store = Store::open(config.db, store_options, [&loop](std::function<void()> task) { loop->post(std::move(task)); });
+  if (!store) {
+    log_error("cannot open the database", {{"db", config.db}, {"error", store.error().message}});
+    return 1;
+  }
+  EngineOptions engine_options;
+  engine_options.away_grace_ms = config.away_grace_ms;
+  Engine engine(*loop, *store.value(), engine_options);
+  if (auto s = engine.load(); !s) {
+    log_error("cannot load the event log", {{"error", s.error().message}});
+    return 1;
+  }
+  Api api(*loop, *store.value(), engine, ApiOptions{});
+
+  NetOptions net_options;
+  net_options.address = config.address;
+  net_options.port = config.port;
+  net_options.static_dir = config.static_dir;
+  auto net = Net::start(*loop, net_options, api, engine);
+  if (!net) {
+    log_error("cannot listen", {{"address", config.address}, {"port", config.port}, {"error", net.error().message}});
+    return 1;
+  }
+  uint16_t port = net.value()->port();
+  std::string origin = !config.public_url.empty() ? config.public_url
+                                                   : "http://" + config.address + ":" + std::to_string(port);
+  while (!origin.empty() && origin.back() == '/') origin.pop_back();
+  engine.set_public_origin(origin);
+  api.set_public_origin(origin);
+  api.metrics = [&]() { return metrics_text(*net.value(), *store.value(), engine); };
+  log_info("listening", {{"address", config.address + ":" + std::to_string(port)}, {"db", config.db},
+                         {"static", config.static_dir}, {"origin", origin}});
+  if (!config.port_file.empty()) std::ofstream(config.port_file) << port << "\n";
+
+  if (config.demo) {
+    seed_demo(engine, *store.value(), origin, env("LIVECHAT_DEMO_PASSWORD"), [origin](std::vector<DemoLogin> logins) {
+      std::printf("\nLive chat is running.\n  Visitor demo page: %s/demo/\n  Agent dashboard:   %s/agent/\n\nDemo sign-ins:\n",
+                  origin.c_str(), origin.c_str());
+      for (const auto& l : logins)
+        std::printf("  %-14s %-18s password %s%s\n", l.name.c_str(), l.email.c_str(), l.password.c_str(),
+                    l.admin ? "  (admin)" : "");
+      std::printf("\n");
+      std::fflush(stdout);
+    });
+  }
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+  std::function<void()> watch = [&]() {
+    if (g_stop) {
+      log_info("stopping");
+      net.value()->stop();
+      loop->stop();
+      return;
+    }
+    loop->after(200, watch);
+  };
+  loop->after(200, watch);
+  loop->run();
+  store.value()->flush();
+  log_info("stopped");
+  return 0;
+}

@@ -1,0 +1,197 @@
+// The listener and the Net facade: binds, accepts, enforces the connection limits, hands each
+// socket to an HTTP session (net_http.cpp), and stops everything on stop().
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <vector>
+
+#include "log.hpp"
+#include "loop_asio.hpp"
+#include "net_internal.hpp"
+#include "net_static.hpp"
+
+namespace livechat::server {
+
+using namespace net_detail;
+
+// --- helpers ---------------------------------------------------------------------------------
+
+namespace net_detail {
+
+std::string json_error_body(std::string_view code, std::string_view message) {
+  nlohmann::json body = {{"error", {{"code", std::string(code)}, {"message", std::string(message)}}}};
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string endpoint_text(const tcp::endpoint& endpoint) {
+  std::string address = endpoint.address().to_string();
+  if (endpoint.address().is_v6()) address = "[" + address + "]";
+  return address + ":" + std::to_string(endpoint.port());
+}
+
+// --- ConnectionSlot --------------------------------------------------------------------------
+
+ConnectionSlot::ConnectionSlot(Net::Core* core, uint64_t id, std::string ip)
+    : core_(core), id_(id), ip_(std::move(ip)) {
+  core_->connections++;
+  core_->per_ip[ip_]++;
+}
+
+ConnectionSlot::ConnectionSlot(ConnectionSlot&& other) noexcept
+    : core_(std::exchange(other.core_, nullptr)), id_(other.id_), ip_(std::move(other.ip_)) {}
+
+ConnectionSlot& ConnectionSlot::operator=(ConnectionSlot&& other) noexcept {
+  if (this != &other) {
+    release();
+    core_ = std::exchange(other.core_, nullptr);
+    id_ = other.id_;
+    ip_ = std::move(other.ip_);
+  }
+  return *this;
+}
+
+void ConnectionSlot::track(std::weak_ptr<Session> session) {
+  if (core_) core_->sessions[id_] = std::move(session);
+}
+
+void ConnectionSlot::release() {
+  if (!core_) return;
+  core_->connections--;
+  auto it = core_->per_ip.find(ip_);
+  if (it != core_->per_ip.end() && --it->second == 0) core_->per_ip.erase(it);
+  core_->sessions.erase(id_);
+  core_ = nullptr;
+}
+
+}  // namespace net_detail
+
+// --- Net::Core -------------------------------------------------------------------------------
+
+void Net::Core::accept_next() {
+  if (stopped) return;
+  acceptor.async_accept(io, [self = shared_from_this()](const boost::system::error_code& ec, tcp::socket socket) {
+    self->on_accept(ec, std::move(socket));
+  });
+}
+
+void Net::Core::on_accept(const boost::system::error_code& ec, tcp::socket socket) {
+  if (stopped) return;  // the socket's destructor closes it
+  if (ec) {
+    if (ec == asio::error::operation_aborted) return;
+    // Typically EMFILE/ENFILE: retry shortly instead of spinning on the failing accept.
+    log_warn("accept failed", {{"error", ec.message()}});
+    accept_retry.expires_after(std::chrono::milliseconds(100));
+    accept_retry.async_wait([self = shared_from_this()](const boost::system::error_code& wait_ec) {
+      if (!wait_ec) self->accept_next();
+    });
+    return;
+  }
+  boost::system::error_code endpoint_ec;
+  tcp::endpoint remote = socket.remote_endpoint(endpoint_ec);
+  if (endpoint_ec) {  // the peer is gone already
+    accept_next();
+    return;
+  }
+  std::string ip = remote.address().to_string();
+  auto per_ip_it = per_ip.find(ip);
+  std::size_t from_ip = per_ip_it == per_ip.end() ? 0 : per_ip_it->second;
+  if (connections >= options.max_connections ||
+      (options.max_connections_per_ip > 0 && from_ip >= options.max_connections_per_ip)) {
+    counters.rejected.fetch_add(1, std::memory_order_relaxed);
+    log_debug("connection rejected", {{"remote", endpoint_text(remote)}, {"open", connections}, {"from_ip", from_ip}});
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    accept_next();
+    return;
+  }
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);  // chat frames are small: never wait for Nagle
+  ConnectionSlot slot(this, next_id++, std::move(ip));
+  start_http_session(shared_from_this(), std::move(socket), std::move(slot), endpoint_text(remote));
+  accept_next();
+}
+
+void Net::Core::stop_now() {
+  if (stopped) return;
+  stopped = true;
+  boost::system::error_code ignored;
+  acceptor.close(ignored);
+  accept_retry.cancel();
+  // Copy first: shutting a session down may unregister it.
+  std::vector<std::shared_ptr<Session>> live;
+  live.reserve(sessions.size());
+  for (auto& [id, weak] : sessions) {
+    if (auto session = weak.lock()) live.push_back(std::move(session));
+  }
+  for (auto& session : live) session->shutdown();
+  log_info("stopped listening", {{"port", port.load()}, {"closed_connections", live.size()}});
+}
+
+// --- Net -------------------------------------------------------------------------------------
+
+Net::Net(std::shared_ptr<Core> core) : core_(std::move(core)) {}
+
+Net::~Net() { stop(); }
+
+Result<std::unique_ptr<Net>> Net::start(Loop& loop, NetOptions options, HttpHandler& http, SocketHandler& sockets) {
+  asio::io_context* io = asio_context(loop);
+  if (io == nullptr) return make_error(ErrorCode::invalid_field, "the loop was not made by Loop::create()", "loop");
+  std::string root;
+  if (!options.static_dir.empty()) {
+    root = static_root(options.static_dir);
+    if (root.empty()) {
+      return make_error(ErrorCode::invalid_field, "static_dir is not a directory: " + options.static_dir, "static_dir");
+    }
+  }
+  boost::system::error_code ec;
+  asio::ip::address address = asio::ip::make_address(options.address, ec);
+  if (ec) return make_error(ErrorCode::invalid_field, "not an IP address: " + options.address, "address");
+  tcp::endpoint endpoint(address, options.port);
+
+  auto core = std::make_shared<Core>(*io, std::move(options), http, sockets);
+  core->static_root = root;
+  auto fail = [&](const char* what) {
+    return make_error(ErrorCode::conflict, std::string("cannot ") + what + " " + endpoint_text(endpoint) + ": " +
+                                               ec.message());
+  };
+  core->acceptor.open(endpoint.protocol(), ec);
+  if (ec) return fail("open");
+  core->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (ec) return fail("configure");
+  core->acceptor.bind(endpoint, ec);
+  if (ec) return fail("bind");
+  core->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail("listen on");
+  tcp::endpoint local = core->acceptor.local_endpoint(ec);
+  if (ec) return fail("read the port of");
+  core->port = local.port();
+  log_debug("listening", {{"address", endpoint_text(local)}, {"static_dir", root}});
+  asio::post(*io, [core] { core->accept_next(); });
+  return std::unique_ptr<Net>(new Net(std::move(core)));
+}
+
+uint16_t Net::port() const { return core_->port.load(); }
+
+NetStats Net::stats() const {
+  const auto& c = core_->counters;
+  auto get = [](const std::atomic<uint64_t>& value) { return value.load(std::memory_order_relaxed); };
+  NetStats out;
+  out.http_sessions_open = get(c.http_open);
+  out.visitor_sockets_open = get(c.visitor_open);
+  out.agent_sockets_open = get(c.agent_open);
+  out.frames_in = get(c.frames_in);
+  out.frames_out = get(c.frames_out);
+  out.bytes_in = get(c.bytes_in);
+  out.bytes_out = get(c.bytes_out);
+  out.rejected_connections = get(c.rejected);
+  out.upgrades_refused = get(c.refused);
+  out.slow_consumers_closed = get(c.slow);
+  return out;
+}
+
+void Net::stop() {
+  // dispatch: runs now on the loop thread, else is posted to it.
+  asio::dispatch(core_->io, [core = core_] { core->stop_now(); });
+}
+
+}  // namespace livechat::server

@@ -1,0 +1,479 @@
+// The Store over SQLite: opening, the writer thread and group commit (store.hpp has the contract,
+// store_sqlite.hpp the internals; reads are in store_read.cpp, the schema in store_schema.cpp).
+//
+// Group commit: submit() appends to queue_ under mu_. The writer thread takes everything queued
+// (at most max_batch Writes); when fewer than kShortQueue were waiting it first lingers up to
+// group_window_us for more. The batch is ONE transaction (BEGIN IMMEDIATE ... COMMIT, one fsync
+// with synchronous=FULL) run with statements prepared once at open. Then each Write's done is
+// handed to post, in submit order, with ok or with the batch's error (after a ROLLBACK every
+// Write of the failed batch gets the same error; later batches proceed normally).
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <iterator>
+
+#include "livechat/protocol_json.hpp"
+#include "store_sqlite.hpp"
+
+namespace livechat::server {
+
+using sqlite::ResetGuard;
+using sqlite::Stmt;
+
+namespace {
+
+// Below this many waiting Writes the writer lingers for group_window_us before committing; above
+// it the batch is already worth its fsync and waiting would only add latency.
+constexpr std::size_t kShortQueue = 64;
+
+// "INSERT INTO t(k, a, b, created_at) VALUES(?, ?, ?, ?) ON CONFLICT(k) DO UPDATE SET a=excluded.a,
+// ..." — every column but the key and created_at (the first insert's created_at is kept).
+std::string upsert_sql(const char* table, std::initializer_list<const char*> columns) {
+  std::string names, marks, sets;
+  const char* key = *columns.begin();
+  for (const char* c : columns) {
+    if (!names.empty()) {
+      names += ", ";
+      marks += ", ";
+    }
+    names += c;
+    marks += '?';
+    if (c == key || std::string_view(c) == "created_at") continue;
+    if (!sets.empty()) sets += ", ";
+    sets += std::string(c) + " = excluded." + c;
+  }
+  std::string sql = std::string("INSERT INTO ") + table + " (" + names + ") VALUES (" + marks + ")";
+  sql += std::string(" ON CONFLICT(") + key + ") DO " + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
+  return sql;
+}
+
+int histogram_bucket(std::size_t writes) {
+  if (writes <= 1) return 0;
+  if (writes <= 3) return 1;
+  if (writes <= 7) return 2;
+  if (writes <= 15) return 3;
+  if (writes <= 63) return 4;
+  if (writes <= 255) return 5;
+  if (writes <= 1023) return 6;
+  return 7;
+}
+
+std::string in_quotes(std::string_view id) {
+  std::string out;  // built with append: GCC 12 -O3 warns (-Wrestrict) on "'" + std::string(...)
+  out.reserve(id.size() + 2);
+  out.append(1, '\'').append(id).append(1, '\'');
+  return out;
+}
+
+}  // namespace
+
+bool Write::empty() const {
+  return events.empty() && persons.empty() && organizations.empty() && leads.empty() && activities.empty() &&
+         notes.empty() && credentials.empty() && sessions.empty() && ended_sessions.empty() && visitors.empty() &&
+         playbooks.empty() && deleted_playbooks.empty() && runs.empty();
+}
+
+Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions options, Post post) {
+  if (options.max_batch == 0) options.max_batch = 1;
+  if (options.group_window_us < 0) options.group_window_us = 0;
+  auto store = std::make_unique<SqliteStore>(options, std::move(post));
+  Status s = store->start(path);
+  if (!s) return s.error();
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Status SqliteStore::start(const std::string& path) {
+  Result<sqlite::Db> w = sqlite::open_connection(path, sqlite::ConnRole::writer, options_.synchronous_full);
+  if (!w) return w.error();
+  wdb_ = std::move(w.value());
+  Status s = sqlite::migrate(wdb_.get());
+  if (s) s = prepare_writes();
+  if (!s) return s;
+  // The reader is opened only now, so it never sees a half-migrated schema.
+  Result<sqlite::Db> r = sqlite::open_connection(path, sqlite::ConnRole::reader, options_.synchronous_full);
+  if (!r) return r.error();
+  rdb_ = std::move(r.value());
+  s = prepare_reads();
+  if (!s) return s;
+
+  Result<Stmt> last = sqlite::prepare(wdb_.get(), "SELECT coalesce(max(pos), 0) FROM events");
+  if (!last) return last.error();
+  if (last.value().step() != SQLITE_ROW) return sqlite::error_from(wdb_.get(), SQLITE_ERROR, "read last pos");
+  written_pos_ = static_cast<uint64_t>(last.value().i64(0));
+
+  writer_ = std::thread([this] { writer_loop(); });
+  return ok_status();
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();  // commits everything still queued first
+  // Statements before their connections (Stmt and Db members would do it in this order anyway).
+  w_ = WriteStmts{};
+  r_ = ReadStmts{};
+  rdb_.close();
+  wdb_.close();
+}
+
+Status SqliteStore::prepare_writes() {
+  sqlite3* db = wdb_.get();
+  struct Item {
+    Stmt* stmt;
+    std::string sql;
+  };
+  const Item items[] = {
+      {&w_.begin, "BEGIN IMMEDIATE"},
+      {&w_.commit, "COMMIT"},
+      {&w_.rollback, "ROLLBACK"},
+      {&w_.event, "INSERT INTO events (pos, type, conversation, seq, at, body) VALUES (?, ?, ?, ?, ?, ?)"},
+      {&w_.conv_insert,
+       "INSERT INTO conversations (id, visitor_id, playbook_id, phase, assignee, created_at, closed_at, last_seq) "
+       "VALUES (?, ?, ?, 'bot', NULL, ?, NULL, ?)"},
+      {&w_.conv_seq, "UPDATE conversations SET last_seq = ?2 WHERE id = ?1"},
+      {&w_.conv_phase, "UPDATE conversations SET last_seq = ?2, phase = ?3 WHERE id = ?1"},
+      {&w_.conv_assign, "UPDATE conversations SET last_seq = ?2, phase = 'assigned', assignee = ?3 WHERE id = ?1"},
+      {&w_.conv_unassign,
+       "UPDATE conversations SET last_seq = ?2, phase = 'unassigned', assignee = NULL WHERE id = ?1"},
+      {&w_.conv_close, "UPDATE conversations SET last_seq = ?2, phase = 'closed', closed_at = ?3 WHERE id = ?1"},
+      {&w_.message,
+       "INSERT INTO messages (conversation_id, seq, author, author_id, text, at, client_id) "
+       "VALUES (?, ?, ?, ?, ?, ?, ?)"},
+      {&w_.organization, upsert_sql("organizations", {"id", "name", "address", "created_at", "updated_at"})},
+      {&w_.person,
+       upsert_sql("persons", {"id", "name", "email", "phone", "organization_id", "created_at", "updated_at"})},
+      {&w_.lead, upsert_sql("leads", {"id", "kind", "title", "person_id", "organization_id", "conversation_id",
+                                      "value_cents", "currency", "expected_close_date", "owner_id", "source",
+                                      "status", "created_at", "updated_at"})},
+      {&w_.activity, upsert_sql("activities", {"id", "subject", "type", "due_date", "owner_id", "person_id",
+                                               "conversation_id", "note", "done", "created_at", "updated_at"})},
+      {&w_.note, upsert_sql("notes", {"id", "content", "lead_id", "deal_id", "person_id", "organization_id",
+                                      "author_id", "created_at", "updated_at"})},
+      {&w_.credential, upsert_sql("credentials", {"user_id", "password_hash"})},
+      {&w_.session, upsert_sql("sessions", {"token_hash", "user_id", "created_at", "expires_at"})},
+      {&w_.end_session, "DELETE FROM sessions WHERE token_hash = ?"},
+      {&w_.visitor, upsert_sql("visitors", {"token_hash", "visitor_id", "playbook_id", "created_at"})},
+      {&w_.playbook, upsert_sql("playbooks", {"id", "json", "embedded", "created_at", "updated_at"})},
+      {&w_.delete_playbook, "DELETE FROM playbooks WHERE id = ?"},
+      {&w_.run, upsert_sql("runs", {"conversation_id", "playbook_id", "json"})},
+  };
+  for (const Item& item : items) {
+    Result<Stmt> s = sqlite::prepare(db, item.sql);
+    if (!s) return s.error();
+    *item.stmt = std::move(s.value());
+  }
+  return ok_status();
+}
+
+// --- the queue ---------------------------------------------------------------------------------
+
+void SqliteStore::submit(Write write, Done done) {
+  bool notify = false;
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(Pending{std::move(write), std::move(done)});
+    ++submitted_;
+    // Wake the writer when work appears, or when a lingering writer's batch has become worth it.
+    const std::size_t n = queue_.size();
+    notify = n == 1 || n == kShortQueue || n >= options_.max_batch;
+  }
+  if (notify) wake_.notify_one();
+}
+
+void SqliteStore::flush() {
+  std::unique_lock lock(mu_);
+  const uint64_t target = submitted_;
+  if (finished_ >= target) return;
+  ++flush_waiters_;  // the writer stops lingering while someone waits
+  wake_.notify_one();
+  idle_.wait(lock, [&] { return finished_ >= target; });
+  --flush_waiters_;
+}
+
+StoreStats SqliteStore::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+void SqliteStore::writer_loop() {
+  std::vector<Pending> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything submitted is done
+      if (options_.group_window_us > 0 && queue_.size() < kShortQueue && queue_.size() < options_.max_batch &&
+          !stopping_ && flush_waiters_ == 0) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(options_.group_window_us);
+        wake_.wait_until(lock, deadline, [&] {
+          return stopping_ || flush_waiters_ > 0 || queue_.size() >= std::min(kShortQueue, options_.max_batch);
+        });
+      }
+      batch.clear();
+      if (queue_.size() <= options_.max_batch) {
+        batch.swap(queue_);
+      } else {
+        const auto end = queue_.begin() + static_cast<std::ptrdiff_t>(options_.max_batch);
+        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
+        queue_.erase(queue_.begin(), end);
+      }
+    }
+
+    uint64_t events = 0;
+    const Status status = commit_batch(batch, events);
+    for (Pending& p : batch) {
+      if (p.done) post_([done = std::move(p.done), status] { done(status); });
+    }
+
+    {
+      std::lock_guard lock(mu_);
+      finished_ += batch.size();
+      if (status) {
+        ++stats_.commits;
+        stats_.writes += batch.size();
+        stats_.events += events;
+        ++stats_.batch_histogram[histogram_bucket(batch.size())];
+      } else {
+        ++stats_.rollbacks;
+      }
+    }
+    idle_.notify_all();
+  }
+}
+
+// --- one transaction ---------------------------------------------------------------------------
+
+Status SqliteStore::run(Stmt& s, std::string_view what) {
+  ResetGuard guard(s);
+  const int rc = s.step();
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW) return ok_status();
+  return sqlite::error_from(wdb_.get(), rc, what);
+}
+
+Status SqliteStore::commit_batch(std::vector<Pending>& batch, uint64_t& events) {
+  Status s = run(w_.begin, "begin");
+  if (!s) return s;
+  uint64_t pos = written_pos_;
+  for (const Pending& p : batch) {
+    s = write_one(p.write, pos);
+    if (!s) break;
+    events += p.write.events.size();
+  }
+  if (s) s = run(w_.commit, "commit");
+  if (!s) {
+    // A failed statement leaves the transaction open; a failed COMMIT may or may not have.
+    if (!sqlite3_get_autocommit(wdb_.get())) run(w_.rollback, "rollback");
+    return s;
+  }
+  written_pos_ = pos;
+  return ok_status();
+}
+
+Status SqliteStore::write_event(const StoredEvent& e, uint64_t& last_pos) {
+  const std::string at_pos = "event at pos " + std::to_string(e.pos);
+  if (e.pos <= last_pos) {
+    // The log is append-only and in pos order; a repeat would also hit the primary key.
+    return make_error(ErrorCode::conflict, "store: " + at_pos + " is not after pos " + std::to_string(last_pos) +
+                                               " (events must be appended in strictly increasing pos order)");
+  }
+  const ConversationId* conv = event_conversation(e.event);
+  const Seq seq = event_seq(e.event);
+  const std::string body =
+      livechat::to_json_value(e.event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string_view type = event_type_name(e.event);
+  TimeMs at = 0;
+  std::visit(
+      [&](const auto& ev) {
+        if constexpr (requires { ev.at; }) at = ev.at;
+      },
+      e.event);
+
+  Stmt& ins = w_.event;
+  ins.bind_u64(1, e.pos);
+  ins.bind(2, type);
+  if (conv) {
+    ins.bind(3, *conv);
+    ins.bind_u64(4, seq);
+    ins.bind(5, at);
+  }  // else conversation, seq and at stay NULL (reset() clears bindings)
+  ins.bind(6, body);
+  Status s = run(ins, at_pos);
+  if (!s) return s;
+  last_pos = e.pos;
+  if (!conv) return ok_status();
+
+  // Projections. Every conversation event moves last_seq; a conversation nobody started is an error.
+  Stmt* update = &w_.conv_seq;
+  std::visit(
+      [&](const auto& ev) {
+        using T = std::decay_t<decltype(ev)>;
+        if constexpr (std::is_same_v<T, ConversationStarted>) {
+          update = nullptr;
+          Stmt& st = w_.conv_insert;
+          st.bind(1, ev.conversation);
+          st.bind_id(2, ev.visitor_id);
+          st.bind_id(3, ev.playbook_id);
+          st.bind(4, ev.at);
+          st.bind_u64(5, ev.seq);
+          s = run(st, at_pos + ": start conversation " + in_quotes(ev.conversation));
+        } else if constexpr (std::is_same_v<T, MessagePosted>) {
+          Stmt& st = w_.message;
+          st.bind(1, ev.conversation);
+          st.bind_u64(2, ev.seq);
+          st.bind(3, author_name(ev.author));
+          st.bind_id(4, ev.author_id);
+          st.bind(5, ev.text);
+          st.bind(6, ev.at);
+          st.bind_id(7, ev.client_id);
+          s = run(st, at_pos + ": message in conversation " + in_quotes(ev.conversation));
+        } else if constexpr (std::is_same_v<T, LiveChatRequested>) {
+          update = &w_.conv_phase;
+          update->bind(3, phase_name(Phase::unassigned));
+        } else if constexpr (std::is_same_v<T, ConversationAssigned>) {
+          update = &w_.conv_assign;
+          update->bind_id(3, ev.to);
+        } else if constexpr (std::is_same_v<T, ConversationUnassigned>) {
+          update = &w_.conv_unassign;
+        } else if constexpr (std::is_same_v<T, ConversationClosed>) {
+          update = &w_.conv_close;  // the assignee stays, as in core apply()
+          update->bind(3, ev.at);
+        }
+      },
+      e.event);
+  if (!s || !update) return s;
+  update->bind(1, *conv);
+  update->bind_u64(2, seq);
+  s = run(*update, at_pos + ": update conversation " + in_quotes(*conv));
+  if (!s) return s;
+  if (sqlite3_changes(wdb_.get()) != 1) {
+    return make_error(ErrorCode::not_found, "store: " + at_pos + ": unknown conversation " + in_quotes(*conv));
+  }
+  return ok_status();
+}
+
+Status SqliteStore::write_one(const Write& w, uint64_t& last_pos) {
+  Status s = ok_status();
+  // Events first (they create the conversations CRM rows link to), then parents before children.
+  for (const StoredEvent& e : w.events)
+    if (!(s = write_event(e, last_pos))) return s;
+
+  for (const OrganizationRow& r : w.organizations) {
+    Stmt& st = w_.organization;
+    st.bind(1, r.id);
+    st.bind(2, r.name);
+    st.bind(3, r.address);
+    st.bind(4, r.created_at);
+    st.bind(5, r.updated_at);
+    if (!(s = run(st, "organization " + in_quotes(r.id)))) return s;
+  }
+  for (const PersonRow& r : w.persons) {
+    Stmt& st = w_.person;
+    st.bind(1, r.id);
+    st.bind(2, r.name);
+    st.bind(3, r.email);
+    st.bind(4, r.phone);
+    st.bind_id(5, r.organization_id);
+    st.bind(6, r.created_at);
+    st.bind(7, r.updated_at);
+    if (!(s = run(st, "person " + in_quotes(r.id)))) return s;
+  }
+  for (const LeadRow& r : w.leads) {
+    Stmt& st = w_.lead;
+    st.bind(1, r.id);
+    st.bind(2, r.kind);
+    st.bind(3, r.title);
+    st.bind_id(4, r.person_id);
+    st.bind_id(5, r.organization_id);
+    st.bind_id(6, r.conversation_id);
+    if (r.value_cents >= 0) st.bind(7, r.value_cents);  // else NULL: no value
+    st.bind(8, r.currency);
+    st.bind(9, r.expected_close_date);
+    st.bind_id(10, r.owner_id);
+    st.bind(11, r.source);
+    st.bind(12, r.status);
+    st.bind(13, r.created_at);
+    st.bind(14, r.updated_at);
+    if (!(s = run(st, r.kind + " " + in_quotes(r.id)))) return s;
+  }
+  for (const ActivityRow& r : w.activities) {
+    Stmt& st = w_.activity;
+    st.bind(1, r.id);
+    st.bind(2, r.subject);
+    st.bind(3, r.type);
+    st.bind(4, r.due_date);
+    st.bind_id(5, r.owner_id);
+    st.bind_id(6, r.person_id);
+    st.bind_id(7, r.conversation_id);
+    st.bind(8, r.note);
+    st.bind(9, int64_t{r.done});
+    st.bind(10, r.created_at);
+    st.bind(11, r.updated_at);
+    if (!(s = run(st, "activity " + in_quotes(r.id)))) return s;
+  }
+  for (const NoteRow& r : w.notes) {
+    Stmt& st = w_.note;
+    st.bind(1, r.id);
+    st.bind(2, r.content);
+    st.bind_id(3, r.lead_id);
+    st.bind_id(4, r.deal_id);
+    st.bind_id(5, r.person_id);
+    st.bind_id(6, r.organization_id);
+    st.bind_id(7, r.author_id);
+    st.bind(8, r.created_at);
+    st.bind(9, r.updated_at);
+    if (!(s = run(st, "note " + in_quotes(r.id)))) return s;
+  }
+
+  for (const CredentialRow& r : w.credentials) {
+    w_.credential.bind(1, r.user_id);
+    w_.credential.bind(2, r.password_hash);
+    if (!(s = run(w_.credential, "credential of " + in_quotes(r.user_id)))) return s;
+  }
+  for (const SessionRow& r : w.sessions) {
+    Stmt& st = w_.session;
+    st.bind(1, r.token_hash);
+    st.bind(2, r.user_id);
+    st.bind(3, r.created_at);
+    st.bind(4, r.expires_at);
+    if (!(s = run(st, "session of " + in_quotes(r.user_id)))) return s;
+  }
+  for (const std::string& token_hash : w.ended_sessions) {
+    w_.end_session.bind(1, token_hash);
+    if (!(s = run(w_.end_session, "end session"))) return s;
+  }
+  for (const VisitorRow& r : w.visitors) {
+    Stmt& st = w_.visitor;
+    st.bind(1, r.token_hash);
+    st.bind(2, r.visitor_id);
+    st.bind_id(3, r.playbook_id);
+    st.bind(4, r.created_at);
+    if (!(s = run(st, "visitor " + in_quotes(r.visitor_id)))) return s;
+  }
+  for (const PlaybookRow& r : w.playbooks) {
+    Stmt& st = w_.playbook;
+    st.bind(1, r.id);
+    st.bind(2, r.json);
+    st.bind(3, int64_t{r.embedded});
+    st.bind(4, r.created_at);
+    st.bind(5, r.updated_at);
+    if (!(s = run(st, "playbook " + in_quotes(r.id)))) return s;
+  }
+  for (const std::string& id : w.deleted_playbooks) {
+    w_.delete_playbook.bind(1, id);
+    if (!(s = run(w_.delete_playbook, "delete playbook " + in_quotes(id)))) return s;
+  }
+  for (const RunRow& r : w.runs) {
+    Stmt& st = w_.run;
+    st.bind(1, r.conversation_id);
+    st.bind_id(2, r.playbook_id);
+    st.bind(3, r.json);
+    if (!(s = run(st, "run of conversation " + in_quotes(r.conversation_id)))) return s;
+  }
+  return s;
+}
+
+}  // namespace livechat::server

@@ -1,0 +1,165 @@
+// Durable storage: one SQLite file in WAL mode holding the append-only event log, projections of
+// conversations and messages, CRM records, credentials, sessions, visitors, playbooks and chatbot
+// runs. Writes are grouped: many Writes share one transaction and one fsync (group commit), done
+// on the store's own writer thread; each Write's callback runs once it is durable. Reads use a
+// second connection and see only committed data.
+//
+// Threading: submit() and every read are called from the server's I/O thread. Callbacks are
+// delivered through the `post` function given to open() (the server posts them to the I/O thread).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "livechat/events.hpp"
+#include "livechat/result.hpp"
+
+namespace livechat::server {
+
+struct StoredEvent {
+  uint64_t pos = 0;  // global log position, 1, 2, 3 ... assigned by the engine, strictly increasing
+  Event event;
+};
+
+// --- CRM records (upserted by id) --------------------------------------------------------------
+// An upsert replaces every field except created_at, which keeps the first insert's value. Empty
+// id strings (links) are stored as NULL, so foreign keys accept "no link"; a link to a row that
+// does not exist fails the whole batch.
+struct PersonRow {
+  std::string id, name, email, phone, organization_id;
+  int64_t created_at = 0, updated_at = 0;
+  bool operator==(const PersonRow&) const = default;
+};
+struct OrganizationRow {
+  std::string id, name, address;
+  int64_t created_at = 0, updated_at = 0;
+  bool operator==(const OrganizationRow&) const = default;
+};
+// Leads and deals share one shape; `kind` tells them apart ("lead" or "deal").
+struct LeadRow {
+  std::string id, kind = "lead", title, person_id, organization_id, conversation_id;
+  int64_t value_cents = -1;  // -1: no value
+  std::string currency, expected_close_date, owner_id;  // owner: user id, empty for the chatbot
+  std::string source;   // "live_chat" (an agent) or "chatbot" (the offline flow)
+  std::string status = "open";  // leads: open | archived; deals: open | won | lost
+  int64_t created_at = 0, updated_at = 0;
+  bool operator==(const LeadRow&) const = default;
+};
+struct ActivityRow {
+  std::string id, subject, type = "task", due_date, owner_id, person_id, conversation_id, note;
+  bool done = false;
+  int64_t created_at = 0, updated_at = 0;
+  bool operator==(const ActivityRow&) const = default;
+};
+struct NoteRow {
+  std::string id, content, lead_id, deal_id, person_id, organization_id, author_id;
+  int64_t created_at = 0, updated_at = 0;
+  bool operator==(const NoteRow&) const = default;
+};
+
+// --- accounts and configuration ------------------------------------------------------------
+struct CredentialRow {  // a user's password hash (argon2id string from libsodium)
+  std::string user_id, password_hash;
+};
+struct SessionRow {  // an agent sign-in; the token itself is never stored, only its hash
+  std::string token_hash, user_id;
+  int64_t created_at = 0, expires_at = 0;
+};
+struct VisitorRow {  // a widget visitor; again only the token's hash is stored
+  std::string token_hash, visitor_id, playbook_id;
+  int64_t created_at = 0;
+};
+struct PlaybookRow {
+  std::string id, json;           // the playbook in its JSON form (core/playbook.hpp)
+  bool embedded = false;          // its widget has loaded from an allowed origin
+  int64_t created_at = 0, updated_at = 0;
+};
+struct RunRow {  // one conversation's chatbot run (core/playbook_run.hpp) as JSON
+  std::string conversation_id, playbook_id, json;
+};
+
+// Everything one command makes durable, committed atomically with the rest of its group.
+// Applied in this order: events (and their projections), organizations, persons, leads,
+// activities, notes, then the account and configuration rows.
+struct Write {
+  std::vector<StoredEvent> events;  // pos strictly increasing and above every committed pos
+  std::vector<PersonRow> persons;
+  std::vector<OrganizationRow> organizations;
+  std::vector<LeadRow> leads;  // leads and deals
+  std::vector<ActivityRow> activities;
+  std::vector<NoteRow> notes;
+  std::vector<CredentialRow> credentials;
+  std::vector<SessionRow> sessions;
+  std::vector<std::string> ended_sessions;  // token hashes to delete
+  std::vector<VisitorRow> visitors;
+  std::vector<PlaybookRow> playbooks;
+  std::vector<std::string> deleted_playbooks;
+  std::vector<RunRow> runs;
+  bool empty() const;
+};
+
+struct StoreOptions {
+  bool synchronous_full = true;  // PRAGMA synchronous=FULL (power-loss safe) or NORMAL
+  int group_window_us = 200;     // how long the writer waits to gather more Writes into a batch
+  std::size_t max_batch = 4096;  // Writes per transaction at most
+};
+
+struct StoreStats {
+  uint64_t commits = 0;         // transactions committed
+  uint64_t writes = 0;          // Writes committed
+  uint64_t events = 0;          // events committed
+  uint64_t batch_histogram[8] = {};  // Writes per commit: 1, 2-3, 4-7, 8-15, 16-63, 64-255, 256-1023, 1024+
+  uint64_t rollbacks = 0;       // batches that failed and were rolled back (their Writes got the error)
+};
+
+class Store {
+ public:
+  using Post = std::function<void(std::function<void()>)>;
+  using Done = std::function<void(const Status&)>;
+
+  // Opens (creating if needed) the database at `path`, applies schema migrations, starts the
+  // writer thread. `post` must run the given function on the I/O thread.
+  static Result<std::unique_ptr<Store>> open(const std::string& path, StoreOptions options, Post post);
+  virtual ~Store() = default;  // stops the writer after committing what was submitted
+
+  // Queues `write`; `done` runs (through post) once it is durable, or with the error if the
+  // transaction failed (the server then stops: memory is ahead of the disk).
+  virtual void submit(Write write, Done done) = 0;
+  // Waits until everything submitted so far is durable (tests, shutdown) and its done has been
+  // handed to post. Never call it from a done that post runs inline on the writer thread.
+  virtual void flush() = 0;
+  virtual StoreStats stats() const = 0;
+
+  // --- reads (committed data only) ------------------------------------------------------------
+  virtual Result<std::vector<StoredEvent>> events_after(uint64_t after_pos, std::size_t limit) = 0;
+  // A conversation's events with seq > after_seq and pos <= max_pos, in order.
+  virtual Result<std::vector<StoredEvent>> conversation_events(const std::string& conversation, uint64_t after_seq,
+                                                               uint64_t max_pos) = 0;
+  virtual uint64_t last_pos() = 0;
+
+  virtual std::optional<CredentialRow> credential(const std::string& user_id) = 0;
+  virtual std::optional<SessionRow> session(const std::string& token_hash) = 0;
+  virtual std::optional<VisitorRow> visitor(const std::string& token_hash) = 0;
+  virtual std::vector<PlaybookRow> playbooks() = 0;
+  virtual std::optional<PlaybookRow> playbook(const std::string& id) = 0;
+  virtual std::vector<RunRow> runs() = 0;
+
+  virtual std::vector<PersonRow> persons() = 0;
+  virtual std::vector<OrganizationRow> organizations() = 0;
+  virtual std::vector<LeadRow> leads(const std::string& kind) = 0;  // "lead" or "deal"
+  virtual std::vector<ActivityRow> activities() = 0;
+  virtual std::vector<NoteRow> notes() = 0;
+  virtual std::optional<PersonRow> person(const std::string& id) = 0;
+  virtual std::optional<OrganizationRow> organization(const std::string& id) = 0;
+  virtual std::optional<LeadRow> lead(const std::string& id) = 0;  // leads and deals
+  virtual std::optional<ActivityRow> activity(const std::string& id) = 0;
+  virtual std::optional<NoteRow> note(const std::string& id) = 0;
+
+  // PRAGMA integrity_check == "ok".
+  virtual bool integrity_ok() = 0;
+};
+
+}  // namespace livechat::server

@@ -1,0 +1,270 @@
+// The store's schema and its numbered migrations, plus the connection helpers of store_sqlite.hpp.
+//
+// Migrations: kMigrations[i] takes the file from user_version i to i + 1. Each runs in its own
+// BEGIN IMMEDIATE transaction together with `PRAGMA user_version = i + 1`, so a crash leaves a
+// whole step or none. Never edit a released step: append a new one.
+#include <string>
+
+#include "store_sqlite.hpp"
+
+namespace livechat::server::sqlite {
+
+namespace {
+
+// Version 1: the event log, its projections, CRM records, accounts and configuration.
+// Empty ids are stored as NULL so that "no link" passes the foreign keys. Tables are STRICT, so a
+// value of the wrong type is refused instead of silently stored.
+constexpr const char* kSchemaV1 = R"sql(
+-- The append-only event log. body is livechat::to_json_value(event); conversation, seq and at
+-- are copies for indexing (NULL for user events).
+CREATE TABLE events (
+  pos          INTEGER PRIMARY KEY,
+  type         TEXT NOT NULL,
+  conversation TEXT,
+  seq          INTEGER,
+  at           INTEGER,
+  body         TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX events_conversation_seq ON events(conversation, seq);
+
+-- Projections of the log, maintained in the same transaction as the events.
+CREATE TABLE conversations (
+  id          TEXT PRIMARY KEY,
+  visitor_id  TEXT,
+  playbook_id TEXT,
+  phase       TEXT NOT NULL CHECK (phase IN ('bot', 'unassigned', 'assigned', 'closed')),
+  assignee    TEXT,
+  created_at  INTEGER NOT NULL,
+  closed_at   INTEGER,
+  last_seq    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX conversations_phase ON conversations(phase, assignee);
+
+CREATE TABLE messages (
+  conversation_id TEXT NOT NULL REFERENCES conversations(id),
+  seq             INTEGER NOT NULL,
+  author          TEXT NOT NULL,
+  author_id       TEXT,
+  text            TEXT NOT NULL,
+  at              INTEGER NOT NULL,
+  client_id       TEXT,
+  PRIMARY KEY (conversation_id, seq)
+) STRICT;
+
+-- CRM records, upserted by id.
+CREATE TABLE organizations (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  address    TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE persons (
+  id              TEXT PRIMARY KEY,
+  name            TEXT NOT NULL,
+  email           TEXT NOT NULL,
+  phone           TEXT NOT NULL,
+  organization_id TEXT REFERENCES organizations(id),
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX persons_organization ON persons(organization_id);
+
+-- Leads and deals; value_cents is NULL when there is no value (-1 in LeadRow).
+CREATE TABLE leads (
+  id                  TEXT PRIMARY KEY,
+  kind                TEXT NOT NULL CHECK (kind IN ('lead', 'deal')),
+  title               TEXT NOT NULL,
+  person_id           TEXT REFERENCES persons(id),
+  organization_id     TEXT REFERENCES organizations(id),
+  conversation_id     TEXT REFERENCES conversations(id),
+  value_cents         INTEGER,
+  currency            TEXT NOT NULL,
+  expected_close_date TEXT NOT NULL,
+  owner_id            TEXT,
+  source              TEXT NOT NULL,
+  status              TEXT NOT NULL,
+  created_at          INTEGER NOT NULL,
+  updated_at          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX leads_kind ON leads(kind);
+CREATE INDEX leads_person ON leads(person_id);
+CREATE INDEX leads_organization ON leads(organization_id);
+CREATE INDEX leads_conversation ON leads(conversation_id);
+
+CREATE TABLE activities (
+  id              TEXT PRIMARY KEY,
+  subject         TEXT NOT NULL,
+  type            TEXT NOT NULL,
+  due_date        TEXT NOT NULL,
+  owner_id        TEXT,
+  person_id       TEXT REFERENCES persons(id),
+  conversation_id TEXT REFERENCES conversations(id),
+  note            TEXT NOT NULL,
+  done            INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX activities_person ON activities(person_id);
+CREATE INDEX activities_conversation ON activities(conversation_id);
+
+CREATE TABLE notes (
+  id              TEXT PRIMARY KEY,
+  content         TEXT NOT NULL,
+  lead_id         TEXT REFERENCES leads(id),
+  deal_id         TEXT REFERENCES leads(id),
+  person_id       TEXT REFERENCES persons(id),
+  organization_id TEXT REFERENCES organizations(id),
+  author_id       TEXT,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX notes_lead ON notes(lead_id);
+CREATE INDEX notes_deal ON notes(deal_id);
+CREATE INDEX notes_person ON notes(person_id);
+CREATE INDEX notes_organization ON notes(organization_id);
+
+-- Accounts and configuration.
+CREATE TABLE credentials (
+  user_id       TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE visitors (
+  token_hash  TEXT PRIMARY KEY,
+  visitor_id  TEXT NOT NULL,
+  playbook_id TEXT,
+  created_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE playbooks (
+  id         TEXT PRIMARY KEY,
+  json       TEXT NOT NULL,
+  embedded   INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE runs (
+  conversation_id TEXT PRIMARY KEY,
+  playbook_id     TEXT,
+  json            TEXT NOT NULL
+) STRICT;
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1};
+constexpr int kVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
+
+}  // namespace
+
+Error error_from(sqlite3* db, int rc, std::string_view what) {
+  const int primary = rc & 0xff;
+  ErrorCode code = primary == SQLITE_FULL || primary == SQLITE_TOOBIG ? ErrorCode::too_large : ErrorCode::conflict;
+  std::string message = "store: ";
+  message.append(what);
+  message += ": ";
+  message += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  return make_error(code, std::move(message));
+}
+
+Status exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
+  if (rc == SQLITE_OK) return ok_status();
+  std::string message = std::string("store: ") + (err ? err : sqlite3_errstr(rc));
+  sqlite3_free(err);
+  return make_error(ErrorCode::conflict, std::move(message));
+}
+
+Result<Stmt> prepare(sqlite3* db, std::string_view sql) {
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(s);
+    return error_from(db, rc, std::string("prepare ") + std::string(sql.substr(0, 60)));
+  }
+  return Stmt(s);
+}
+
+Result<Db> open_connection(const std::string& path, ConnRole role, bool synchronous_full) {
+  sqlite3* raw = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  Db db(raw);  // closes even when opening failed
+  if (rc != SQLITE_OK) return error_from(raw, rc, "open " + path);
+  sqlite3_extended_result_codes(db.get(), 1);
+  sqlite3_busy_timeout(db.get(), 5000);
+
+  if (role == ConnRole::writer) {
+    // journal_mode answers with the mode in force; anything but "wal" means it did not take.
+    Result<Stmt> wal = prepare(db.get(), "PRAGMA journal_mode=WAL");
+    if (!wal) return wal.error();
+    rc = wal.value().step();
+    std::string mode = rc == SQLITE_ROW ? wal.value().text(0) : std::string();
+    if (mode != "wal") {
+      return make_error(ErrorCode::conflict, "store: cannot switch " + path + " to WAL mode (got '" + mode + "')");
+    }
+  }
+  Status s = exec(db.get(), synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+  if (s) s = exec(db.get(), "PRAGMA foreign_keys=ON");
+  if (s && role == ConnRole::reader) s = exec(db.get(), "PRAGMA query_only=ON");
+  if (!s) return s.error();
+  return db;
+}
+
+int schema_version_known() { return kVersion; }
+
+Result<int> schema_version(sqlite3* db) {
+  Result<Stmt> st = prepare(db, "PRAGMA user_version");
+  if (!st) return st.error();
+  if (st.value().step() != SQLITE_ROW) return error_from(db, SQLITE_ERROR, "read user_version");
+  return static_cast<int>(st.value().i64(0));
+}
+
+Status migrate(sqlite3* db, int* applied) {
+  if (applied) *applied = 0;
+  Result<int> current = schema_version(db);
+  if (!current) return current.error();
+  if (current.value() > kVersion) {
+    return make_error(ErrorCode::unsupported_version,
+                      "store: the database has schema version " + std::to_string(current.value()) +
+                          ", newer than this build knows (" + std::to_string(kVersion) + "); use a newer server");
+  }
+  for (int v = current.value(); v < kVersion; ++v) {
+    Status s = exec(db, "BEGIN IMMEDIATE");
+    if (!s) return s;
+    // Another process may have migrated between our read and BEGIN IMMEDIATE: re-check inside.
+    Result<int> now = schema_version(db);
+    if (!now) {
+      exec(db, "ROLLBACK");
+      return now.error();
+    }
+    if (now.value() > v) {
+      exec(db, "ROLLBACK");
+      if (now.value() > kVersion) return migrate(db, applied);  // reports the newer version
+      v = now.value() - 1;
+      continue;
+    }
+    s = exec(db, kMigrations[v]);
+    if (s) s = exec(db, ("PRAGMA user_version = " + std::to_string(v + 1)).c_str());
+    if (s) s = exec(db, "COMMIT");
+    if (!s) {
+      exec(db, "ROLLBACK");
+      return make_error(s.error().code,
+                        "store: migration to schema version " + std::to_string(v + 1) + " failed: " + s.error().message);
+    }
+    if (applied) ++*applied;
+  }
+  return ok_status();
+}
+
+}  // namespace livechat::server::sqlite

@@ -1,0 +1,228 @@
+// Internals of the SQLite Store (store.hpp): small RAII wrappers over the sqlite3 C API, the
+// schema migrations (store_schema.cpp) and the Store implementation class, whose members are
+// split between store.cpp (open, writer thread, group commit) and store_read.cpp (reads).
+// Nothing outside store*.cpp and the store's tests should include this header.
+#pragma once
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "store.hpp"
+
+namespace livechat::server::sqlite {
+
+// One connection; closes on destruction. Every statement prepared on it must be gone first.
+class Db {
+ public:
+  Db() = default;
+  explicit Db(sqlite3* db) : db_(db) {}
+  Db(Db&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Db& operator=(Db&& o) noexcept {
+    if (this != &o) {
+      close();
+      db_ = o.db_;
+      o.db_ = nullptr;
+    }
+    return *this;
+  }
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  ~Db() { close(); }
+  void close() {
+    if (db_) sqlite3_close_v2(db_);
+    db_ = nullptr;
+  }
+  sqlite3* get() const { return db_; }
+  explicit operator bool() const { return db_ != nullptr; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// One prepared statement. Parameters are 1-based, columns 0-based (as in sqlite3). Text is bound
+// SQLITE_STATIC: the bound strings must outlive the step() that uses them. Always reset() after
+// use (ResetGuard) so a read statement never holds a WAL snapshot open.
+class Stmt {
+ public:
+  Stmt() = default;
+  explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+  Stmt(Stmt&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept {
+    if (this != &o) {
+      sqlite3_finalize(s_);
+      s_ = o.s_;
+      o.s_ = nullptr;
+    }
+    return *this;
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt() { sqlite3_finalize(s_); }
+  sqlite3_stmt* get() const { return s_; }
+  explicit operator bool() const { return s_ != nullptr; }
+
+  void bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
+  void bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
+  void bind_null(int i) { sqlite3_bind_null(s_, i); }
+  // Ids: an empty string is stored as NULL (so foreign keys accept "no such link").
+  void bind_id(int i, std::string_view v) {
+    if (v.empty())
+      bind_null(i);
+    else
+      bind(i, v);
+  }
+  // Unsigned values beyond INT64_MAX are clamped (SQLite integers are signed 64-bit).
+  void bind_u64(int i, uint64_t v) {
+    bind(i, v > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(v));
+  }
+  int step() { return sqlite3_step(s_); }
+  void reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+
+  int64_t i64(int col) const { return sqlite3_column_int64(s_, col); }
+  // NULL reads as "".
+  std::string text(int col) const {
+    const unsigned char* p = sqlite3_column_text(s_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, col)))
+             : std::string();
+  }
+  bool is_null(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+// Resets a statement when the scope ends, whatever the path out.
+class ResetGuard {
+ public:
+  explicit ResetGuard(Stmt& s) : s_(s) {}
+  ~ResetGuard() { s_.reset(); }
+  ResetGuard(const ResetGuard&) = delete;
+  ResetGuard& operator=(const ResetGuard&) = delete;
+
+ private:
+  Stmt& s_;
+};
+
+// An Error carrying `what` and the connection's current message. SQLITE_CONSTRAINT -> conflict,
+// SQLITE_FULL / SQLITE_TOOBIG -> too_large, anything else -> conflict (the write did not happen).
+Error error_from(sqlite3* db, int rc, std::string_view what);
+
+// Runs SQL without results (one or more statements).
+Status exec(sqlite3* db, const char* sql);
+// Prepares `sql` for repeated use (SQLITE_PREPARE_PERSISTENT).
+Result<Stmt> prepare(sqlite3* db, std::string_view sql);
+
+// Opens (creating if needed) `path` in SQLite's multi-thread mode (one connection per thread)
+// and sets the connection pragmas: busy_timeout, foreign_keys=ON, synchronous, and for the
+// writer journal_mode=WAL (persistent in the file). The reader connection is query_only.
+enum class ConnRole { writer, reader };
+Result<Db> open_connection(const std::string& path, ConnRole role, bool synchronous_full);
+
+// --- schema (store_schema.cpp) ----------------------------------------------------------------
+// The schema version this build writes (PRAGMA user_version). Version 0 is an empty file.
+int schema_version_known();
+// Brings the database up to schema_version_known(): each missing step runs in its own
+// transaction (BEGIN IMMEDIATE ... user_version = N; COMMIT), so a crash leaves a whole step or
+// none. `applied` (optional) receives how many steps ran: 0 for an up-to-date file. A file with a
+// newer version than this build knows is an unsupported_version error and is left untouched.
+Status migrate(sqlite3* db, int* applied = nullptr);
+// PRAGMA user_version.
+Result<int> schema_version(sqlite3* db);
+
+}  // namespace livechat::server::sqlite
+
+namespace livechat::server {
+
+// The Store over SQLite. Write members live in store.cpp, read members in store_read.cpp.
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(StoreOptions options, Post post) : options_(options), post_(std::move(post)) {}
+  ~SqliteStore() override;
+
+  // Opens both connections, migrates, prepares every statement and starts the writer.
+  Status start(const std::string& path);
+
+  void submit(Write write, Done done) override;
+  void flush() override;
+  StoreStats stats() const override;
+
+  Result<std::vector<StoredEvent>> events_after(uint64_t after_pos, std::size_t limit) override;
+  Result<std::vector<StoredEvent>> conversation_events(const std::string& conversation, uint64_t after_seq,
+                                                       uint64_t max_pos) override;
+  uint64_t last_pos() override;
+  std::optional<CredentialRow> credential(const std::string& user_id) override;
+  std::optional<SessionRow> session(const std::string& token_hash) override;
+  std::optional<VisitorRow> visitor(const std::string& token_hash) override;
+  std::vector<PlaybookRow> playbooks() override;
+  std::optional<PlaybookRow> playbook(const std::string& id) override;
+  std::vector<RunRow> runs() override;
+  std::vector<PersonRow> persons() override;
+  std::vector<OrganizationRow> organizations() override;
+  std::vector<LeadRow> leads(const std::string& kind) override;
+  std::vector<ActivityRow> activities() override;
+  std::vector<NoteRow> notes() override;
+  std::optional<PersonRow> person(const std::string& id) override;
+  std::optional<OrganizationRow> organization(const std::string& id) override;
+  std::optional<LeadRow> lead(const std::string& id) override;
+  std::optional<ActivityRow> activity(const std::string& id) override;
+  std::optional<NoteRow> note(const std::string& id) override;
+  bool integrity_ok() override;
+
+ private:
+  struct Pending {
+    Write write;
+    Done done;
+  };
+  // Statements of the writer connection, prepared once and reused by every batch.
+  struct WriteStmts {
+    sqlite::Stmt begin, commit, rollback;
+    sqlite::Stmt event, conv_insert, conv_seq, conv_phase, conv_assign, conv_unassign, conv_close, message;
+    sqlite::Stmt person, organization, lead, activity, note;
+    sqlite::Stmt credential, session, end_session, visitor, playbook, delete_playbook, run;
+  };
+  // Statements of the reader connection (I/O thread only, so no locking).
+  struct ReadStmts {
+    sqlite::Stmt events_after, conversation_events, last_pos;
+    sqlite::Stmt credential, session, visitor, playbooks, playbook, runs;
+    sqlite::Stmt persons, organizations, leads, activities, notes;
+    sqlite::Stmt person, organization, lead, activity, note;
+  };
+
+  Status prepare_writes();
+  Status prepare_reads();
+  void writer_loop();
+  Status commit_batch(std::vector<Pending>& batch, uint64_t& events);
+  Status write_one(const Write& w, uint64_t& last_pos);
+  Status write_event(const StoredEvent& e, uint64_t& last_pos);
+  Status run(sqlite::Stmt& s, std::string_view what);  // step once, expect SQLITE_DONE
+
+  StoreOptions options_;
+  Post post_;
+  sqlite::Db wdb_, rdb_;  // writer connection (writer thread), reader connection (I/O thread)
+  WriteStmts w_;
+  ReadStmts r_;
+  uint64_t written_pos_ = 0;  // writer thread: the highest committed pos
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;  // the writer waits for work
+  std::condition_variable idle_;  // flush() waits for progress
+  std::vector<Pending> queue_;
+  uint64_t submitted_ = 0, finished_ = 0;  // Writes submitted / done (committed or failed)
+  int flush_waiters_ = 0;
+  bool stopping_ = false;
+  StoreStats stats_;
+  std::thread writer_;
+};
+
+}  // namespace livechat::server

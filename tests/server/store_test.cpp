@@ -1,0 +1,272 @@
+// The SQLite store, part 1: schema migrations, the event log and its projections. (CRM and
+// account rows, group commit, failures and durability: store_commit_test.cpp.) Each test works on
+// its own file in a fresh temporary directory.
+#include "store_fixture.hpp"
+
+namespace livechat::server::test {
+namespace {
+
+// [SECTION] Schema and migrations ----------------------------------------------------------------
+
+TEST_F(StoreTest, FreshFileIsMigratedInWalModeAndReopenAppliesNothing) {
+  ASSERT_FALSE(dir_.path().empty());
+  open().reset();
+  EXPECT_EQ(scalar(file(), "PRAGMA user_version"), std::to_string(sqlite::schema_version_known()));
+  EXPECT_EQ(scalar(file(), "PRAGMA journal_mode"), "wal");
+  for (const char* table : {"events", "conversations", "messages", "persons", "organizations", "leads", "activities",
+                            "notes", "credentials", "sessions", "visitors", "playbooks", "runs"}) {
+    EXPECT_EQ(scalar(file(), std::string("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='") + table +
+                                 "'"),
+              "1")
+        << table;
+  }
+  EXPECT_EQ(scalar(file(), "SELECT count(*) FROM sqlite_master WHERE type='index' AND name='events_conversation_seq'"),
+            "1");
+
+  // Reopening through the store keeps the version; migrate() on the file applies no step.
+  open().reset();
+  EXPECT_EQ(scalar(file(), "PRAGMA user_version"), std::to_string(sqlite::schema_version_known()));
+  auto db = sqlite::open_connection(file(), sqlite::ConnRole::writer, true);
+  ASSERT_TRUE(db.ok());
+  int applied = -1;
+  ASSERT_OK(sqlite::migrate(db.value().get(), &applied));
+  EXPECT_EQ(applied, 0);
+}
+
+TEST_F(StoreTest, MigrateCountsEveryStepOnAnEmptyFile) {
+  auto db = sqlite::open_connection(file(), sqlite::ConnRole::writer, true);
+  ASSERT_TRUE(db.ok());
+  int applied = -1;
+  ASSERT_OK(sqlite::migrate(db.value().get(), &applied));
+  EXPECT_EQ(applied, sqlite::schema_version_known());
+  EXPECT_EQ(sqlite::schema_version(db.value().get()).value(), sqlite::schema_version_known());
+}
+
+TEST_F(StoreTest, NewerSchemaVersionIsAClearError) {
+  open().reset();
+  const int newer = sqlite::schema_version_known() + 1;
+  query(file(), numbered("PRAGMA user_version = ", newer));
+  auto r = Store::open(file(), {}, post());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::unsupported_version);
+  EXPECT_NE(r.error().message.find("newer"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find(std::to_string(newer)), std::string::npos) << r.error().message;
+  EXPECT_EQ(scalar(file(), "PRAGMA user_version"), std::to_string(newer));  // left untouched
+}
+
+TEST_F(StoreTest, UnopenablePathIsAnError) {
+  auto r = Store::open(dir_.path() + "/no/such/dir/x.db", {}, post());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("open"), std::string::npos) << r.error().message;
+}
+
+// [SECTION] The event log ------------------------------------------------------------------------
+
+TEST_F(StoreTest, EveryEventKindRoundTripsInPosOrder) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->last_pos(), 0u);
+  std::vector<StoredEvent> written;
+  uint64_t pos = 0;
+  for (const Event& e : every_event("c-ü")) written.push_back(at(++pos, e));
+  ASSERT_OK(put(*store, events_write(written)));
+
+  auto read = store->events_after(0, 1000);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  ASSERT_EQ(read.value().size(), written.size());
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    EXPECT_EQ(read.value()[i].pos, written[i].pos);
+    EXPECT_TRUE(read.value()[i].event == written[i].event) << "event " << i << " ("
+                                                             << event_type_name(written[i].event) << ")";
+  }
+  EXPECT_EQ(store->last_pos(), pos);
+  EXPECT_EQ(query(file(), "SELECT type, conversation, seq, at FROM events WHERE pos = 1")[0],
+            (std::vector<std::string>{"user_added", "NULL", "NULL", "NULL"}));
+  EXPECT_EQ(query(file(), "SELECT type, conversation, seq, at FROM events WHERE pos = 7")[0],
+            (std::vector<std::string>{"message_posted", "c-ü", "2", "1001"}));
+  EXPECT_EQ(store->stats().events, written.size());
+}
+
+// Two interleaved conversations: pos 1..8 alternate a (seq 1..4) and b (seq 1..4).
+std::vector<StoredEvent> interleaved() {
+  std::vector<StoredEvent> out;
+  uint64_t pos = 0;
+  for (const char* c : {"a", "b"}) out.push_back(at(++pos, ConversationStarted{c, 1, 10, "v", "", ""}));
+  for (Seq seq = 2; seq <= 4; ++seq)
+    for (const char* c : {"a", "b"})
+      out.push_back(at(++pos, MessagePosted{c, seq, TimeMs(seq), Author::visitor, "v", numbered("m", seq), ""}));
+  return out;
+}
+
+TEST_F(StoreTest, EventsAfterHonoursPositionAndLimit) {
+  auto store = open();
+  ASSERT_OK(put(*store, events_write(interleaved())));
+  struct Row {
+    uint64_t after;
+    std::size_t limit;
+    std::vector<uint64_t> want;
+  };
+  const Row rows[] = {
+      {0, 100, {1, 2, 3, 4, 5, 6, 7, 8}},
+      {0, 3, {1, 2, 3}},
+      {5, 2, {6, 7}},
+      {7, 100, {8}},
+      {8, 100, {}},
+      {0, 0, {}},
+      {std::numeric_limits<uint64_t>::max(), 10, {}},
+      {2, std::numeric_limits<std::size_t>::max(), {3, 4, 5, 6, 7, 8}},
+  };
+  for (const Row& row : rows) {
+    auto r = store->events_after(row.after, row.limit);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(positions(r.value()), row.want) << "after " << row.after << " limit " << row.limit;
+  }
+}
+
+TEST_F(StoreTest, ConversationEventsFilterBySeqAndMaxPos) {
+  auto store = open();
+  ASSERT_OK(put(*store, events_write(interleaved())));
+  struct Row {
+    const char* conv;
+    uint64_t after_seq, max_pos;
+    std::vector<uint64_t> want;
+  };
+  const Row rows[] = {
+      {"a", 0, 100, {1, 3, 5, 7}},
+      {"b", 0, 100, {2, 4, 6, 8}},
+      {"a", 2, 100, {5, 7}},
+      {"b", 1, 6, {4, 6}},
+      {"a", 0, 4, {1, 3}},
+      {"a", 4, 100, {}},
+      {"a", 0, 0, {}},
+      {"nobody", 0, 100, {}},
+      {"b", 0, std::numeric_limits<uint64_t>::max(), {2, 4, 6, 8}},
+  };
+  for (const Row& row : rows) {
+    auto r = store->conversation_events(row.conv, row.after_seq, row.max_pos);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(positions(r.value()), row.want) << row.conv << " after seq " << row.after_seq << " max " << row.max_pos;
+    for (const auto& e : r.value()) EXPECT_EQ(*event_conversation(e.event), row.conv);
+  }
+}
+
+TEST_F(StoreTest, OutOfOrderOrDuplicatePosFailsTheBatch) {
+  struct Row {
+    const char* name;
+    std::vector<uint64_t> positions;
+  };
+  const Row rows[] = {
+      {"duplicate_within_write", {3, 3}},
+      {"before_committed", {2}},
+      {"equal_to_committed", {2, 1}},  // 2 is already committed
+      {"decreasing", {5, 4}},
+      {"zero", {0}},
+  };
+  for (const Row& row : rows) {
+    TempDir dir;
+    auto r = Store::open(dir.path() + "/x.db", {}, post());
+    ASSERT_TRUE(r.ok());
+    Store& store = *r.value();
+    ASSERT_OK(put(store, events_write({at(1, OnlineChanged{"u", true}), at(2, OnlineChanged{"u", false})})));
+    std::vector<StoredEvent> events;
+    for (uint64_t p : row.positions) events.push_back(at(p, AwayChanged{"u", true}));
+    Status s = put(store, events_write(events));
+    ASSERT_FALSE(s.ok()) << row.name;
+    EXPECT_EQ(s.error().code, ErrorCode::conflict) << row.name;
+    EXPECT_NE(s.error().message.find("pos"), std::string::npos) << row.name << ": " << s.error().message;
+    EXPECT_EQ(store.last_pos(), 2u) << row.name;  // nothing of the failed batch is there
+    // The store goes on: the next position is still accepted.
+    EXPECT_TRUE(put(store, events_write({at(3, AwayChanged{"u", false})})).ok()) << row.name;
+  }
+}
+
+TEST_F(StoreTest, UndecodableBodyIsAnErrorNamingItsPos) {
+  struct Row {
+    const char* name;
+    const char* body;
+  };
+  const Row rows[] = {
+      {"not_json", "{not json"},
+      {"unknown_type", R"({"type":"no_such_event"})"},
+      {"missing_fields", R"({"type":"message_posted"})"},
+  };
+  for (const Row& row : rows) {
+    TempDir dir;
+    const std::string path = dir.path() + "/x.db";
+    auto r = Store::open(path, {}, post());
+    ASSERT_TRUE(r.ok());
+    ASSERT_OK(put(*r.value(), events_write({at(1, OnlineChanged{"u", true})})));
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    const std::string sql = std::string("INSERT INTO events (pos, type, body) VALUES (42, 'x', '") + row.body + "')";
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    auto read = r.value()->events_after(0, 10);
+    ASSERT_FALSE(read.ok()) << row.name;
+    EXPECT_NE(read.error().message.find("pos 42"), std::string::npos) << row.name << ": " << read.error().message;
+  }
+}
+
+// [SECTION] Projections --------------------------------------------------------------------------
+
+TEST_F(StoreTest, ConversationProjectionFollowsTheEvents) {
+  auto store = open();
+  const std::string cols = "SELECT phase, assignee, closed_at, last_seq, visitor_id, playbook_id, created_at "
+                           "FROM conversations WHERE id = 'c1'";
+  struct Row {
+    Event event;
+    std::vector<std::string> want;  // phase, assignee, closed_at, last_seq, visitor, playbook, created_at
+  };
+  const Row rows[] = {
+      {ConversationStarted{"c1", 1, 100, "v1", "pb1", "Ann"}, {"bot", "NULL", "NULL", "1", "v1", "pb1", "100"}},
+      {MessagePosted{"c1", 2, 101, Author::bot, "", "Ciao! 👋", ""}, {"bot", "NULL", "NULL", "2", "v1", "pb1", "100"}},
+      {LiveChatRequested{"c1", 3, 102, 5000}, {"unassigned", "NULL", "NULL", "3", "v1", "pb1", "100"}},
+      {WaitExpired{"c1", 4, 5000}, {"unassigned", "NULL", "NULL", "4", "v1", "pb1", "100"}},
+      {ConversationAssigned{"c1", 5, 5001, "anna", "anna"}, {"assigned", "anna", "NULL", "5", "v1", "pb1", "100"}},
+      {MessagePosted{"c1", 6, 5002, Author::agent, "anna", "Hi, I'm Anna", "a-1"},
+       {"assigned", "anna", "NULL", "6", "v1", "pb1", "100"}},
+      {ConversationAssigned{"c1", 7, 5003, "carl", "anna"}, {"assigned", "carl", "NULL", "7", "v1", "pb1", "100"}},
+      {ConversationUnassigned{"c1", 8, 5004, "carl"}, {"unassigned", "NULL", "NULL", "8", "v1", "pb1", "100"}},
+      {ConversationAssigned{"c1", 9, 5005, "anna", "anna"}, {"assigned", "anna", "NULL", "9", "v1", "pb1", "100"}},
+      {SidePanelUpdated{"c1", 10, 5006, SidePanel{}, "anna"}, {"assigned", "anna", "NULL", "10", "v1", "pb1", "100"}},
+      {ItemRecorded{"c1", 11, 5007, ItemKind::lead, "l1", "anna"},
+       {"assigned", "anna", "NULL", "11", "v1", "pb1", "100"}},
+      {ConversationClosed{"c1", 12, 6000, "anna"}, {"closed", "anna", "6000", "12", "v1", "pb1", "100"}},
+      {ItemRecorded{"c1", 13, 7000, ItemKind::deal, "d1", "carl"},
+       {"closed", "anna", "6000", "13", "v1", "pb1", "100"}},
+  };
+  uint64_t pos = 0;
+  for (const Row& row : rows) {
+    ASSERT_OK(put(*store, events_write({at(++pos, row.event)})));
+    auto got = query(file(), cols);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0], row.want) << "after " << event_type_name(row.event) << " seq " << event_seq(row.event);
+  }
+  EXPECT_EQ(query(file(), "SELECT seq, author, author_id, text, at, client_id FROM messages "
+                          "WHERE conversation_id = 'c1' ORDER BY seq"),
+            (std::vector<std::vector<std::string>>{{"2", "bot", "NULL", "Ciao! 👋", "101", "NULL"},
+                                                   {"6", "agent", "anna", "Hi, I'm Anna", "5002", "a-1"}}));
+}
+
+TEST_F(StoreTest, EventsOfAnUnknownConversationFail) {
+  auto store = open();
+  const Event rows[] = {
+      MessagePosted{"ghost", 1, 1, Author::visitor, "v", "hi", "m1"},  // messages -> conversations FK
+      LiveChatRequested{"ghost", 1, 1, 2},
+      ConversationClosed{"ghost", 1, 1, ""},
+      ItemRecorded{"ghost", 1, 1, ItemKind::lead, "l1", ""},
+  };
+  for (const Event& e : rows) {
+    Status s = put(*store, events_write({at(1, e)}));
+    ASSERT_FALSE(s.ok()) << event_type_name(e);
+    EXPECT_NE(s.error().message.find("ghost"), std::string::npos) << s.error().message;
+  }
+  EXPECT_EQ(store->last_pos(), 0u);
+  // A conversation started twice breaks the primary key.
+  ASSERT_OK(put(*store, events_write({at(1, ConversationStarted{"c", 1, 1, "v", "", ""})})));
+  EXPECT_FALSE(put(*store, events_write({at(2, ConversationStarted{"c", 1, 1, "v", "", ""})})).ok());
+  EXPECT_EQ(scalar(file(), "SELECT playbook_id FROM conversations WHERE id = 'c'"), "NULL");  // "" stored as NULL
+}
+
+}  // namespace
+}  // namespace livechat::server::test
