@@ -2,6 +2,7 @@
 // what became durable to exactly those allowed to see it. See engine.hpp for the contract.
 #include "engine.hpp"
 
+#include <chrono>
 #include <cstdlib>
 
 #include <nlohmann/json.hpp>
@@ -134,9 +135,11 @@ void Engine::write(Write rows, std::function<void(const Status&)> done) {
 
 void Engine::submit(Write write, std::function<void()> after_durable) {
   std::vector<StoredEvent> events = write.events;
-  store_.submit(std::move(write), [this, alive = alive_, events = std::move(events),
+  auto decided = std::chrono::steady_clock::now();
+  store_.submit(std::move(write), [this, alive = alive_, events = std::move(events), decided,
                                    after = std::move(after_durable)](const Status& status) {
     if (!*alive) return;
+    commit_latency_.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - decided).count());
     if (!status) {
       // Memory is ahead of the disk now; the only safe move is to stop. A restart replays
       // exactly what is durable.

@@ -22,6 +22,7 @@
 #include "livechat/protocol.hpp"
 #include "livechat/rules.hpp"
 #include "loop.hpp"
+#include "metrics.hpp"
 #include "store.hpp"
 #include "transport.hpp"
 
@@ -76,6 +77,8 @@ class Engine : public SocketHandler {
   // Known only once the server listens (port 0 picks one).
   void set_public_origin(std::string origin) { options_.public_origin = std::move(origin); }
   uint64_t committed_pos() const { return committed_pos_; }
+  // Seconds from a command's decision to its durable commit (what an ack waits for).
+  const Histogram& commit_latency() const { return commit_latency_; }
 
   // --- SocketHandler ---------------------------------------------------------------------------
   std::string admit(Channel channel, const HttpRequest& upgrade) override;
@@ -144,6 +147,7 @@ class Engine : public SocketHandler {
   std::map<ConversationId, Loop::TimerId> wait_timers_;
   std::map<UserId, Loop::TimerId> away_timers_;
   EngineStats stats_;
+  Histogram commit_latency_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards callbacks after destruction
 };
 

@@ -54,6 +54,8 @@ std::string metrics_text(const Net& net, const Store& store, const Engine& engin
   }
   m.sample("livechat_commit_batch_size_sum", static_cast<double>(s.writes));
   m.sample("livechat_commit_batch_size_count", static_cast<double>(s.commits));
+  m.histogram("livechat_commit_latency_seconds", "From a command's decision to its durable commit.",
+              engine.commit_latency());
   return m.take();
 }
 }  // namespace
@@ -122,9 +124,16 @@ int main(int argc, char** argv) {
   if (!config.port_file.empty()) std::ofstream(config.port_file) << port << "\n";
 
   if (config.demo) {
-    seed_demo(engine, *store.value(), origin, env("LIVECHAT_DEMO_PASSWORD"), [origin](std::vector<DemoLogin> logins) {
-      std::printf("\nLive chat is running.\n  Visitor demo page: %s/demo/\n  Agent dashboard:   %s/agent/\n\nDemo sign-ins:\n",
-                  origin.c_str(), origin.c_str());
+    auto built = [&config](const char* file) {
+      return std::filesystem::exists(std::filesystem::path(config.static_dir) / file) ? "" : "  (not built yet)";
+    };
+    std::string widget_note = built("widget/loader.js"), agent_note = built("agent/index.html");
+    if (!widget_note.empty()) widget_note = "  (the page works; its chat widget is not built yet)";
+    seed_demo(engine, *store.value(), origin, env("LIVECHAT_DEMO_PASSWORD"),
+              [origin, widget_note, agent_note](std::vector<DemoLogin> logins) {
+      std::printf("\nLive chat is running.\n  Visitor demo page: %s/demo/%s\n  Agent dashboard:   %s/agent/%s\n"
+                  "  REST API:          %s/api/  (sign in with POST /api/login)\n\nDemo sign-ins:\n",
+                  origin.c_str(), widget_note.c_str(), origin.c_str(), agent_note.c_str(), origin.c_str());
       for (const auto& l : logins)
         std::printf("  %-14s %-18s password %s%s\n", l.name.c_str(), l.email.c_str(), l.password.c_str(),
                     l.admin ? "  (admin)" : "");
