@@ -7,16 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include "cast.hpp"
 #include "livechat/rules.hpp"
 
 namespace livechat::test {
-
-inline const Actor kSystem{Actor::Kind::system, ""};
-inline const Actor kBot{Actor::Kind::bot, ""};
-inline Actor agent(std::string id) { return {Actor::Kind::agent, std::move(id)}; }
-inline Actor visitor(std::string id) { return {Actor::Kind::visitor, std::move(id)}; }
-
-inline constexpr TimeMs kT0 = 1'700'000'000'000;  // a fixed "now" for tests
 
 // Runs a command that must succeed; fails the test with the error otherwise.
 inline void must(State& s, const Command& c, const Actor& a, TimeMs now = kT0) {
@@ -24,23 +18,11 @@ inline void must(State& s, const Command& c, const Actor& a, TimeMs now = kT0) {
   ASSERT_TRUE(r.ok()) << "command failed: " << r.error().message;
 }
 
-inline User make_user(std::string id, std::string name, Role role) {
-  User u;
-  u.id = id;
-  u.name = std::move(name);
-  u.email = id + "@example.com";
-  u.role = role;
-  return u;
-}
-
-// The team: ada (admin), anna, carl online; bob offline.
+// The team of cast.hpp, failing the test if any set-up command is refused.
 inline State team() {
-  State s;
-  must(s, AddUser{make_user("ada", "Ada", Role::admin)}, kSystem);
-  must(s, AddUser{make_user("anna", "Anna", Role::regular)}, kSystem);
-  must(s, AddUser{make_user("bob", "Bob", Role::regular)}, kSystem);
-  must(s, AddUser{make_user("carl", "Carl", Role::regular)}, kSystem);
-  for (const char* id : {"ada", "anna", "carl"}) must(s, SetOnline{true}, agent(id));
+  bool ok = false;
+  State s = team(ok);
+  EXPECT_TRUE(ok) << "team set-up refused";
   return s;
 }
 

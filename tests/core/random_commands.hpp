@@ -8,6 +8,7 @@
 #include <utility>
 #include <variant>
 
+#include "cast.hpp"
 #include "livechat/rules.hpp"
 
 namespace livechat::random_commands {
@@ -24,35 +25,12 @@ struct Rng {
   int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
 };
 
-// The same cast and clock as tests/core/fixtures.hpp (which needs GoogleTest), repeated here.
-inline const Actor kSystem{Actor::Kind::system, ""};
-inline const Actor kBot{Actor::Kind::bot, ""};
-inline Actor agent(std::string id) { return {Actor::Kind::agent, std::move(id)}; }
-inline Actor visitor(std::string id) { return {Actor::Kind::visitor, std::move(id)}; }
-inline constexpr TimeMs kT0 = 1'700'000'000'000;
-
-inline User make_user(std::string id, std::string name, Role role) {
-  User u;
-  u.id = id;
-  u.name = std::move(name);
-  u.email = id + "@example.com";
-  u.role = role;
-  return u;
-}
-
-// The team of fixtures.hpp's team(): ada (admin), anna, carl online; bob offline. `ok` turns
-// false if any set-up command is refused.
-inline State team(bool& ok) {
-  State s;
-  ok = true;
-  auto run = [&](const Command& c, const Actor& a) { ok = execute(s, c, a, kT0).ok() && ok; };
-  run(AddUser{make_user("ada", "Ada", Role::admin)}, kSystem);
-  run(AddUser{make_user("anna", "Anna", Role::regular)}, kSystem);
-  run(AddUser{make_user("bob", "Bob", Role::regular)}, kSystem);
-  run(AddUser{make_user("carl", "Carl", Role::regular)}, kSystem);
-  for (const char* id : {"ada", "anna", "carl"}) run(SetOnline{true}, agent(id));
-  return s;
-}
+using test::agent;
+using test::kBot;
+using test::kSystem;
+using test::kT0;
+using test::team;
+using test::visitor;
 
 inline const char* const kUsers[] = {"ada", "anna", "bob", "carl"};
 inline const char* const kTexts[] = {"Hello", "perché no?", "Привет", "你好", "👋 hi", "**bold** and *it*", "<script>x</script>"};
