@@ -72,6 +72,8 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
  private:
   // --- reading -------------------------------------------------------------------------------
   void read_header() {
+    head_ = false;  // until the next request says otherwise (an error answer may come first)
+    version_ = 11;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(kHeaderLimit));
     parser_->body_limit(static_cast<std::uint64_t>(core_->options.max_body_bytes));
@@ -238,7 +240,9 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
       http::response<http::string_body> res{http::status::found, version_};
       res.set(http::field::location, found.location + (raw_query_.empty() ? "" : "?" + raw_query_));
       res.set(http::field::cache_control, "no-cache");
-      return send_json(std::move(res), "redirect", "moved to " + found.location);
+      res.keep_alive(keep_alive_);
+      res.prepare_payload();  // empty body
+      return send_maybe_head(std::move(res));
     }
     if (found.kind == StaticLookup::Kind::not_found) {
       return send_error(http::status::not_found, "not_found", "no such file", false);
