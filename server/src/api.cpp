@@ -246,7 +246,10 @@ void Api::login(Call& call) {
   for (const auto& [id, u] : engine_.committed().users)
     if (u.email == trim(*email)) user = &u;
   auto credential = user ? store_.credential(user->id) : std::nullopt;
-  if (!credential || !verify_password(credential->password_hash, *password)) {
+  // An unknown email costs the same hashing as a wrong password: timing must not tell them apart.
+  static const std::string decoy = hash_password("decoy password for unknown accounts");
+  bool valid = verify_password(credential ? credential->password_hash : decoy, *password) && credential;
+  if (!valid) {
     ++f.count;
     log_info("sign-in refused", {{"remote", who}});
     return call.error(401, ErrorCode::forbidden, "wrong email or password");

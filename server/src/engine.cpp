@@ -83,6 +83,12 @@ Status Engine::load() {
   }
   for (const auto& [id, c] : live_.conversations)
     if (c.phase == Phase::unassigned && c.wait_deadline > 0 && !c.missed) schedule_wait(c);
+  // Nobody is connected after a restart: agents who were online become away unless a dashboard
+  // comes back within the grace period.
+  std::vector<UserId> online;
+  for (const auto& [id, u] : live_.users)
+    if (u.online && !u.away) online.push_back(id);
+  for (const auto& id : online) presence_changed(id);
   log_info("state loaded", {{"events", after}, {"conversations", live_.conversations.size()}, {"users", live_.users.size()}});
   return ok_status();
 }
@@ -197,7 +203,10 @@ void Engine::deliver(const StoredEvent& stored, Phase phase_before, const UserId
       }
       send(*s, EventFrame{stored.pos, e});
     }
-    if (std::holds_alternative<ConversationClosed>(e)) send_prompt(*id);  // the widget shows it ended
+    // The widget's input follows who has the chat: ended, a human, or the chatbot again.
+    if (std::holds_alternative<ConversationClosed>(e) || std::holds_alternative<ConversationAssigned>(e) ||
+        std::holds_alternative<ConversationUnassigned>(e))
+      send_prompt(*id);
   }
   // Dashboards: the visibility rule decides between the event, the whole conversation (it just
   // came into view) and a hidden notice (it just left).
@@ -265,6 +274,7 @@ void Engine::on_wait_timer(const ConversationId& id) {
     if (const CachedPlaybook* pb = playbook(run->second.playbook_id)) {
       Step step = wait_expired(pb->playbook, run->second.run, context_for(*pb));
       carry_out(id, step, now, w);
+      w.runs.push_back(RunRow{id, run->second.playbook_id, playbook_run_to_json(run->second.run).dump()});
     }
   log_info("wait time passed", {{"conversation", id}});
   submit(std::move(w), [this, id]() { send_prompt(id); });

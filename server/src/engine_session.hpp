@@ -9,7 +9,8 @@ namespace livechat::server {
 
 struct Engine::Session {
   std::shared_ptr<Connection> connection;
-  bool ready = false;  // hello accepted
+  bool ready = false;          // hello accepted
+  bool hello_pending = false;  // hello received, its answer waits for a durable write
   Loop::TimerId hello_timer = 0;
   // visitors
   std::string visitor_id, playbook_id;

@@ -42,7 +42,8 @@ PlaybookContext Engine::context_for(const CachedPlaybook& pb) const {
 
 void Engine::visitor_frame(Session& s, ClientFrame frame) {
   if (auto* hello = std::get_if<HelloFrame>(&frame)) {
-    if (s.ready) return send_error(s, "", make_error(ErrorCode::conflict, "hello was already said"));
+    if (s.ready || s.hello_pending) return send_error(s, "", make_error(ErrorCode::conflict, "hello was already said"));
+    s.hello_pending = true;
     return visitor_hello(s, *hello);
   }
   if (!s.ready) return send_error(s, "", make_error(ErrorCode::bad_request, "say hello first"));
@@ -62,8 +63,10 @@ void Engine::visitor_frame(Session& s, ClientFrame frame) {
     if (!message)
       return send_error(s, command->request_id, make_error(ErrorCode::forbidden, "visitors can only send messages"));
     // While the chatbot waits for an answer, a typed message is that answer.
+    auto conv = live_.conversations.find(message->conversation);
+    bool bot_has_it = conv != live_.conversations.end() && conv->second.phase != Phase::assigned;
     if (auto run = runs_.find(message->conversation);
-        run != runs_.end() && run->second.run.status == RunStatus::awaiting_answer &&
+        bot_has_it && run != runs_.end() && run->second.run.status == RunStatus::awaiting_answer &&
         message->conversation == s.conversation)
       return visitor_answer(s, AnswerFrame{command->request_id, message->conversation, message->text,
                                            message->client_id});
@@ -87,7 +90,10 @@ void Engine::visitor_hello(Session& s, const HelloFrame& hello) {
   }
   const std::string& origin = s.connection->origin;
   bool listed = allowed_origin(pb->playbook, origin);
-  if (!listed && origin != options_.public_origin) {
+  const std::string& host = s.connection->host;
+  bool own = origin == options_.public_origin ||
+             (!host.empty() && (origin == "http://" + host || origin == "https://" + host));
+  if (!listed && !own) {
     send_error(s, "", make_error(ErrorCode::forbidden, "this site may not embed the playbook", "origin"));
     return s.connection->close("origin not allowed");
   }
@@ -123,7 +129,11 @@ void Engine::visitor_hello(Session& s, const HelloFrame& hello) {
     WelcomeFrame welcome;
     welcome.visitor_id = visitor_id;
     welcome.token = token;
-    if (auto c = latest_conversation_.find(visitor_id); c != latest_conversation_.end()) welcome.conversation = c->second;
+    if (auto c = latest_conversation_.find(visitor_id); c != latest_conversation_.end()) {
+      auto conv = committed_.conversations.find(c->second);  // only a conversation of this playbook
+      if (conv != committed_.conversations.end() && conv->second.playbook_id == s.playbook_id)
+        welcome.conversation = c->second;
+    }
     welcome.bot_name = pb->playbook.bot_name;
     welcome.bot_avatar_url = pb->playbook.bot_avatar_url;
     PlaybookContext ctx = context_for(*pb);
@@ -167,8 +177,9 @@ void Engine::visitor_answer(Session& s, const AnswerFrame& answer) {
                       now, w);
   if (!posted) return send_error(s, answer.request_id, posted.error());
   bool duplicate = posted.value().duplicate_of.has_value();
+  bool human = live_.conversations.at(answer.conversation).phase == Phase::assigned;
   if (!duplicate) {
-    if (run->second.run.status != RunStatus::awaiting_answer) {
+    if (human || run->second.run.status != RunStatus::awaiting_answer) {
       // Not a question any more (the chat went live): it is simply a message.
     } else {
       Step step = livechat::answer(pb->playbook, run->second.run, answer.text, context_for(*pb));
@@ -227,6 +238,8 @@ void Engine::send_prompt(const ConversationId& id) {
   const CachedPlaybook* pb = run == runs_.end() ? nullptr : playbook(run->second.playbook_id);
   if (c != committed_.conversations.end() && c->second.phase == Phase::closed)
     prompt.kind = PromptKind::finished;
+  else if (c != committed_.conversations.end() && c->second.phase == Phase::assigned)
+    prompt.kind = PromptKind::waiting_for_agent;  // a human has the chat: the visitor just writes
   else if (pb)
     prompt = current_prompt(pb->playbook, run->second.run);
   for (Session* s : w->second) send(*s, prompt_frame(id, prompt));

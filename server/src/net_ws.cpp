@@ -44,6 +44,7 @@ class WsSession final : public Connection, public Session, public std::enable_sh
     id = slot_.id();
     this->channel = channel;
     origin = upgrade.header("origin");
+    host = upgrade.header("host");
     remote = upgrade.remote;
     cookie_token = upgrade.cookie("lc_session");
   }

@@ -57,6 +57,7 @@ class Connection {
   uint64_t id = 0;
   Channel channel = Channel::visitor;
   std::string origin;  // the Origin header of the upgrade request
+  std::string host;    // the Host header of the upgrade request (this server as the browser saw it)
   std::string remote;  // "ip:port"
   std::string cookie_token;  // the agent session cookie sent with the upgrade, if any
 };

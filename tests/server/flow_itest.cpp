@@ -165,8 +165,27 @@ TEST(ArticleFlow, WaitTimeRunsOutIntoTheOfflineFlow) {
   json conv = json::parse(api(server, anna.token, "GET", "/api/conversations/" + v.conversation).body);
   EXPECT_EQ(conv["phase"], "unassigned");
   EXPECT_EQ(conv["missed"], true);
-  // It can still be taken.
-  EXPECT_EQ(anna.command({{"type", "assign_to_me"}, {"conversation", v.conversation}}).value("type", ""), "ack");
+  // The finished run is durable: after a restart the widget is told the chatbot is done.
+  server.kill9();
+  server.start();
+  Visitor back;
+  back.token = v.token;
+  ASSERT_TRUE(back.connect(server));
+  ASSERT_EQ(back.conversation, v.conversation);
+  back.peer.send({{"v", 1}, {"type", "resume"}, {"conversation", back.conversation}, {"after", 0}});
+  back.peer.wait_type("resumed");
+  EXPECT_EQ(back.prompt().value("kind", ""), "finished");
+
+  // It can still be taken, and then the visitor writes to a human again.
+  Agent anna2;
+  ASSERT_TRUE(anna2.connect(server, "anna@demo.local"));
+  anna2.command({{"type", "set_online"}, {"online", true}});
+  EXPECT_EQ(anna2.command({{"type", "assign_to_me"}, {"conversation", v.conversation}}).value("type", ""), "ack");
+  EXPECT_EQ(back.prompt().value("kind", ""), "waiting_for_agent");
+  EXPECT_EQ(back.say("Still there? Great").value("type", ""), "ack");
+  EXPECT_EQ(anna2.peer.wait([](const json& j) { return is_event(j, "message_posted") && j["event"]["author"] == "visitor"; })
+                ["event"]["text"],
+            "Still there? Great");
 }
 
 TEST(ArticleFlow, NobodyOnlineRunsTheOfflineFlowAtOnce) {
