@@ -26,8 +26,12 @@ build_all() {
   echo "== building build/wasm (Emscripten)" >&2
   emcmake cmake -S "$root" -B "$root/build/wasm" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null
   cmake --build "$root/build/wasm"
+  echo "== building build/fuzz (clang, libFuzzer, ASan + UBSan)" >&2
+  CC=clang CXX=clang++ cmake -S "$root" -B "$root/build/fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DLIVECHAT_FUZZ=ON >/dev/null
+  cmake --build "$root/build/fuzz"
   echo "== building build/native" >&2
   cmake -S "$root" -B "$root/build/native" -G Ninja -DCMAKE_BUILD_TYPE="$type" \
-        -DLIVECHAT_WASM_DIR="$root/build/wasm" >/dev/null
+        -DLIVECHAT_WASM_DIR="$root/build/wasm" -DLIVECHAT_FUZZ_DIR="$root/build/fuzz" >/dev/null
   cmake --build "$root/build/native"
 }

@@ -1,6 +1,6 @@
 // Helpers for the session frames of protocol.hpp (hello, welcome, prompt, snapshot ...): the
 // wire names of PromptKind and the Prompt -> PromptFrame conversion. Their encoding is in
-// protocol_encode.cpp and their decoding in protocol_decode.cpp, with the other frames.
+// protocol_encode.cpp and their decoding in protocol_decode_server.cpp, with the other frames.
 #include <array>
 #include <string_view>
 #include <utility>

@@ -6,7 +6,7 @@
 // forward declarations, through playbook.hpp).
 //
 // Maintenance reminder: a new Command or Event alternative, or a new frame, needs a row in
-// protocol_encode.cpp, a row in protocol_decode.cpp, a round-trip row (and a reject row per
+// protocol_encode.cpp, a row in protocol_decode.cpp or protocol_decode_server.cpp, a round-trip row (and a reject row per
 // rule) in tests/core/protocol_test.cpp and an example in docs/protocol.md.
 #pragma once
 #include <cstddef>
