@@ -1,0 +1,359 @@
+// The visitor widget end to end: the real server binary (temp SQLite file, --demo data), the
+// demo page in Debian's headless Chromium (driven by playwright-core), and an agent scripted
+// from node over /ws/agent (the `ws` package). Walks the demo playbook to live chat, has Anna
+// take the chat, exchanges messages and typing, reloads mid-chat (no loss, no duplicates),
+// checks hostile agent text renders inert, the chat end and a new chat, a phone-sized
+// viewport, and the size budget. Screenshots of every step go to SHOT_DIR.
+// Usage: node widget.test.mjs SERVER_BIN WEB_DIR WIDGET_DIR SHOT_DIR
+// Exit code 0 when every check passes; 1 on a failed check, an error or the overall timeout.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import WebSocket from 'ws';
+
+const OVERALL_TIMEOUT_MS = Number(process.env.LIVECHAT_E2E_TIMEOUT_MS) || 150_000;
+const STEP_MS = 15_000;
+const CHROMIUM = process.env.LIVECHAT_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const PASSWORD = 'widget-e2e-password';
+const BUDGET = 60 * 1024;
+
+const [serverBin, webDir, widgetDir, shotDir] = process.argv.slice(2);
+if (!serverBin || !webDir || !widgetDir || !shotDir) {
+  console.error('usage: node widget.test.mjs SERVER_BIN WEB_DIR WIDGET_DIR SHOT_DIR');
+  process.exit(1);
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'livechat-widget-e2e-'));
+let server = null, browser = null, agent = null, failed = false;
+
+function check(ok, what) {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failed = true;
+  return ok;
+}
+async function cleanup() {
+  try { agent?.close(); } catch {}
+  try { await browser?.close(); } catch {}
+  if (server && server.exitCode === null) server.kill('SIGKILL');
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+const overall = setTimeout(async () => {
+  console.error(`FAIL overall timeout (${OVERALL_TIMEOUT_MS} ms)`);
+  await cleanup();
+  process.exit(1);
+}, OVERALL_TIMEOUT_MS);
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(what, fn, ms = STEP_MS) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+// [SECTION] The server -----------------------------------------------------------------------
+// Starts the server on `port` (0: a free one) with the temp database and web folder; a second
+// call after a kill is a restart on the same port and the same database.
+async function startServer(port = 0) {
+  const web = path.join(tmp, 'web');
+  if (!port) {
+    fs.cpSync(webDir, web, { recursive: true });
+    fs.cpSync(widgetDir, path.join(web, 'widget'), { recursive: true });  // the build under test
+  }
+  const portFile = path.join(tmp, 'port');
+  fs.rmSync(portFile, { force: true });
+  server = spawn(serverBin, ['--listen', `127.0.0.1:${port}`, '--port-file', portFile, '--db',
+    path.join(tmp, 'livechat.db'), '--static', web, '--demo', '--log-level', 'warn'], {
+    env: { ...process.env, LIVECHAT_DEMO_PASSWORD: PASSWORD }, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const bound = await until('the port file', () => {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
+    const t = fs.existsSync(portFile) ? fs.readFileSync(portFile, 'utf8').trim() : '';
+    return /^\d+$/.test(t) ? Number(t) : 0;
+  });
+  return `http://127.0.0.1:${bound}`;
+}
+
+// [SECTION] A scripted agent: signs in, goes online, takes the first Unassigned chat ----------
+class Agent {
+  constructor(origin) { this.origin = origin; this.frames = []; this.n = 0; }
+  async connect(email) {
+    const r = await fetch(`${this.origin}/api/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json', origin: this.origin },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    if (!r.ok) throw new Error(`login ${r.status}`);
+    const { token } = await r.json();
+    this.token = token;
+    this.ws = new WebSocket(`${this.origin.replace('http', 'ws')}/ws/agent`, { origin: this.origin });
+    this.ws.on('message', (d) => this.onFrame(JSON.parse(String(d))));
+    await new Promise((ok, ko) => { this.ws.once('open', ok); this.ws.once('error', ko); });
+    this.ws.send(JSON.stringify({ v: 1, type: 'hello', token, playbook: '', lang: 'en' }));
+    this.user = (await this.wait('agent_welcome', (f) => f.type === 'agent_welcome')).user;
+  }
+  onFrame(f) {
+    this.frames.push(f);
+    // Take every chat that lands in Unassigned (the "conversation" frame that makes it visible).
+    if (this.autoAssign && f.type === 'conversation' && f.conversation.phase === 'unassigned') {
+      this.conversation = f.conversation.id;
+      this.command('assign_to_me', { conversation: f.conversation.id });
+    }
+  }
+  command(type, fields) {
+    const id = `a-${++this.n}`;
+    this.ws.send(JSON.stringify({ v: 1, type, id, ...fields }));
+    return id;
+  }
+  async ack(id) {
+    const f = await this.wait(`ack ${id}`, (x) => (x.type === 'ack' || x.type === 'error') && x.id === id);
+    if (f.type === 'error') throw new Error(`${id}: ${f.code} ${f.message}`);
+    return f;
+  }
+  wait(what, pred) { return until(`agent: ${what}`, () => this.frames.find(pred)); }
+  say(text) { return this.ack(this.command('send_message', { conversation: this.conversation, text, client_id: `c-${this.n}-${Date.now()}` })); }
+  typing(on) { this.ws.send(JSON.stringify({ v: 1, type: 'typing', conversation: this.conversation, typing: on })); }
+  close() { this.ws?.close(); }
+}
+
+// [SECTION] The page ---------------------------------------------------------------------------
+const W = '[data-livechat]';  // playwright's CSS selectors pierce open shadow roots
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shotDir, `widget_${name}.png`) });
+}
+async function logText(page) {
+  return page.evaluate(() => {
+    const root = document.querySelector('[data-livechat]')?.shadowRoot;
+    return root?.querySelector('.log')?.innerText || '';
+  });
+}
+const count = (hay, needle) => hay.split(needle).length - 1;
+
+async function main() {
+  fs.mkdirSync(shotDir, { recursive: true });
+  // The budget: loader + glue + wasm as browsers download them (Brotli; gzip shown too).
+  const sizes = { gz: 0, br: 0 };
+  for (const f of ['loader.js', 'widget.js', 'widget.wasm'])
+    for (const z of ['gz', 'br']) sizes[z] += fs.statSync(path.join(widgetDir, `${f}.${z}`)).size;
+  console.log(`widget download: ${sizes.br} bytes Brotli, ${sizes.gz} bytes gzip; budget ${BUDGET}`);
+  check(sizes.br <= BUDGET, `size budget: ${sizes.br} <= ${BUDGET} bytes compressed (Brotli)`);
+
+  const origin = await startServer();
+  const served = await fetch(`${origin}/widget/widget.wasm`, { headers: { 'accept-encoding': 'br, gzip' } });
+  const wasmBytes = (await served.arrayBuffer()).byteLength;  // fetch decodes; the header says how it came
+  check(served.headers.get('content-encoding') === 'br' && wasmBytes > 0,
+    `the server sends the precompressed widget.wasm (content-encoding ${served.headers.get('content-encoding')})`);
+
+  agent = new Agent(origin);
+  await agent.connect('anna@demo.local');
+  agent.autoAssign = true;
+  await agent.ack(agent.command('set_online', { online: true }));
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-US' });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.goto(`${origin}/demo/`);
+
+  // The launcher: a button with an accessible name, in an open shadow root, painted at once.
+  const launcher = await until('the launcher', () => page.evaluate(() => {
+    const host = document.querySelector('[data-livechat]');
+    const b = host?.shadowRoot?.querySelector('button.launcher');
+    return b ? { mode: host.shadowRoot.mode, tag: b.tagName, label: b.getAttribute('aria-label') } : null;
+  }));
+  check(launcher.mode === 'open' && launcher.tag === 'BUTTON' && launcher.label === 'Open chat',
+    `launcher is a <button aria-label="${launcher.label}"> in an ${launcher.mode} shadow root`);
+  await shot(page, '01_launcher');
+
+  // Open the chat from the keyboard: focus the launcher, press Enter.
+  await page.focus(`${W} button.launcher`);
+  await page.keyboard.press('Enter');
+  const dialog = page.locator(`${W} [role=dialog]`);
+  await dialog.waitFor({ state: 'visible', timeout: STEP_MS });
+  check(await dialog.getAttribute('aria-labelledby') === 'lc-title', 'the dialog is labelled by its title');
+  check(await page.locator(`${W} [role=log]`).count() === 1, 'the messages are a role=log');
+  const demo = page.locator(`${W} .buttons button`, { hasText: 'I want a demo' });
+  await demo.waitFor({ timeout: STEP_MS });
+  check((await page.locator(`${W} .title`).innerText()) === 'Lia', 'the header shows the bot name (Lia)');
+  await shot(page, '02_opened');
+  await demo.click();
+
+  // Capture cards: the email (first a wrong one: the core's validation answers), then the name.
+  const input = page.locator(`${W} textarea`);
+  await input.waitFor({ state: 'visible', timeout: STEP_MS });
+  await until('the email prompt', async () => (await input.getAttribute('placeholder')) === 'Your email');
+  await input.fill('not-an-email');
+  await input.press('Enter');
+  await until('the validation message', async () => /valid email/.test(await page.locator(`${W} .notice`).innerText()));
+  check(true, 'an invalid email is refused before sending');
+  await shot(page, '03_email_invalid');
+  await input.fill('luca@example.com');
+  await input.press('Enter');
+  await until('the name prompt', async () => (await input.getAttribute('placeholder')) === 'Your name');
+  await input.fill('Luca Bianchi');
+  await input.press('Enter');
+
+  // Live chat: Anna (online) takes it; the widget says so and the header switches to her name.
+  await until('"Anna Rossi joined the chat"', async () => (await logText(page)).includes('Anna Rossi joined the chat'));
+  check(true, 'the widget shows "Anna Rossi joined the chat"');
+  await until('the header with the agent name', async () => (await page.locator(`${W} .title`).innerText()) === 'Anna Rossi');
+  check(true, 'the header switched to "Anna Rossi"');
+  agent.typing(true);
+  await until('the typing indicator', async () => /Anna Rossi is typing/.test(await page.locator(`${W} .typing`).innerText()));
+  check(true, 'the agent typing shows in the widget');
+  await shot(page, '04_agent_joined_typing');
+  await agent.say('Hello Luca! I am **Anna**. How can I help?');
+  await until('the agent message', async () => (await logText(page)).includes('Hello Luca! I am Anna. How can I help?'));
+  check(true, 'the agent message arrives live (rich text rendered)');
+
+  // The visitor writes; Anna receives it; the visitor's typing reaches her first.
+  await input.fill('I need 3 tables, ciao 👋 Привет 你好');
+  await agent.wait('visitor typing', (f) => f.type === 'typing' && f.typing === true);
+  check(true, 'the visitor typing reaches the agent');
+  await input.press('Enter');
+  await agent.wait('the visitor message', (f) => f.type === 'event' && f.event.type === 'message_posted' &&
+    f.event.text === 'I need 3 tables, ciao 👋 Привет 你好');
+  check(true, 'the visitor message reaches the agent byte-exact');
+  await until('the message marked sent', async () => {
+    const t = await logText(page);
+    return t.includes('I need 3 tables') && !t.includes('Sending');
+  });
+  await shot(page, '05_conversation');
+
+  // Hostile text from the agent renders inert.
+  await agent.say('<img src=x onerror="window.__lcPwned=1"> <script>window.__lcPwned=2</script> ' +
+    '[click me](javascript:window.__lcPwned=3) ![x](javascript:window.__lcPwned=4)');
+  await until('the hostile message', async () => (await logText(page)).includes('<script>window.__lcPwned=2</script>'));
+  await sleep(300);
+  const inert = await page.evaluate(() => {
+    const root = document.querySelector('[data-livechat]').shadowRoot;
+    return {
+      flag: window.__lcPwned, scripts: root.querySelectorAll('.log script').length,
+      imgs: root.querySelectorAll('.log img').length,
+      js: [...root.querySelectorAll('.log a')].filter((a) => /^\s*javascript:/i.test(a.getAttribute('href') || '')).length,
+    };
+  });
+  check(inert.flag === undefined && inert.scripts === 0 && inert.imgs === 0 && inert.js === 0,
+    `hostile text is inert (flag ${inert.flag}, scripts ${inert.scripts}, imgs ${inert.imgs}, javascript: links ${inert.js})`);
+  await shot(page, '06_hostile_inert');
+
+  // Reload mid-chat: everything comes back once, nothing twice.
+  const before = await logText(page);
+  await page.reload();
+  await page.locator(`${W} button.launcher`).click();
+  await until('the transcript after reload', async () => (await logText(page)).includes('window.__lcPwned=2'));
+  await sleep(500);
+  const after = await logText(page);
+  for (const needle of ['I want a demo', 'luca@example.com', 'Luca Bianchi', 'Anna Rossi joined the chat',
+    'How can I help?', 'I need 3 tables, ciao 👋 Привет 你好', 'window.__lcPwned=2']) {
+    check(count(after, needle) === 1 && count(before, needle) === 1, `after reload "${needle}" shows exactly once`);
+  }
+  check((await page.locator(`${W} .title`).innerText()) === 'Anna Rossi', 'after reload the header still shows Anna Rossi');
+  const token = await page.evaluate(() => localStorage.getItem('lc_visitor_pb_demo'));
+  check(!!token, 'the visitor token is kept in localStorage (lc_visitor_pb_demo)');
+  await shot(page, '07_after_reload');
+
+  // The server dies (SIGKILL) mid-chat; the visitor writes meanwhile; the server restarts on the
+  // same database: the widget reconnects with backoff and resends, the message arrives once.
+  server.kill('SIGKILL');
+  await until('the widget to notice', async () => (await page.locator(`${W} .sub`).innerText()) === 'Connecting…');
+  await input.fill('Are you still there?');
+  await input.press('Enter');
+  await until('the pending message', async () => (await logText(page)).includes('Sending…'));
+  check(true, 'while the server is down the message shows as "Sending…"');
+  await shot(page, '07b_server_down');
+  agent.close();
+  const conversation = agent.conversation;
+  await startServer(Number(new URL(origin).port));
+  agent = new Agent(origin);
+  await agent.connect('anna@demo.local');
+  agent.conversation = conversation;
+  await until('the resent message marked sent', async () => {
+    const t = await logText(page);
+    return t.includes('Are you still there?') && !t.includes('Sending…');
+  }, 30_000);
+  await sleep(500);
+  check(count(await logText(page), 'Are you still there?') === 1, 'after the restart the message shows exactly once');
+  await agent.say('Still here!');
+  await until('the agent answer after restart', async () => (await logText(page)).includes('Still here!'));
+  const stored = await (await fetch(`${origin}/api/conversations/${conversation}`, {
+    headers: { authorization: `Bearer ${agent.token}` } })).text();
+  check(count(stored, 'Are you still there?') === 1, 'the server stored the resent message exactly once');
+
+  // Anna closes the chat: the widget shows it ended and offers a new one.
+  await agent.ack(agent.command('close_conversation', { conversation: agent.conversation }));
+  const again = page.locator(`${W} .end button`);
+  await again.waitFor({ state: 'visible', timeout: STEP_MS });
+  check((await logText(page)).includes('Chat ended'), 'the closed chat shows "Chat ended"');
+  await shot(page, '08_ended');
+  await again.click();
+  await page.locator(`${W} .buttons button`, { hasText: 'I want a demo' }).waitFor({ timeout: STEP_MS });
+  check(!(await logText(page)).includes('I need 3 tables'), 'a new chat starts empty with the playbook');
+
+  // Nobody online: the Live Chat card shows the offline message (rich text) and the offline flow
+  // creates a lead from the captured email and name.
+  await agent.ack(agent.command('set_online', { online: false }));
+  await page.locator(`${W} .buttons button`, { hasText: 'I want a demo' }).click();
+  await until('the email prompt (offline run)', async () => (await input.getAttribute('placeholder')) === 'Your email');
+  await input.fill('giulia@example.it');
+  await input.press('Enter');
+  await until('the name prompt (offline run)', async () => (await input.getAttribute('placeholder')) === 'Your name');
+  await input.fill('Giulia Verdi');
+  await input.press('Enter');
+  await until('the offline message', async () => (await logText(page)).includes('nobody is available to chat right now'));
+  const rich = await page.evaluate(() => {
+    const log = document.querySelector('[data-livechat]').shadowRoot.querySelector('.log');
+    const a = log.querySelector('a[href="https://example.com/help"]');
+    return { items: log.querySelectorAll('ul li').length, bold: log.querySelectorAll('strong').length,
+      target: a?.getAttribute('target'), rel: a?.getAttribute('rel') };
+  });
+  check(rich.items === 3 && rich.bold >= 1 && rich.target === '_blank' && rich.rel === 'noopener noreferrer',
+    `the offline message renders its list, bold and link (${JSON.stringify(rich)})`);
+  await agent.wait('the lead from the offline flow', (f) =>
+    (f.type === 'event' && f.event.type === 'item_recorded' && f.event.kind === 'lead') ||
+    (f.type === 'conversation' && f.conversation.id !== conversation && f.conversation.items.some((i) => i.kind === 'lead')));
+  check(true, 'the offline flow created a lead');
+  await page.locator(`${W} .end button`).waitFor({ state: 'visible', timeout: STEP_MS });
+  await shot(page, '08b_offline_flow');
+
+  // A phone-sized viewport: the open widget fills the screen.
+  await page.setViewportSize({ width: 375, height: 700 });
+  await sleep(200);
+  const box = await dialog.boundingBox();
+  check(box && box.width >= 370 && box.height >= 690, `full screen below 480px (${box && `${box.width}x${box.height}`})`);
+  await shot(page, '09_phone');
+  check(pageErrors.length === 0, `no page errors${pageErrors.length ? ': ' + pageErrors.join('; ') : ''}`);
+
+  // Italian from data-lang... and from the page's lang: a page of our own with lang="it".
+  fs.writeFileSync(path.join(tmp, 'web', 'demo', 'it.html'),
+    '<!doctype html><html lang="it"><meta charset="utf-8"><body><p>Pagina italiana</p>' +
+    '<script src="/widget/loader.js" data-playbook="pb_demo" async></script></body></html>');
+  const it = await context.newPage();
+  await it.goto(`${origin}/demo/it.html`);
+  const itLabel = await until('the Italian launcher', () => it.evaluate(() =>
+    document.querySelector('[data-livechat]')?.shadowRoot?.querySelector('button')?.getAttribute('aria-label')));
+  check(itLabel === 'Apri la chat', `Italian page: launcher "${itLabel}"`);
+  await it.close();
+}
+
+try {
+  await main();
+} catch (e) {
+  check(false, `error: ${e && e.stack || e}`);
+  // What each side saw, to tell a widget bug from a server one.
+  if (agent) console.log('agent frames:', agent.frames.map((f) => f.type + (f.event ? `:${f.event.type}` : '') +
+    (f.conversation?.phase ? `:${f.conversation.phase}` : '') + (f.code ? `:${f.code}:${f.message}` : '')).join(' '));
+}
+clearTimeout(overall);
+await cleanup();
+console.log(failed ? 'widget e2e: FAILED' : 'widget e2e: passed');
+process.exit(failed ? 1 : 0);

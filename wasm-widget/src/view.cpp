@@ -1,0 +1,198 @@
+// What the widget shows, built from the shared core's State: the transcript as HTML (every piece
+// of text goes through the core's to_safe_html, so nothing a visitor, agent or bot wrote reaches
+// innerHTML unescaped) and a small JSON view the JS shell paints with textContent. The JSON is
+// written by hand (JsonObject below): building it with nlohmann/json cost ~7 KB of compressed
+// wasm, a tenth of the widget's budget.
+// Maintenance reminder: the keys of view_json() and strings_json() are read by widget_ui.js.
+#include <cctype>
+#include <cstdint>
+
+#include "livechat/richtext.hpp"
+#include "widget.hpp"
+
+namespace livechat::widget {
+
+namespace {
+
+// Appends `s` as a JSON string. The text is valid UTF-8 (decoded frames and visitor input are
+// checked), so only quotes, backslashes and control characters need escapes.
+void put_json_string(std::string& out, std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  out += '"';
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      out += "\\u00";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+}
+
+// A flat JSON object, written in order.
+struct JsonObject {
+  std::string s = "{";
+  void key(const char* k) {
+    if (s.size() > 1) s += ',';
+    put_json_string(s, k);
+    s += ':';
+  }
+  JsonObject& str(const char* k, std::string_view v) {
+    key(k);
+    put_json_string(s, v);
+    return *this;
+  }
+  JsonObject& flag(const char* k, bool v) {
+    key(k);
+    s += v ? "true" : "false";
+    return *this;
+  }
+  JsonObject& num(const char* k, uint64_t v) {
+    key(k);
+    s += std::to_string(v);
+    return *this;
+  }
+  JsonObject& strs(const char* k, const std::vector<std::string>& v) {
+    key(k);
+    s += '[';
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) s += ',';
+      put_json_string(s, v[i]);
+    }
+    s += ']';
+    return *this;
+  }
+  std::string done() { return s + "}"; }
+};
+
+bool italian(const std::string& lang) { return lang.rfind("it", 0) == 0; }
+
+// Plain text (a visitor's message, a name) as safe HTML: a tree of text and line breaks rendered
+// by the core's renderer, so it is escaped like everything else and never parsed as markup.
+std::string plain_html(std::string_view text) {
+  RichNode para{RichNode::Kind::paragraph, "", "", {}};
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (start > 0) para.children.push_back(RichNode{RichNode::Kind::line_break, "", "", {}});
+    if (end > start) para.children.push_back(RichNode{RichNode::Kind::text, std::string(text.substr(start, end - start)), "", {}});
+    start = end + 1;
+  }
+  return to_safe_html(RichNode{RichNode::Kind::document, "", "", {para}});
+}
+
+// Our own ids only ([A-Za-z0-9-]): safe inside a data attribute without escaping.
+bool plain_id(const std::string& id) {
+  for (char ch : id)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-')) return false;
+  return !id.empty();
+}
+
+struct Words {
+  bool it;
+  const char* sent() const { return it ? "Inviato" : "Sent"; }
+  const char* sending() const { return it ? "Invio…" : "Sending…"; }
+  const char* failed() const { return it ? "Non inviato." : "Not sent."; }
+  const char* retry() const { return it ? "Riprova" : "Retry"; }
+  const char* joined() const { return it ? " è entrato nella chat" : " joined the chat"; }
+  const char* left() const { return it ? " ha lasciato la chat" : " left the chat"; }
+  const char* waiting() const {
+    return it ? "In attesa che qualcuno del team si unisca…" : "Waiting for someone from our team to join…";
+  }
+  const char* missed() const { return it ? "Nessuno è disponibile in questo momento." : "Nobody is available right now."; }
+  const char* ended() const { return it ? "Chat terminata" : "Chat ended"; }
+  const char* someone() const { return it ? "Un collega" : "A team member"; }
+};
+}  // namespace
+
+std::string Widget::view_json() const {
+  Words w{italian(lang_)};
+  const Conversation* c = current();
+  auto name_of = [&](const std::string& id) {
+    auto u = state_.users.find(id);
+    return u == state_.users.end() || u->second.name.empty() ? std::string(w.someone()) : u->second.name;
+  };
+  std::string log;
+  bool waiting = false, ended = false;
+  std::string title = bot_name_.empty() ? "Chat" : bot_name_;
+  if (c) {
+    waiting = c->phase == Phase::unassigned && !c->missed;
+    // Over: closed, or the chatbot finished and no person is in the chat (one may still join a
+    // missed chat later: then the input comes back).
+    ended = c->phase == Phase::closed || (prompt_.kind == "finished" && c->phase != Phase::assigned);
+    if (c->phase == Phase::assigned) title = name_of(c->assignee);
+    for (const auto& m : c->messages) {
+      switch (m.author) {
+        case Author::bot:
+          log += "<div class=\"m bot\"><div class=\"b\">" + to_safe_html(m.text) + "</div></div>";
+          break;
+        case Author::agent:
+          log += "<div class=\"m agent\"><div class=\"who\">" + plain_html(name_of(m.author_id)) +
+                 "</div><div class=\"b\">" + to_safe_html(m.text) + "</div></div>";
+          break;
+        case Author::visitor:
+          log += "<div class=\"m me\"><div class=\"b\">" + plain_html(m.text) + "</div><div class=\"st\">" +
+                 w.sent() + "</div></div>";
+          break;
+        case Author::system: {
+          std::string line;
+          switch (m.note) {
+            case SystemNote::joined:
+            case SystemNote::reassigned: line = name_of(m.subject) + w.joined(); break;
+            case SystemNote::unassigned: line = name_of(m.subject) + w.left(); break;
+            case SystemNote::wait_expired: line = w.missed(); break;
+            case SystemNote::closed: line = w.ended(); break;
+            default: break;  // live_chat_requested: the wait indicator; items are the team's business
+          }
+          if (!line.empty()) log += "<div class=\"m sys\">" + plain_html(line) + "</div>";
+          break;
+        }
+      }
+    }
+  }
+  for (const auto& p : outbox_) {
+    if (p.conversation != conversation_) continue;
+    bool failed = p.status == Pending::Status::failed;
+    log += std::string("<div class=\"m me pending") + (failed ? " failed" : "") + "\"><div class=\"b\">" +
+           plain_html(p.text) + "</div><div class=\"st\">";
+    if (failed) {
+      log += std::string(w.failed()) + " " + (p.error.empty() ? "" : plain_html(p.error));
+      if (plain_id(p.client_id))
+        log += std::string("<button type=\"button\" data-retry=\"") + p.client_id + "\">" + w.retry() + "</button>";
+    } else {
+      log += p.status == Pending::Status::sent ? w.sent() : w.sending();
+    }
+    log += "</div></div>";
+  }
+  JsonObject v;
+  v.str("title", title).str("log", log).flag("online", online_).flag("available", live_available_);
+  v.str("kind", ended ? "finished" : prompt_.kind).strs("buttons", ended ? std::vector<std::string>{} : prompt_.buttons);
+  v.str("field", prompt_.field).flag("input", can_write() && !ended).flag("waiting", waiting).flag("ended", ended);
+  v.str("typing", typing_who_).str("notice", notice_).flag("started", c != nullptr);
+  v.str("conversation", conversation_).num("last_seq", c ? c->last_seq : 0);
+  v.str("token", token_).str("outbox", outbox_text());  // what the shell keeps in localStorage
+  return v.done();
+}
+
+std::string Widget::strings_json(const std::string& lang) {
+  bool it = italian(lang);
+  Words w{it};
+  JsonObject s;
+  s.str("dialog", it ? "Chat con noi" : "Chat with us").str("close", it ? "Chiudi la chat" : "Close chat");
+  s.str("send", it ? "Invia" : "Send").str("write", it ? "Scrivi un messaggio…" : "Write a message…");
+  s.str("name", it ? "Il tuo nome" : "Your name").str("email", it ? "La tua email" : "Your email");
+  s.str("phone", it ? "Il tuo telefono" : "Your phone").str("company", it ? "La tua azienda" : "Your company");
+  s.str("typing", it ? " sta scrivendo…" : " is typing…").str("connecting", it ? "Connessione…" : "Connecting…");
+  s.str("online", "Online").str("ended", w.ended()).str("new", it ? "Nuova chat" : "New chat");
+  s.str("messages", it ? "Messaggi" : "Messages").str("waiting", w.waiting()).str("retry", w.retry());
+  return s.done();
+}
+
+}  // namespace livechat::widget

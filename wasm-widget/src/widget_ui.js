@@ -1,0 +1,234 @@
+// The widget's JS shell (--post-js: it runs inside the Emscripten module, -sMINIMAL_RUNTIME, and
+// reaches the exported _lc_* functions, HEAPU8, _malloc and UTF8ToString directly). It owns only
+// what WebAssembly cannot: the WebSocket, the DOM inside the loader's open shadow root and
+// localStorage. Every decision (state, frames, validation, what to show) is in the C++ widget
+// (src/widget.cpp, src/view.cpp); this file calls the lc_* functions and paints lc_view().
+// Text is set with textContent; the transcript HTML comes from the core's to_safe_html.
+// Maintenance reminder: the lc_* names are exported in wasm-widget/CMakeLists.txt and defined in
+// src/main.cpp; the view keys are written by src/view.cpp; widget_boot.js calls Module.mount.
+(function () {
+  'use strict';
+  var CSS =
+    '.panel{position:fixed;right:20px;bottom:92px;width:360px;max-width:calc(100vw - 40px);' +
+    'height:min(560px,calc(100vh - 112px));display:flex;flex-direction:column;background:#fff;color:#1d1d1f;' +
+    'border-radius:14px;box-shadow:0 12px 40px rgba(0,0,0,.25);overflow:hidden;font:15px/1.4 system-ui,' +
+    '-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;text-align:left}' +
+    '.panel[hidden]{display:none}' +
+    'header{display:flex;align-items:center;gap:10px;padding:12px 14px;background:#1f4e79;color:#fff}' +
+    '.av{width:34px;height:34px;border-radius:50%;background:#fff;color:#1f4e79;display:flex;align-items:center;' +
+    'justify-content:center;font-weight:700}.hd{flex:1;min-width:0}.title{font-weight:700}.sub{font-size:12px;opacity:.9}' +
+    '.x{background:none;border:0;color:#fff;font-size:24px;line-height:1;cursor:pointer;padding:4px 8px;border-radius:6px}' +
+    '.log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f5f6f8}' +
+    '.m{max-width:85%;display:flex;flex-direction:column}.m .b{padding:8px 12px;border-radius:12px;' +
+    'background:#fff;border:1px solid #dde1e6;overflow-wrap:anywhere}.m p{margin:0}.m p+p,.m ul{margin:6px 0 0}' +
+    '.m ul{padding-left:18px}.m img{max-width:100%}.m a{color:#0b57a4}' +
+    '.me{align-self:flex-end}.me .b{background:#1f4e79;color:#fff;border-color:#1f4e79}.me a{color:#fff}' +
+    '.st{font-size:11px;color:#5a6270;align-self:flex-end;margin-top:2px}.failed .st{color:#b00020}' +
+    '.st button{margin-left:6px;font:inherit;color:#b00020;background:none;border:1px solid #b00020;' +
+    'border-radius:4px;cursor:pointer}.who{font-size:11px;color:#5a6270;margin-bottom:2px}' +
+    '.sys{align-self:center;font-size:13px;color:#3c4350;text-align:center}.sys .b{display:none}' +
+    '.typing,.notice{font-size:12px;color:#3c4350;padding:0 14px;min-height:0}.notice{color:#b00020}' +
+    '.wait{display:flex;align-items:center;gap:8px;padding:8px 14px;font-size:13px;background:#fff8e1;color:#5c4400}' +
+    '.wait[hidden],.end[hidden],.composer[hidden]{display:none}' +
+    '.dots i{display:inline-block;width:6px;height:6px;margin:0 2px;border-radius:50%;background:#5c4400;' +
+    'animation:lcb 1.2s infinite}.dots i:nth-child(2){animation-delay:.2s}.dots i:nth-child(3){animation-delay:.4s}' +
+    '@keyframes lcb{0%,80%,100%{opacity:.2}40%{opacity:1}}' +
+    '.buttons{display:flex;flex-wrap:wrap;gap:6px;padding:8px 12px 0}.buttons:empty{display:none}' +
+    '.buttons button,.end button{font:inherit;padding:6px 12px;border-radius:16px;border:1px solid #1f4e79;' +
+    'background:#fff;color:#1f4e79;cursor:pointer}.end{padding:10px;text-align:center;border-top:1px solid #dde1e6}' +
+    '.composer{display:flex;gap:8px;padding:10px;border-top:1px solid #dde1e6}' +
+    '.composer textarea{flex:1;resize:none;font:inherit;padding:8px;border:1px solid #8a93a0;border-radius:8px;' +
+    'min-height:38px;max-height:120px}.composer button{font:inherit;padding:0 14px;border:0;border-radius:8px;' +
+    'background:#1f4e79;color:#fff;cursor:pointer}.vh{position:absolute;width:1px;height:1px;overflow:hidden;' +
+    'clip:rect(0 0 0 0)}button:focus-visible,textarea:focus-visible,.log:focus-visible{outline:3px solid #f2a900;' +
+    'outline-offset:2px}@media (max-width:480px){.panel{right:0;bottom:0;width:100vw;max-width:100vw;' +
+    'height:100%;border-radius:0}}';
+
+  function rid() {
+    var a = new Uint8Array(9), s = 'm-';
+    (window.crypto || window.msCrypto).getRandomValues(a);
+    for (var i = 0; i < a.length; i++) s += (a[i] + 256).toString(16).slice(1);
+    return s;
+  }
+  function store(key, value) {
+    try {
+      if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, value);
+    } catch (e) { /* storage disabled: the chat still works, it just forgets on reload */ }
+  }
+  function load(key) {
+    try { return localStorage.getItem(key) || ''; } catch (e) { return ''; }
+  }
+
+  // Calls an exported C function: strings are copied into the heap (and freed after), a
+  // returned const char* is read back as a string when `text` is set.
+  var encoder = new TextEncoder();
+  function call(f, text, args) {
+    var held = [];
+    var a = (args || []).map(function (x) {
+      if (typeof x !== 'string') return x;
+      var b = encoder.encode(x), p = _malloc(b.length + 1);
+      HEAPU8.set(b, p);
+      HEAPU8[p + b.length] = 0;
+      held.push(p);
+      return p;
+    });
+    var r = f.apply(null, a);
+    held.forEach(_free);
+    return text ? UTF8ToString(r) : r;
+  }
+
+  // cfg: {root: ShadowRoot, launcher: HTMLButtonElement, playbook, lang, base (URL ending in /)}
+  // Returns {toggle(open?)} for the loader.
+  function mount(cfg) {
+    var M = Module, root = cfg.root, doc = root.ownerDocument || document;
+    var T = JSON.parse(call(_lc_strings, true, [cfg.lang]));
+    var keyToken = 'lc_visitor_' + cfg.playbook, keyOutbox = 'lc_outbox_' + cfg.playbook;
+    var style = doc.createElement('style');
+    style.textContent = CSS;
+    root.appendChild(style);
+    var panel = doc.createElement('div');
+    panel.className = 'panel';
+    panel.hidden = true;
+    panel.setAttribute('role', 'dialog');
+    panel.setAttribute('aria-labelledby', 'lc-title');
+    // Static markup only: every dynamic text below is set with textContent.
+    panel.innerHTML =
+      '<header><div class="av" aria-hidden="true"></div><div class="hd"><div class="title" id="lc-title"></div>' +
+      '<div class="sub"></div></div><button type="button" class="x">\u00d7</button></header>' +
+      '<div class="log" role="log" aria-live="polite" tabindex="0"></div>' +
+      '<div class="wait" role="status" hidden><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>' +
+      '<span class="wt"></span></div><div class="typing" aria-live="polite"></div>' +
+      '<div class="buttons"></div><div class="notice" role="alert"></div>' +
+      '<form class="composer" hidden><label class="vh" for="lc-in"></label><textarea id="lc-in" rows="1"></textarea>' +
+      '<button type="submit"></button></form><div class="end" hidden><button type="button" class="new"></button></div>';
+    root.appendChild(panel);
+    var $ = function (sel) { return panel.querySelector(sel); };
+    var el = {
+      av: $('.av'), title: $('.title'), sub: $('.sub'), close: $('.x'), log: $('.log'), wait: $('.wait'),
+      typing: $('.typing'), buttons: $('.buttons'), notice: $('.notice'), form: $('.composer'),
+      input: $('textarea'), label: $('label'), send: $('.composer button'), end: $('.end'), again: $('.new')
+    };
+    el.close.setAttribute('aria-label', T.close);
+    el.log.setAttribute('aria-label', T.messages);
+    el.label.textContent = T.write;
+    el.send.textContent = T.send;
+    el.again.textContent = T['new'];
+    $('.wt').textContent = T.waiting;
+
+    var ws = null, attempt = 0, timer = 0, pingTimer = 0, typingTimer = 0, last = {}, open = false, local = '';
+
+    M.lcSend = function (text) {
+      if (ws && ws.readyState === 1) ws.send(text);
+    };
+    function render() {
+      var v = JSON.parse(call(_lc_view, true));
+      if (v.token && v.token !== last.token) store(keyToken, v.token);
+      if (v.outbox !== last.outbox) store(keyOutbox, v.outbox || null);
+      el.title.textContent = v.title;
+      el.av.textContent = (v.title || '?').charAt(0).toUpperCase();
+      el.sub.textContent = !v.online ? T.connecting : v.available ? T.online : '';  // available: at the welcome
+      if (v.log !== last.log) {
+        var bottom = el.log.scrollHeight - el.log.scrollTop - el.log.clientHeight < 40;
+        el.log.innerHTML = v.log;  // built by the core's to_safe_html (view.cpp)
+        if (bottom || !last.log) el.log.scrollTop = el.log.scrollHeight;
+      }
+      var buttons = JSON.stringify(v.buttons);
+      if (buttons !== last.buttons) {
+        el.buttons.textContent = '';
+        v.buttons.forEach(function (label, i) {
+          var b = doc.createElement('button');
+          b.type = 'button';
+          b.textContent = label;
+          b.onclick = function () { act(call(_lc_press, true, [i, rid()])); };
+          el.buttons.appendChild(b);
+        });
+        if (open && v.buttons.length) el.buttons.firstChild.focus();
+      }
+      el.wait.hidden = !v.waiting;
+      el.typing.textContent = v.typing ? v.typing + T.typing : '';
+      el.notice.textContent = local || v.notice;
+      el.form.hidden = !v.input;
+      el.input.placeholder = v.field && v.kind === 'capture' ? T[v.field] || T.write : T.write;
+      el.input.setAttribute('aria-label', el.input.placeholder);
+      el.end.hidden = !v.ended;
+      if (v.input && !last.input && open) el.input.focus();
+      if (v.ended && !last.ended && open) el.again.focus();
+      v.buttons = buttons;
+      last = v;
+    }
+    // After a visitor action: "" accepted, else the reason to show (the input is kept).
+    function act(problem) {
+      local = problem || '';
+      render();
+      return !problem;
+    }
+    function connect() {
+      clearTimeout(timer);
+      var u = new URL(cfg.base, doc.baseURI);
+      var url = (u.protocol === 'https:' ? 'wss://' : 'ws://') + u.host + '/ws/visitor?playbook=' +
+        encodeURIComponent(cfg.playbook);
+      try { ws = new WebSocket(url); } catch (e) { return retry(); }
+      ws.onopen = function () { attempt = 0; call(_lc_connected); render(); };
+      ws.onmessage = function (e) {
+        if (typeof e.data === 'string') call(_lc_frame, false, [e.data]);
+        render();
+      };
+      ws.onclose = function () {
+        ws = null;
+        call(_lc_disconnected);
+        render();
+        retry();
+      };
+    }
+    // Reconnect with exponential backoff and jitter: 0.5 s, 1 s, 2 s ... at most ~15 s.
+    function retry() {
+      clearTimeout(timer);
+      var delay = Math.min(15000, 500 * Math.pow(2, attempt++)) * (0.5 + Math.random());
+      timer = setTimeout(connect, delay);
+    }
+    function toggle(want) {
+      open = want === undefined ? !open : !!want;
+      panel.hidden = !open;
+      cfg.launcher.setAttribute('aria-expanded', String(open));
+      if (open) {
+        act(call(_lc_open_chat, true, [rid()]));
+        el.log.scrollTop = el.log.scrollHeight;  // painted while hidden: show the newest
+        var target = !el.form.hidden ? el.input : el.buttons.firstChild || el.close;
+        target.focus();
+      } else {
+        cfg.launcher.focus();
+      }
+    }
+
+    el.close.onclick = function () { toggle(false); };
+    panel.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape') { e.stopPropagation(); toggle(false); }
+    });
+    el.form.onsubmit = function (e) {
+      e.preventDefault();
+      if (act(call(_lc_submit, true, [el.input.value, rid()]))) el.input.value = '';
+    };
+    el.input.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); el.form.requestSubmit(); }
+    });
+    el.input.addEventListener('input', function () {
+      call(_lc_typing, false, [el.input.value ? 1 : 0]);
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(function () { call(_lc_typing, false, [0]); }, 3000);
+    });
+    el.log.addEventListener('click', function (e) {
+      var b = e.target.closest && e.target.closest('[data-retry]');
+      if (b) { call(_lc_retry, false, [b.getAttribute('data-retry')]); render(); }
+    });
+    el.again.onclick = function () { act(call(_lc_new_chat, true, [rid()])); };
+    pingTimer = setInterval(function () { call(_lc_ping); }, 25000);
+    window.addEventListener('online', function () { if (!ws) connect(); });
+
+    call(_lc_init, false, [cfg.playbook, cfg.lang, load(keyToken), load(keyOutbox)]);
+    connect();
+    render();
+    return { toggle: toggle };
+  }
+
+  Module['mount'] = mount;
+})();
