@@ -248,17 +248,27 @@ void Api::login(Call& call) {
   auto credential = user ? store_.credential(user->id) : std::nullopt;
   // An unknown email costs the same hashing as a wrong password: timing must not tell them apart.
   static const std::string decoy = hash_password("decoy password for unknown accounts");
-  bool valid = verify_password(credential ? credential->password_hash : decoy, *password) && credential;
+  std::string hash = credential ? credential->password_hash : decoy;
+  std::optional<User> found = credential ? std::optional<User>(*user) : std::nullopt;
+  auto respond = call.respond;
+  hasher_.run([this, respond, who, found, hash, pw = *password]() {
+    bool valid = verify_password(hash, pw) && found.has_value();
+    loop_.post([this, respond, who, found, valid]() { finish_login(respond, who, found, valid); });
+  });
+}
+
+void Api::finish_login(const std::shared_ptr<std::function<void(HttpResponse)>>& respond, const std::string& who,
+                       const std::optional<User>& user, bool valid) {
   if (!valid) {
-    ++f.count;
+    ++login_failures_[who].count;
     log_info("sign-in refused", {{"remote", who}});
-    return call.error(401, ErrorCode::forbidden, "wrong email or password");
+    return send_json(respond, 401, {{"error", {{"code", "forbidden"}, {"message", "wrong email or password"}}}});
   }
+  int64_t now = loop_.now_ms();
   std::string token = new_token();
   Write w;
   w.sessions.push_back(SessionRow{token_hash(token), user->id, now, now + options_.session_ttl_ms});
   User signed_in = *user;
-  auto respond = call.respond;
   int64_t max_age = options_.session_ttl_ms / 1000;
   engine_.write(std::move(w), [respond, token, signed_in, max_age](const Status&) {
     HttpResponse r;

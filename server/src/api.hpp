@@ -4,12 +4,15 @@
 #pragma once
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "engine.hpp"
 #include "loop.hpp"
 #include "store.hpp"
 #include "transport.hpp"
+#include "worker.hpp"
 
 namespace livechat::server {
 
@@ -70,6 +73,9 @@ class Api : public HttpHandler {
     int count = 0;
   };
   std::map<std::string, Failures> login_failures_;  // by remote address (without port)
+  void finish_login(const std::shared_ptr<std::function<void(HttpResponse)>>& respond, const std::string& who,
+                    const std::optional<User>& user, bool valid);
+  Worker hasher_;  // argon2id takes ~100 ms and 64 MiB: never on the I/O thread (last: joined first)
 };
 
 }  // namespace livechat::server

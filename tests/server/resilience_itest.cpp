@@ -37,6 +37,10 @@ TEST(Permissions, DeniedAcrossRolesAndVisitors) {
   EXPECT_EQ(api(server, marco, "PATCH", "/api/playbooks/pb_demo/cards/live_chat", json{{"wait_seconds", 5}}).status, 403);
   EXPECT_EQ(api(server, marco, "POST", "/api/users", json{{"name", "Eve"}, {"email", "eve@x.io"}, {"password", "12345678"}}).status,
             403);
+  // Wrong passwords and unknown emails get the same answer.
+  test::HttpClient sign_in("127.0.0.1", server.port());
+  EXPECT_EQ(sign_in.post("/api/login", json{{"email", "anna@demo.local"}, {"password", "wrong"}}.dump()).status, 401);
+  EXPECT_EQ(sign_in.post("/api/login", json{{"email", "nobody@demo.local"}, {"password", "wrong"}}.dump()).status, 401);
   // Nobody unauthenticated gets in.
   EXPECT_EQ(api(server, "forged-token", "GET", "/api/leads").status, 401);
   EXPECT_EQ(api(server, "", "GET", "/api/me").status, 401);
