@@ -1,0 +1,51 @@
+// What the admin and CRM screens hold: REST answers (nlohmann::json values as the server sent
+// them) and the edit buffers of the Live Chat card form. Admin screens are drawn only for admins
+// (the server checks every route again). Screens: screen_playbooks.cpp, screen_people.cpp.
+#pragma once
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "livechat/playbook.hpp"
+
+namespace agent {
+
+struct App;
+
+enum class View { inbox, playbooks, users, crm };
+
+struct AdminState {
+  // Playbooks.
+  nlohmann::json playbooks = nlohmann::json::array();  // GET /api/playbooks
+  std::string playbook_id;      // the open playbook ("" = the list)
+  nlohmann::json playbook_view;  // GET /api/playbooks/:id (id, status, embedded, playbook)
+  livechat::Playbook playbook;   // its playbook member, read by the core
+  std::string editing_card;      // the Live Chat card open in the form ("" = none)
+  char online_message[4001] = "";
+  char offline_message[4001] = "";
+  int wait_seconds = 120;
+  char new_name[201] = "";
+  std::string snippet;
+  std::string message;  // the last answer, for humans ("Saved", or the server's error)
+  bool message_error = false;
+
+  // Users.
+  nlohmann::json users = nlohmann::json::array();  // GET /api/users
+  char user_name[201] = "", user_email[201] = "", user_password[201] = "";
+  bool user_admin = false;
+
+  // CRM lists.
+  int crm_kind = 0;  // 0 leads, 1 deals, 2 activities
+  nlohmann::json crm = nlohmann::json::array();
+};
+
+// Sends the REST call for `view` when it is opened (lists are fetched on entry).
+void open_view(App& app, View view);
+// Handles an http report whose tag starts with "admin:"; false when it is not one.
+bool on_admin_http(App& app, const std::string& tag, int status, const std::string& body);
+
+void draw_playbooks(App& app);
+void draw_users(App& app);
+void draw_crm(App& app);
+
+}  // namespace agent

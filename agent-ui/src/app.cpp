@@ -1,0 +1,223 @@
+#include "app.hpp"
+
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+#include "platform.hpp"
+#include "widgets.hpp"
+
+namespace agent {
+
+using namespace livechat;
+using nlohmann::json;
+
+namespace {
+constexpr double kToastMs = 6000;
+constexpr double kReconnectMs = 2000;
+
+std::string error_message(const std::string& body, const char* fallback) {
+  json j = json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
+  return fallback;
+}
+}  // namespace
+
+void App::start() {
+  model.token = platform::stored_token();
+  if (!model.token.empty()) {
+    restoring = true;
+    connect();
+  }
+}
+
+void App::connect() {
+  model.connected = false;
+  platform::ws_connect();
+}
+
+void App::sign_in() {
+  if (signing_in) return;
+  signing_in = true;
+  signin_error.clear();
+  json body = {{"email", email}, {"password", password}};
+  platform::http("login", "POST", "/api/login", body.dump(-1, ' ', false, json::error_handler_t::replace), "");
+}
+
+void App::sign_out() {
+  if (!model.token.empty()) platform::http("logout", "POST", "/api/logout", "", model.token);
+  platform::ws_close();
+  platform::store_token("");
+  model.reset();
+  selected.clear();
+  panel = PanelForm{};
+  view = View::inbox;
+  admin = AdminState{};
+  password[0] = 0;
+  reconnect_at_ms = 0;
+  restoring = false;
+}
+
+void App::send(Command command) { platform::ws_send(model.command_frame(std::move(command))); }
+
+void App::create_item(const char* kind) {
+  const Conversation* c = model.conversation(selected);
+  if (!c) return;
+  std::string who = conversation_name(*c);
+  std::string title = std::string(kind[0] == 'l' ? "Lead" : "Deal") + ": " + who;
+  if (title.size() > 200) title.resize(200);
+  json body = {{"title", title}};
+  platform::http(std::string("item:") + kind, "POST", "/api/conversations/" + c->id + "/" + kind,
+                 body.dump(-1, ' ', false, json::error_handler_t::replace), model.token);
+}
+
+void App::rest(const std::string& tag, const std::string& method, const std::string& path, const std::string& body) {
+  platform::http(tag, method, path, body, model.token);
+}
+
+void App::toast(std::string title, std::string body, bool error, ConversationId c) {
+  toasts.push_back(Toast{std::move(title), std::move(body), std::move(c), now_ms + kToastMs, error});
+  if (toasts.size() > 5) toasts.erase(toasts.begin());
+}
+
+void App::handle_reports() {
+  platform::Incoming in;
+  while (platform::poll(in)) {
+    using K = platform::Incoming::Kind;
+    if (in.kind == K::ws_open) {
+      platform::ws_send(model.hello_frame());
+    } else if (in.kind == K::ws_frame) {
+      bool was_connected = model.connected;
+      model.on_frame(in.body);
+      if (!was_connected && model.connected) {
+        restoring = false;
+        platform::ask_notification_permission();
+        for (const auto& frame : model.pending_frames()) platform::ws_send(frame);  // never acked
+      }
+    } else if (in.kind == K::paste) {
+      ImGui::GetIO().AddInputCharactersUTF8(in.body.c_str());
+    } else if (in.kind == K::ws_close) {
+      if (model.session_refused) {  // stale token: back to the sign-in screen
+        sign_out();
+        signin_error = "Your session has ended. Please sign in again.";
+      } else if (!model.token.empty()) {
+        model.connected = false;
+        reconnect_at_ms = now_ms + kReconnectMs;
+      }
+    } else if (in.tag == "login") {
+      signing_in = false;
+      json j = json::parse(in.body, nullptr, false);
+      if (in.status == 200 && j.is_object() && j.contains("token") && j["token"].is_string()) {
+        model.reset();
+        model.token = j["token"].get<std::string>();
+        platform::store_token(model.token);
+        password[0] = 0;
+        connect();
+      } else {
+        signin_error = in.status == 0 ? "The server cannot be reached." : error_message(in.body, "Sign-in failed.");
+      }
+    } else if (on_admin_http(*this, in.tag, in.status, in.body)) {
+    } else if (in.tag.rfind("item:", 0) == 0) {
+      bool lead = in.tag == "item:leads";
+      json j = json::parse(in.body, nullptr, false);
+      if (in.status == 201 && j.is_object()) {
+        last_item = (lead ? "Lead " : "Deal ") + j.value("id", std::string());
+        toast(lead ? "Lead created" : "Deal created", last_item);
+      } else {
+        toast(lead ? "Lead not created" : "Deal not created", error_message(in.body, "The server refused it."), true);
+      }
+    }
+  }
+  // Notices from the model become toasts and desktop notifications.
+  for (auto& n : model.notices) {
+    bool error = n.kind == "error";
+    if (!error) platform::desktop_notify(n.title, n.body);
+    toast(n.title, n.body, error, n.conversation);
+  }
+  model.notices.clear();
+  if (reconnect_at_ms > 0 && now_ms >= reconnect_at_ms && !model.token.empty()) {
+    reconnect_at_ms = 0;
+    connect();
+  }
+}
+
+void App::draw_toasts() {
+  // Bottom of the folder list, above the online switch: never over the chat or the side panel.
+  float y = ImGui::GetIO().DisplaySize.y - 124;
+  float x = 20;
+  int i = 0;
+  for (auto it = toasts.begin(); it != toasts.end();) {
+    if (it->until_ms < now_ms) {
+      it = toasts.erase(it);
+      continue;
+    }
+    ImGui::SetNextWindowPos(ImVec2(x, y), ImGuiCond_Always, ImVec2(0, 1));
+    ImGui::SetNextWindowSize(ImVec2(290, 0));
+    ImGui::SetNextWindowBgAlpha(0.95f);
+    std::string name = "##toast" + std::to_string(i++);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, it->error ? IM_COL32(120, 30, 30, 255) : IM_COL32(30, 60, 110, 255));
+    ImGui::Begin(name.c_str(), nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_AlwaysAutoResize |
+                     ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::PushFont(fonts.bold);
+    ImGui::TextWrapped("%s", it->title.c_str());
+    ImGui::PopFont();
+    if (!it->body.empty()) ImGui::TextWrapped("%s", it->body.c_str());
+    if (ImGui::IsWindowHovered() && ImGui::IsMouseClicked(0)) {
+      if (!it->conversation.empty() && model.conversation(it->conversation)) selected = it->conversation;
+      it->until_ms = 0;
+    }
+    y -= ImGui::GetWindowHeight() + 8;
+    ImGui::End();
+    ImGui::PopStyleColor();
+    ++it;
+  }
+}
+
+void App::publish_hooks() {
+  platform::publish_debug(model.debug_json(selected, panel.conversation == selected ? panel.error : std::string()));
+  platform::publish_widgets(ui::widgets_json());
+  std::string title = "Live Chat";
+  if (model.unread > 0) title = "(" + std::to_string(model.unread) + ") " + title;
+  if (!model.me.name.empty()) title += " - " + model.me.name;
+  platform::set_title(title);
+}
+
+void App::frame() {
+  now_ms = platform::now_ms();
+  handle_reports();
+  ui::begin_frame();
+  // Any click or key press in the page counts as having seen the notifications.
+  if (ImGui::IsMouseClicked(0) || ImGui::GetIO().InputQueueCharacters.Size > 0) model.unread = 0;
+  if (model.token.empty()) {
+    draw_signin(*this);
+  } else if (!model.connected && !model.has_snapshot) {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
+    ImGui::Begin("##connecting", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::SetCursorPos(ImVec2(ImGui::GetIO().DisplaySize.x / 2 - 60, ImGui::GetIO().DisplaySize.y / 2));
+    ImGui::TextDisabled("Connecting...");
+    if (ui::button("Sign out")) sign_out();
+    ImGui::End();
+  } else {
+    draw_inbox(*this);
+  }
+  draw_toasts();
+  publish_hooks();
+}
+
+std::string format_time(double now_ms, int64_t at_ms) {
+  if (at_ms <= 0) return "";
+  std::time_t at = static_cast<std::time_t>(at_ms / 1000), now = static_cast<std::time_t>(now_ms / 1000);
+  std::tm a{}, n{};
+  localtime_r(&at, &a);
+  localtime_r(&now, &n);
+  char buf[32];
+  if (a.tm_year == n.tm_year && a.tm_yday == n.tm_yday)
+    std::strftime(buf, sizeof buf, "%H:%M", &a);
+  else
+    std::strftime(buf, sizeof buf, "%d %b %H:%M", &a);
+  return buf;
+}
+
+}  // namespace agent

@@ -1,0 +1,110 @@
+// The dashboard application: the model, what the screens are showing, and the effects (frames
+// to send, REST calls, notifications). One App per page; frame() runs once per animation frame.
+//
+// Screens (one file each): screen_signin.cpp, screen_inbox.cpp (folders, lists, online switch),
+// screen_conversation.cpp (transcript, composer, assign/reassign/close), screen_side_panel.cpp.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "admin.hpp"
+#include "imgui.h"
+#include "livechat/commands.hpp"
+#include "livechat/inbox.hpp"
+#include "model.hpp"
+
+namespace agent {
+
+struct Fonts {
+  ImFont* regular = nullptr;
+  ImFont* bold = nullptr;
+  ImFont* italic = nullptr;
+  ImFont* large = nullptr;
+};
+
+struct Toast {
+  std::string title;
+  std::string body;
+  livechat::ConversationId conversation;
+  double until_ms = 0;
+  bool error = false;
+};
+
+// The side panel's edit buffers for one conversation.
+struct PanelForm {
+  livechat::ConversationId conversation;  // whose panel is loaded
+  uint64_t loaded_version = 0;            // reload when the server's panel changed and not dirty
+  bool dirty = false;
+  char deal_value[32] = "";
+  char currency[8] = "";
+  char close_date[16] = "";
+  char person_name[201] = "";
+  char email[201] = "";
+  char phone[201] = "";
+  char org_name[201] = "";
+  char org_address[201] = "";
+  char notes[4001] = "";
+  std::string error;  // the core's validation message
+};
+
+struct App {
+  Model model;
+  Fonts fonts;
+  double now_ms = 0;
+
+  // sign in
+  char email[201] = "";
+  char password[201] = "";
+  std::string signin_error;
+  bool signing_in = false;
+  bool restoring = false;       // connecting with the stored token
+  double reconnect_at_ms = 0;   // when to reconnect after the socket dropped (0: not planned)
+
+  // what the main area shows; admin screens' state
+  View view = View::inbox;
+  AdminState admin;
+
+  // inbox
+  livechat::Folder folder = livechat::Folder::unassigned;
+  livechat::ConversationId selected;
+  char composer[8001] = "";
+  bool focus_composer = false;
+  livechat::ConversationId typing_in;  // where we last told the server we are typing
+  PanelForm panel;
+  std::vector<Toast> toasts;
+  std::string last_item;  // what the last Create lead/deal made ("lead l_1")
+
+  // Starts: restores the session from localStorage, if any.
+  void start();
+  // One frame: drains the browser's reports, then draws every screen.
+  void frame();
+
+  // Effects.
+  void sign_in();
+  void sign_out();
+  void send(livechat::Command command);
+  void create_item(const char* kind);  // "leads" | "deals" via the REST API
+  // A REST call whose answer comes back through handle_reports (admin screens use "admin:" tags).
+  void rest(const std::string& tag, const std::string& method, const std::string& path, const std::string& body = {});
+  void toast(std::string title, std::string body, bool error = false, livechat::ConversationId c = {});
+
+ private:
+  void handle_reports();
+  void connect();
+  void draw_toasts();
+  void publish_hooks();
+};
+
+// Screens (each in its own file).
+void draw_signin(App& app);
+void draw_inbox(App& app);
+void draw_conversation(App& app, const livechat::Conversation& conversation);
+void draw_side_panel(App& app, const livechat::Conversation& conversation);
+
+// Rich text from the core's parse_rich_text, wrapped at the current content width.
+void draw_rich_text(const Fonts& fonts, const std::string& source);
+
+// "14:32" (today) or "24 Nov 14:32", in the browser's local time zone offset.
+std::string format_time(double now_ms, int64_t at_ms);
+
+}  // namespace agent

@@ -1,0 +1,153 @@
+// platform.hpp for the browser (Emscripten). Browser callbacks only queue reports in
+// window.lcQueue; poll() drains them on the frame loop. Maintenance reminder: index.html
+// creates window.lcQueue and reads window.lcDebugJson / window.lcWidgetsJson for the hooks.
+#include "platform.hpp"
+
+#include <emscripten/emscripten.h>
+#include <emscripten/em_js.h>
+
+#include <cstdlib>
+
+// clang-format off
+EM_JS(char*, lc_js_poll, (), {
+  const q = window.lcQueue || (window.lcQueue = []);
+  if (!q.length) return 0;
+  const r = q.shift();
+  const sep = String.fromCharCode(31);
+  const s = r.kind + sep + (r.tag || "") + sep + (r.status || 0) + sep + (r.body || "");
+  const n = lengthBytesUTF8(s) + 1;
+  const p = _malloc(n);
+  stringToUTF8(s, p, n);
+  return p;
+});
+
+EM_JS(void, lc_js_ws_connect, (), {
+  const q = window.lcQueue || (window.lcQueue = []);
+  if (window.lcSocket) { try { window.lcSocket.onclose = null; window.lcSocket.close(); } catch (e) {} }
+  const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws/agent';
+  const ws = new WebSocket(url);
+  window.lcSocket = ws;
+  ws.onopen = () => q.push({kind: 'ws_open'});
+  ws.onmessage = (m) => { if (typeof m.data === 'string') q.push({kind: 'ws_frame', body: m.data}); };
+  ws.onclose = () => { if (window.lcSocket === ws) { window.lcSocket = null; q.push({kind: 'ws_close'}); } };
+});
+
+EM_JS(void, lc_js_ws_send, (const char* text), {
+  if (window.lcSocket && window.lcSocket.readyState === 1) window.lcSocket.send(UTF8ToString(text));
+});
+
+EM_JS(void, lc_js_ws_close, (), {
+  if (window.lcSocket) { const ws = window.lcSocket; window.lcSocket = null; try { ws.close(); } catch (e) {} }
+});
+
+EM_JS(void, lc_js_http, (const char* tag, const char* method, const char* path, const char* body, const char* token), {
+  const q = window.lcQueue || (window.lcQueue = []);
+  const t = UTF8ToString(tag), b = UTF8ToString(body), tok = UTF8ToString(token);
+  const headers = {};
+  if (b.length) headers['Content-Type'] = 'application/json';
+  if (tok.length) headers['Authorization'] = 'Bearer ' + tok;
+  fetch(UTF8ToString(path), {method: UTF8ToString(method), headers, body: b.length ? b : undefined,
+                             credentials: 'same-origin'})
+    .then((r) => r.text().then((text) => q.push({kind: 'http', tag: t, status: r.status, body: text})))
+    .catch((e) => q.push({kind: 'http', tag: t, status: 0, body: String(e)}));
+});
+
+EM_JS(char*, lc_js_stored_token, (), {
+  let s = "";
+  try { s = localStorage.getItem('lc_agent_token') || ""; } catch (e) {}
+  const n = lengthBytesUTF8(s) + 1;
+  const p = _malloc(n);
+  stringToUTF8(s, p, n);
+  return p;
+});
+
+EM_JS(void, lc_js_store_token, (const char* token), {
+  const t = UTF8ToString(token);
+  try { if (t.length) localStorage.setItem('lc_agent_token', t); else localStorage.removeItem('lc_agent_token'); } catch (e) {}
+});
+
+EM_JS(void, lc_js_set_title, (const char* title), {
+  const t = UTF8ToString(title);
+  if (document.title !== t) document.title = t;
+});
+
+EM_JS(void, lc_js_ask_permission, (), {
+  if (typeof Notification !== 'undefined' && Notification.permission === 'default') {
+    try { Notification.requestPermission(); } catch (e) {}
+  }
+});
+
+EM_JS(void, lc_js_notify, (const char* title, const char* body), {
+  if (typeof Notification !== 'undefined' && Notification.permission === 'granted') {
+    try { new Notification(UTF8ToString(title), {body: UTF8ToString(body)}); } catch (e) {}
+  }
+});
+
+EM_JS(void, lc_js_open_url, (const char* url), {
+  window.open(UTF8ToString(url), '_blank', 'noopener,noreferrer');
+});
+
+EM_JS(void, lc_js_copy, (const char* text), {
+  const t = UTF8ToString(text);
+  if (navigator.clipboard) navigator.clipboard.writeText(t).catch(() => {});
+});
+
+EM_JS(double, lc_js_now, (), { return Date.now(); });
+
+EM_JS(int, lc_js_canvas_w, (), { return window.innerWidth | 0; });
+EM_JS(int, lc_js_canvas_h, (), { return window.innerHeight | 0; });
+EM_JS(double, lc_js_dpr, (), { return window.devicePixelRatio || 1; });
+
+EM_JS(void, lc_js_publish_debug, (const char* json), { window.lcDebugJson = UTF8ToString(json); });
+EM_JS(void, lc_js_publish_widgets, (const char* json), { window.lcWidgetsJson = UTF8ToString(json); });
+// clang-format on
+
+namespace agent::platform {
+
+bool poll(Incoming& out) {
+  char* raw = lc_js_poll();
+  if (!raw) return false;
+  std::string s(raw);
+  std::free(raw);
+  std::size_t a = s.find('\x1f'), b = s.find('\x1f', a + 1), c = s.find('\x1f', b + 1);
+  std::string kind = s.substr(0, a);
+  out.kind = kind == "ws_open"    ? Incoming::Kind::ws_open
+             : kind == "ws_close" ? Incoming::Kind::ws_close
+             : kind == "http"     ? Incoming::Kind::http
+             : kind == "paste"    ? Incoming::Kind::paste
+                                  : Incoming::Kind::ws_frame;
+  out.tag = s.substr(a + 1, b - a - 1);
+  out.status = std::atoi(s.substr(b + 1, c - b - 1).c_str());
+  out.body = s.substr(c + 1);
+  return true;
+}
+
+void ws_connect() { lc_js_ws_connect(); }
+void ws_send(const std::string& text) { lc_js_ws_send(text.c_str()); }
+void ws_close() { lc_js_ws_close(); }
+void http(const std::string& tag, const std::string& method, const std::string& path, const std::string& body,
+          const std::string& token) {
+  lc_js_http(tag.c_str(), method.c_str(), path.c_str(), body.c_str(), token.c_str());
+}
+std::string stored_token() {
+  char* raw = lc_js_stored_token();
+  std::string s(raw);
+  std::free(raw);
+  return s;
+}
+void store_token(const std::string& token) { lc_js_store_token(token.c_str()); }
+void set_title(const std::string& title) { lc_js_set_title(title.c_str()); }
+void ask_notification_permission() { lc_js_ask_permission(); }
+void desktop_notify(const std::string& title, const std::string& body) { lc_js_notify(title.c_str(), body.c_str()); }
+void open_url(const std::string& url) { lc_js_open_url(url.c_str()); }
+void copy_text(const std::string& text) { lc_js_copy(text.c_str()); }
+double now_ms() { return lc_js_now(); }
+void canvas_css_size(int& width, int& height) {
+  width = lc_js_canvas_w();
+  height = lc_js_canvas_h();
+}
+double device_pixel_ratio() { return lc_js_dpr(); }
+void publish_debug(const std::string& json) { lc_js_publish_debug(json.c_str()); }
+void publish_widgets(const std::string& json) { lc_js_publish_widgets(json.c_str()); }
+
+}  // namespace agent::platform

@@ -1,0 +1,215 @@
+// The conversation view: header (visitor, state, "Assign to me", the reassign dropdown in the
+// top-right corner, "Close conversation" with confirmation), the transcript (bot, visitor and
+// agent messages as rich text; system rows such as "Anna Rossi joined", "Lead created - 14:32"),
+// and the composer (Enter sends, Shift+Enter starts a new line). Closed chats are read-only.
+// What is allowed is the core's decide(): the buttons run it first, so a refused action is
+// disabled here with the core's own message rather than sent.
+#include "app.hpp"
+#include "livechat/rules.hpp"
+#include "platform.hpp"
+#include "widgets.hpp"
+
+namespace agent {
+
+using namespace livechat;
+
+namespace {
+
+// Would the server accept this from me now? (The same rules, run locally.)
+Status allowed(const App& app, const Command& command) {
+  auto d = decide(app.model.state, command, Actor{Actor::Kind::agent, app.model.me.id}, static_cast<TimeMs>(app.now_ms));
+  if (!d) return d.error();
+  return ok_status();
+}
+
+std::string system_row(const App& app, const Message& m) {
+  const Model& model = app.model;
+  std::string when = format_time(app.now_ms, m.at);
+  switch (m.note) {
+    case SystemNote::live_chat_requested: return "The visitor asked for a human - waiting in Unassigned";
+    case SystemNote::wait_expired: return "Nobody took the chat within the wait time - missed";
+    case SystemNote::joined: return model.user_name(m.subject) + " joined";
+    case SystemNote::reassigned: return "Reassigned to " + model.user_name(m.subject);
+    case SystemNote::unassigned: return model.user_name(m.subject) + " moved the chat to Unassigned";
+    case SystemNote::lead_created: return "Lead created - " + when;
+    case SystemNote::deal_created: return "Deal created - " + when;
+    case SystemNote::activity_created: return "Activity created - " + when;
+    case SystemNote::closed:
+      return m.subject.empty() ? "Closed by the chatbot - " + when : "Closed by " + model.user_name(m.subject) + " - " + when;
+    case SystemNote::none: break;
+  }
+  return m.text;
+}
+
+void draw_header(App& app, const Conversation& c) {
+  std::string name = conversation_name(c);
+  ImGui::PushFont(app.fonts.large);
+  // Room for the actions in the top-right corner; the name is clipped before them.
+  float name_w = ImGui::GetContentRegionAvail().x - (c.phase == Phase::assigned && c.assignee == app.model.me.id ? 470 : 160);
+  ImGui::PushClipRect(ImGui::GetCursorScreenPos(),
+                      ImVec2(ImGui::GetCursorScreenPos().x + name_w, ImGui::GetCursorScreenPos().y + 100), true);
+  ImGui::TextUnformatted(name.c_str());
+  ImGui::PopClipRect();
+  ImGui::PopFont();
+  const char* status = c.phase == Phase::closed ? "Closed" : c.phase == Phase::assigned ? "Assigned" : c.phase == Phase::unassigned ? "Unassigned" : "With the chatbot";
+  if (c.phase == Phase::closed)
+    ImGui::TextDisabled("Closed %s - read only", format_time(app.now_ms, c.closed_at).c_str());
+  else if (c.phase == Phase::assigned)
+    ImGui::TextDisabled("%s to %s", status, app.model.user_name(c.assignee).c_str());
+  else
+    ImGui::TextDisabled("%s%s", status, c.missed ? " - missed" : "");
+
+  // Top-right corner: the actions.
+  float right = ImGui::GetWindowContentRegionMax().x;
+  ImGui::SetCursorPos(ImVec2(right - 460, ImGui::GetStyle().WindowPadding.y));
+  ImGui::BeginGroup();
+  if (c.phase == Phase::unassigned) {
+    Status ok = allowed(app, AssignToMe{c.id});
+    ImGui::SetCursorPosX(right - 140);
+    ImGui::BeginDisabled(!ok.ok());
+    ui::push_primary();
+    if (ui::button("Assign to me", ImVec2(140, 0))) app.send(AssignToMe{c.id});
+    ui::pop_primary();
+    ImGui::EndDisabled();
+    if (!ok.ok()) {
+      ImGui::SetCursorPosX(right - 260);
+      ImGui::TextDisabled("%s", app.model.online() ? ok.error().message.c_str() : "Go online to take chats");
+    }
+  } else if (c.phase == Phase::assigned && c.assignee == app.model.me.id) {
+    ImGui::SetCursorPosX(right - 460);
+    ImGui::SetNextItemWidth(240);
+    std::string current = "Assigned to: " + app.model.user_name(c.assignee);
+    if (ImGui::BeginCombo("##reassign", current.c_str())) {
+      if (ImGui::Selectable("Unassigned")) app.send(Reassign{c.id, ""});
+      ui::track("reassign:Unassigned");
+      for (const auto& [id, u] : app.model.state.users) {
+        if (id == app.model.me.id) continue;
+        std::string label = u.name + (u.available() ? "  (online)" : "") + "##" + id;
+        if (ImGui::Selectable(label.c_str())) app.send(Reassign{c.id, id});
+        ui::track(("reassign:" + u.name).c_str());
+      }
+      ImGui::EndCombo();
+    }
+    ui::track("reassign");
+    ImGui::SameLine();
+    if (ui::button("Close conversation", ImVec2(200, 0))) ImGui::OpenPopup("Close conversation?");
+  }
+  ImGui::EndGroup();
+  if (ImGui::BeginPopupModal("Close conversation?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::TextUnformatted("A closed conversation can never be reopened.");
+    ImGui::TextDisabled("Its side panel stays editable and leads and deals can still be created.");
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.75f, 0.15f, 0.15f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    if (ui::button("Close it", ImVec2(120, 0))) {
+      app.send(CloseConversation{c.id});
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::PopStyleColor(2);
+    ImGui::SameLine();
+    if (ui::button("Cancel", ImVec2(120, 0))) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+  ImGui::SetCursorPosY(ImGui::GetFontSize() * 1.5f + ImGui::GetTextLineHeightWithSpacing() + 20);
+  ImGui::Separator();
+}
+
+void draw_message(App& app, const Conversation& c, const Message& m) {
+  if (m.author == Author::system) {
+    std::string row = system_row(app, m);
+    float w = ImGui::CalcTextSize(row.c_str()).x;
+    float avail = ImGui::GetContentRegionAvail().x;
+    if (w < avail) ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - w) / 2);
+    ImGui::TextDisabled("%s", row.c_str());
+    // Lead/deal/activity rows lead to the CRM lists.
+    int kind = m.note == SystemNote::lead_created ? 0 : m.note == SystemNote::deal_created ? 1
+               : m.note == SystemNote::activity_created ? 2 : -1;
+    if (kind >= 0 && ImGui::IsItemHovered()) {
+      ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+      ImGui::SetTooltip("Open %s in the CRM", m.subject.c_str());
+    }
+    if (kind >= 0 && ImGui::IsItemClicked()) {
+      app.admin.crm_kind = kind;
+      open_view(app, View::crm);
+    }
+    return;
+  }
+  std::string who = m.author == Author::bot     ? "Chatbot"
+                    : m.author == Author::agent ? app.model.user_name(m.author_id)
+                                                : conversation_name(c);
+  ImVec4 color = m.author == Author::visitor ? ImVec4(0.05f, 0.45f, 0.25f, 1)
+                 : m.author == Author::agent ? ImVec4(0.15f, 0.35f, 0.75f, 1)
+                                             : ImVec4(0.45f, 0.35f, 0.6f, 1);
+  ImGui::PushFont(app.fonts.bold);
+  ImGui::TextColored(color, "%s", who.c_str());
+  ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", format_time(app.now_ms, m.at).c_str());
+  ImGui::Indent(8);
+  if (m.author == Author::visitor) {
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(m.text.c_str());
+    ImGui::PopTextWrapPos();
+  } else {
+    draw_rich_text(app.fonts, m.text);
+  }
+  ImGui::Unindent(8);
+  ImGui::Spacing();
+}
+
+void draw_composer(App& app, const Conversation& c) {
+  ImGuiIO& io = ImGui::GetIO();
+  // Enter sends; Shift+Enter is turned into ImGui's Ctrl+Enter (a new line) for this widget.
+  bool saved_ctrl = io.KeyCtrl;
+  if (io.KeyShift && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter))) io.KeyCtrl = true;
+  if (app.focus_composer) {
+    ImGui::SetKeyboardFocusHere();
+    app.focus_composer = false;
+  }
+  bool enter = ImGui::InputTextMultiline("##composer", app.composer, sizeof app.composer, ImVec2(-110, 70),
+                                         ImGuiInputTextFlags_CtrlEnterForNewLine | ImGuiInputTextFlags_EnterReturnsTrue);
+  ui::track("##composer");
+  io.KeyCtrl = saved_ctrl;
+  ImGui::SameLine();
+  ui::push_primary();
+  bool send = ui::button("Send", ImVec2(100, 70));
+  ui::pop_primary();
+  // Typing indicator for the visitor: on while the composer holds text, off once sent or emptied.
+  bool typing_now = app.composer[0] != 0 && !(enter || send);
+  if (typing_now != (app.typing_in == c.id)) {
+    platform::ws_send(app.model.typing_frame(c.id, typing_now));
+    app.typing_in = typing_now ? c.id : std::string();
+  }
+  if ((enter || send) && app.composer[0]) {
+    std::string text = app.composer;
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    if (!text.empty()) app.send(SendMessage{c.id, text, app.model.next_client_id()});
+    app.composer[0] = 0;
+    app.focus_composer = true;
+  }
+}
+
+}  // namespace
+
+void draw_conversation(App& app, const Conversation& c) {
+  draw_header(app, c);
+  bool mine_open = c.phase == Phase::assigned && c.assignee == app.model.me.id;
+  float composer_h = mine_open ? 70 + ImGui::GetStyle().ItemSpacing.y * 2 : 0;
+  float typing_h = ImGui::GetTextLineHeightWithSpacing();
+  ImGui::BeginChild("##transcript", ImVec2(0, -(composer_h + typing_h)), false);
+  static std::string last_id;
+  static std::size_t last_count = 0;
+  for (const auto& m : c.messages) draw_message(app, c, m);
+  if (last_id != c.id || last_count != c.messages.size()) ImGui::SetScrollHereY(1.0f);
+  last_id = c.id;
+  last_count = c.messages.size();
+  ImGui::EndChild();
+  if (auto t = app.model.typing.find(c.id); t != app.model.typing.end() && c.phase != Phase::closed)
+    // The server names the visitor "visitor" (docs/protocol.md says their name or ""): show the name.
+    ImGui::TextDisabled("%s is typing...",
+                        t->second.empty() || t->second == "visitor" ? conversation_name(c).c_str() : t->second.c_str());
+  else
+    ImGui::Dummy(ImVec2(0, ImGui::GetTextLineHeight()));
+  if (mine_open) draw_composer(app, c);
+}
+
+}  // namespace agent

@@ -1,0 +1,240 @@
+// The Live Chat inbox: folders on the left (Unassigned with its count, My conversations,
+// Closed), the selected folder's list (ImGui's list clipper: only visible rows are drawn), the
+// online switch and the signed-in agent in the bottom-left corner; the conversation and its side
+// panel to the right. The folders are the core's inbox_for(): a chat assigned to someone else is
+// in none of them.
+#include <cstdio>
+
+#include "app.hpp"
+#include "livechat/richtext.hpp"
+#include "widgets.hpp"
+
+namespace agent {
+
+using namespace livechat;
+
+namespace {
+
+constexpr float kLeftWidth = 310;
+constexpr float kPanelWidth = 340;
+constexpr float kBottomHeight = 104;
+
+const std::vector<InboxRow>& rows_of(const Inbox& inbox, Folder f) {
+  return f == Folder::unassigned ? inbox.unassigned : f == Folder::mine ? inbox.mine : inbox.closed;
+}
+
+std::string countdown(double now_ms, int64_t deadline) {
+  double left = (static_cast<double>(deadline) - now_ms) / 1000.0;
+  if (left < 0) left = 0;
+  int s = static_cast<int>(left);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%d:%02d", s / 60, s % 60);
+  return buf;
+}
+
+// `text` cut (at a UTF-8 boundary, with "...") so that it fits in `width` pixels.
+std::string fit(std::string text, float width) {
+  if (text.size() > 200) text.resize(200);  // then back to a UTF-8 boundary below
+  while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
+  if (!text.empty() && (static_cast<unsigned char>(text.back()) & 0x80)) text.pop_back();
+  if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+  while (!text.empty()) {
+    std::size_t cut = text.size() - 1;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text.resize(cut);
+    if (ImGui::CalcTextSize((text + "...").c_str()).x <= width) break;
+  }
+  return text + "...";
+}
+
+// The online switch: a pill toggle. Returns true when clicked.
+bool online_switch(bool on) {
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  const float w = 44, h = 24;
+  bool clicked = ImGui::InvisibleButton("##online_switch", ImVec2(w, h));
+  ui::track("online switch");
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImU32 bg = on ? IM_COL32(40, 167, 69, 255) : IM_COL32(170, 170, 178, 255);
+  dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), bg, h / 2);
+  float cx = on ? p.x + w - h / 2 : p.x + h / 2;
+  dl->AddCircleFilled(ImVec2(cx, p.y + h / 2), h / 2 - 3, IM_COL32(255, 255, 255, 255));
+  return clicked;
+}
+
+void draw_folder_tabs(App& app, const Inbox& inbox) {
+  struct Tab {
+    Folder folder;
+    const char* name;
+    std::size_t count;
+  } tabs[] = {{Folder::unassigned, "Unassigned", inbox.unassigned.size()},
+              {Folder::mine, "My conversations", inbox.mine.size()},
+              {Folder::closed, "Closed", inbox.closed.size()}};
+  for (const auto& t : tabs) {
+    char label[96];
+    if (t.folder == Folder::unassigned)
+      std::snprintf(label, sizeof label, "%s (%zu)##folder", t.name, t.count);
+    else
+      std::snprintf(label, sizeof label, "%s##folder", t.name);
+    if (ui::selectable(label, app.folder == t.folder, t.name)) {
+      app.folder = t.folder;
+      app.view = View::inbox;
+    }
+    if (t.folder != Folder::unassigned) {
+      ImGui::SameLine(kLeftWidth - 50);
+      ImGui::TextDisabled("%zu", t.count);
+    }
+  }
+}
+
+void draw_row(App& app, const InboxRow& row) {
+  const float h = ImGui::GetTextLineHeightWithSpacing() * 2 + 8;
+  std::string name = visitor_display_name(row.visitor_name, row.visitor_id);
+  ImVec2 start = ImGui::GetCursorPos();
+  ImGui::PushID(row.id.c_str());
+  if (ImGui::Selectable("##row", app.selected == row.id, 0, ImVec2(0, h))) {
+    app.selected = row.id;
+    app.view = View::inbox;
+    app.focus_composer = true;
+  }
+  ui::track(("row:" + name).c_str());
+  ImGui::PopID();
+  ImVec2 end = ImGui::GetCursorPos();
+  float right = ImGui::GetContentRegionAvail().x;
+  ImGui::SetCursorPos(ImVec2(start.x + 4, start.y + 3));
+  ImGui::PushFont(app.fonts.bold);
+  ImGui::TextUnformatted(name.c_str());
+  ImGui::PopFont();
+  std::string when = row.closed_at ? format_time(app.now_ms, row.closed_at) : format_time(app.now_ms, row.last_at);
+  ImGui::SameLine(right - ImGui::CalcTextSize(when.c_str()).x);
+  ImGui::TextDisabled("%s", when.c_str());
+  ImGui::SetCursorPos(ImVec2(start.x + 4, start.y + 3 + ImGui::GetTextLineHeightWithSpacing()));
+  std::string preview = to_plain_text(row.last_message);
+  for (auto& ch : preview)
+    if (ch == '\n') ch = ' ';
+  std::string mark;
+  if (app.folder == Folder::unassigned)
+    mark = row.missed ? "Missed" : row.wait_deadline ? countdown(app.now_ms, row.wait_deadline) : "";
+  preview = fit(preview, right - ImGui::CalcTextSize(mark.c_str()).x - 16);
+  ImGui::TextDisabled("%s", preview.c_str());
+  if (!mark.empty()) {
+    ImGui::SameLine(right - ImGui::CalcTextSize(mark.c_str()).x);
+    ImGui::TextColored(row.missed ? ImVec4(0.8f, 0.1f, 0.1f, 1) : ImVec4(0.85f, 0.45f, 0.0f, 1), "%s", mark.c_str());
+  }
+  ImGui::SetCursorPos(end);
+  ImGui::Separator();
+}
+
+// The screens besides the inbox: playbooks and users for admins only, CRM for everyone.
+void draw_nav(App& app) {
+  struct Item {
+    View view;
+    const char* label;
+    bool admin_only;
+  } items[] = {{View::inbox, "Inbox", false}, {View::playbooks, "Playbooks", true}, {View::users, "Users", true},
+               {View::crm, "CRM", false}};
+  bool first = true;
+  for (const auto& it : items) {
+    if (it.admin_only && !app.model.is_admin()) continue;
+    if (!first) ImGui::SameLine();
+    first = false;
+    bool on = app.view == it.view;
+    if (on) ui::push_primary();
+    if (ui::button(it.label)) open_view(app, it.view);
+    if (on) ui::pop_primary();
+  }
+  if (!app.model.is_admin() && (app.view == View::playbooks || app.view == View::users)) app.view = View::inbox;
+  ImGui::Separator();
+}
+
+// Which desktop notifications the agent wants; stored on the server (set_notification_settings).
+void draw_notification_settings(App& app) {
+  if (!ImGui::BeginPopup("notification settings")) return;
+  NotificationSettings n = app.model.self().notifications;
+  bool changed = false;
+  ImGui::TextUnformatted("Notify me when");
+  changed |= ImGui::Checkbox("a new chat enters Unassigned", &n.new_unassigned);
+  ui::track("notify:new_unassigned");
+  changed |= ImGui::Checkbox("a chat is assigned to me", &n.assigned_to_me);
+  ui::track("notify:assigned_to_me");
+  changed |= ImGui::Checkbox("a visitor writes in my chat", &n.new_message);
+  ui::track("notify:new_message");
+  if (changed) app.send(SetNotificationSettings{n});
+  ImGui::EndPopup();
+}
+
+void draw_left(App& app) {
+  const Inbox& inbox = app.model.inbox();
+  ImGui::BeginChild("##left", ImVec2(kLeftWidth, 0), true);
+  ImGui::PushFont(app.fonts.large);
+  ImGui::TextUnformatted("Live Chat");
+  ImGui::PopFont();
+  draw_nav(app);
+  draw_folder_tabs(app, inbox);
+  ImGui::Separator();
+
+  ImGui::BeginChild("##list", ImVec2(0, -kBottomHeight), false);
+  const auto& rows = rows_of(inbox, app.folder);
+  if (rows.empty()) ImGui::TextDisabled("No conversations here.");
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(rows.size()), ImGui::GetTextLineHeightWithSpacing() * 2 + 8 +
+                                                   ImGui::GetStyle().ItemSpacing.y * 2 + 1);
+  while (clipper.Step())
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) draw_row(app, rows[static_cast<std::size_t>(i)]);
+  ImGui::EndChild();
+
+  // Bottom-left corner: the online switch, who is signed in, sign out.
+  ImGui::Separator();
+  bool on = app.model.online();
+  if (online_switch(on)) app.send(SetOnline{!on});
+  ImGui::SameLine();
+  ImGui::TextColored(on ? ImVec4(0.1f, 0.55f, 0.2f, 1) : ImVec4(0.4f, 0.4f, 0.45f, 1), "%s",
+                     on ? "Online" : "Offline");
+  ImGui::SameLine();
+  ImGui::TextDisabled("- %s%s", app.model.self().name.c_str(), app.model.is_admin() ? " (admin)" : "");
+  if (ui::button("Notifications")) ImGui::OpenPopup("notification settings");
+  draw_notification_settings(app);
+  ImGui::SameLine();
+  if (ui::button("Sign out")) app.sign_out();
+  ImGui::EndChild();
+}
+
+}  // namespace
+
+void draw_inbox(App& app) {
+  ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::Begin("##inbox", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
+                                       ImGuiWindowFlags_NoBringToFrontOnFocus);
+  draw_left(app);
+  ImGui::SameLine();
+  const Conversation* c = app.model.conversation(app.selected);
+  if (!c) app.selected.clear();
+  if (!app.model.connected) {
+    ImGui::BeginChild("##offline_note", ImVec2(0, 0), true);
+    ImGui::TextDisabled("Reconnecting...");
+    ImGui::EndChild();
+  } else if (app.view != View::inbox) {
+    ImGui::BeginChild("##admin", ImVec2(0, 0), true);
+    if (app.view == View::playbooks) draw_playbooks(app);
+    if (app.view == View::users) draw_users(app);
+    if (app.view == View::crm) draw_crm(app);
+    ImGui::EndChild();
+  } else if (c) {
+    ImGui::BeginChild("##center", ImVec2(-kPanelWidth - ImGui::GetStyle().ItemSpacing.x, 0), true);
+    draw_conversation(app, *c);
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("##panel", ImVec2(0, 0), true);
+    draw_side_panel(app, *c);
+    ImGui::EndChild();
+  } else {
+    ImGui::BeginChild("##center", ImVec2(0, 0), true);
+    ImGui::SetCursorPos(ImVec2(ImGui::GetContentRegionAvail().x / 2 - 140, ImGui::GetContentRegionAvail().y / 2));
+    ImGui::TextDisabled("Select a conversation on the left.");
+    ImGui::EndChild();
+  }
+  ImGui::End();
+}
+
+}  // namespace agent

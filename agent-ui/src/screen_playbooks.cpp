@@ -1,0 +1,264 @@
+// Admin screens, part 1: the chatbot playbooks (GET/POST/PUT/DELETE /api/playbooks...). The list
+// with each playbook's status (embedded or offline-only, published or draft); "New from Live
+// Chat template"; an open playbook's cards, with "Add Live Chat card", the pencil (edit online
+// message, wait time, offline message, with a rich-text preview) and the bin (delete, with
+// confirmation); publish/unpublish; copy the embed snippet; delete the playbook.
+// Also the REST answers of every admin and CRM screen (on_admin_http) and open_view.
+#include <cstdio>
+
+#include "admin.hpp"
+#include "app.hpp"
+#include "platform.hpp"
+#include "widgets.hpp"
+
+namespace agent {
+
+using nlohmann::json;
+using namespace livechat;
+
+namespace {
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string server_message(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
+  return "The server refused it.";
+}
+
+void set_view(AdminState& a, const json& view) {
+  a.playbook_view = view;
+  a.playbook = Playbook{};
+  if (view.is_object() && view.contains("playbook")) {
+    auto pb = playbook_from_json_value(view["playbook"]);
+    if (pb) a.playbook = std::move(pb.value());
+  }
+}
+
+const char* kCrmPaths[] = {"/api/leads", "/api/deals", "/api/activities"};
+
+}  // namespace
+
+void open_view(App& app, View view) {
+  app.view = view;
+  app.admin.message.clear();
+  if (view == View::playbooks) {
+    app.admin.playbook_id.clear();
+    app.admin.editing_card.clear();
+    app.rest("admin:pb_list", "GET", "/api/playbooks");
+  } else if (view == View::users) {
+    app.rest("admin:users", "GET", "/api/users");
+  } else if (view == View::crm) {
+    app.rest("admin:crm", "GET", kCrmPaths[app.admin.crm_kind]);
+  }
+}
+
+bool on_admin_http(App& app, const std::string& tag, int status, const std::string& body) {
+  if (tag.rfind("admin:", 0) != 0) return false;
+  AdminState& a = app.admin;
+  std::string what = tag.substr(6);
+  if (status < 200 || status >= 300) {
+    a.message = status == 0 ? "The server cannot be reached." : server_message(body);
+    a.message_error = true;
+    return true;
+  }
+  json j = json::parse(body, nullptr, false);
+  if (what == "pb_list") {
+    a.playbooks = j.is_array() ? j : json::array();
+  } else if (what == "pb_get" || what == "pb_changed" || what == "pb_created") {
+    set_view(a, j.is_object() && j.contains("card_id") ? j["playbook"] : j);
+    a.playbook_id = a.playbook_view.value("id", std::string());
+    if (what != "pb_get") {
+      a.message = "Saved.";
+      a.message_error = false;
+      app.rest("admin:pb_list", "GET", "/api/playbooks");
+    }
+  } else if (what == "pb_deleted") {
+    a.playbook_id.clear();
+    a.message = "Playbook deleted.";
+    a.message_error = false;
+    app.rest("admin:pb_list", "GET", "/api/playbooks");
+  } else if (what == "snippet") {
+    a.snippet = j.is_object() ? j.value("snippet", std::string()) : std::string();
+    platform::copy_text(a.snippet);
+    a.message = "Snippet copied to the clipboard.";
+    a.message_error = false;
+  } else if (what == "users") {
+    a.users = j.is_array() ? j : json::array();
+  } else if (what == "user_added") {
+    a.message = "Agent added.";
+    a.message_error = false;
+    a.user_name[0] = a.user_email[0] = a.user_password[0] = 0;
+    app.rest("admin:users", "GET", "/api/users");
+  } else if (what == "crm") {
+    a.crm = j.is_array() ? j : (j.is_object() && j.contains("items") && j["items"].is_array() ? j["items"] : json::array());
+  }
+  return true;
+}
+
+namespace {
+
+void draw_list(App& app) {
+  AdminState& a = app.admin;
+  ImGui::TextUnformatted("New playbook from the Live Chat template:");
+  ImGui::SetNextItemWidth(300);
+  ImGui::InputTextWithHint("##new_playbook", "Name", a.new_name, sizeof a.new_name);
+  ui::track("##new_playbook");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!a.new_name[0]);
+  ui::push_primary();
+  if (ui::button("Create playbook"))
+    app.rest("admin:pb_created", "POST", "/api/playbooks", dump({{"name", a.new_name}, {"template", "live_chat"}}));
+  ui::pop_primary();
+  ImGui::EndDisabled();
+  ImGui::Separator();
+  if (ImGui::BeginTable("##playbooks", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
+    ImGui::TableSetupColumn("Name");
+    ImGui::TableSetupColumn("Status");
+    ImGui::TableSetupColumn("Published");
+    ImGui::TableSetupColumn("Cards");
+    ImGui::TableSetupColumn("");
+    ImGui::TableHeadersRow();
+    for (const auto& p : a.playbooks) {
+      std::string id = p.value("id", std::string()), name = p.value("name", std::string());
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(name.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(p.value("embedded", false) ? "embedded" : "offline-only");
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(p.value("published", false) ? "published" : "draft");
+      ImGui::TableNextColumn();
+      ImGui::Text("%d (%d Live Chat)", p.value("cards", 0), p.value("live_chat_cards", 0));
+      ImGui::TableNextColumn();
+      std::string open = "Open##" + id;
+      if (ImGui::SmallButton(open.c_str())) app.rest("admin:pb_get", "GET", "/api/playbooks/" + id);
+      ui::track(("open:" + name).c_str());
+    }
+    ImGui::EndTable();
+  }
+}
+
+void draw_card_form(App& app, const std::string& pid) {
+  AdminState& a = app.admin;
+  ImGui::Separator();
+  ImGui::Text("Live Chat card \"%s\"", a.editing_card.c_str());
+  float half = ImGui::GetContentRegionAvail().x / 2 - 8;
+  ImGui::BeginGroup();
+  ImGui::TextDisabled("Online message (shown while someone is available)");
+  ImGui::InputTextMultiline("##online_message", a.online_message, sizeof a.online_message, ImVec2(half, 80));
+  ui::track("##online_message");
+  ImGui::TextDisabled("Wait time (seconds, %d..%d)", kMinWaitSeconds, kMaxWaitSeconds);
+  ImGui::SetNextItemWidth(160);
+  ImGui::InputInt("##wait_seconds", &a.wait_seconds);
+  ui::track("##wait_seconds");
+  ImGui::TextDisabled("Offline message (nobody took the chat in time)");
+  ImGui::InputTextMultiline("##offline_message", a.offline_message, sizeof a.offline_message, ImVec2(half, 100));
+  ui::track("##offline_message");
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginChild("##preview", ImVec2(0, 300), true);
+  ImGui::TextDisabled("Preview - online");
+  draw_rich_text(app.fonts, a.online_message);
+  ImGui::Separator();
+  ImGui::TextDisabled("Preview - offline");
+  draw_rich_text(app.fonts, a.offline_message);
+  ImGui::EndChild();
+  ui::push_primary();
+  if (ui::button("Save card"))
+    app.rest("admin:pb_changed", "PATCH", "/api/playbooks/" + pid + "/cards/" + a.editing_card,
+             dump({{"online_message", a.online_message}, {"wait_seconds", a.wait_seconds},
+                   {"offline_message", a.offline_message}}));
+  ui::pop_primary();
+  ImGui::SameLine();
+  if (ui::button("Done")) a.editing_card.clear();
+}
+
+void draw_playbook(App& app) {
+  AdminState& a = app.admin;
+  const Playbook& pb = a.playbook;
+  std::string pid = a.playbook_id;
+  if (ui::button("< All playbooks")) open_view(app, View::playbooks);
+  ImGui::SameLine();
+  ImGui::PushFont(app.fonts.bold);
+  ImGui::Text("%s", pb.name.c_str());
+  ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::TextDisabled("(%s, %s)", a.playbook_view.value("embedded", false) ? "embedded" : "offline-only",
+                      pb.published ? "published" : "draft");
+  if (ui::button(pb.published ? "Unpublish" : "Publish"))
+    app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/publish", dump({{"published", !pb.published}}));
+  ImGui::SameLine();
+  if (ui::button("Copy snippet")) app.rest("admin:snippet", "GET", "/api/playbooks/" + pid + "/snippet");
+  ImGui::SameLine();
+  if (ui::button("Add Live Chat card")) app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/live-chat-card", "{}");
+  ImGui::SameLine();
+  if (ui::button("Delete playbook")) ImGui::OpenPopup("Delete playbook?");
+  if (ImGui::BeginPopupModal("Delete playbook?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::Text("Delete \"%s\"? Sites embedding it stop showing the chat.", pb.name.c_str());
+    if (ui::button("Delete it")) {
+      app.rest("admin:pb_deleted", "DELETE", "/api/playbooks/" + pid);
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ui::button("Cancel")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+  if (!a.snippet.empty()) ImGui::TextWrapped("Embed: %s", a.snippet.c_str());
+  ImGui::Separator();
+
+  static std::string delete_card;
+  for (const auto& card : pb.cards) {
+    ImGui::PushID(card.id.c_str());
+    ImGui::BulletText("%s", card.id.c_str());
+    ImGui::SameLine(260);
+    ImGui::TextDisabled("%s", std::string(card_type_name(card.type())).c_str());
+    if (const auto* live = std::get_if<LiveChatCard>(&card.body)) {
+      ImGui::SameLine(420);
+      if (ImGui::SmallButton("Edit (pencil)")) {
+        a.editing_card = card.id;
+        std::snprintf(a.online_message, sizeof a.online_message, "%s", live->online_message.c_str());
+        std::snprintf(a.offline_message, sizeof a.offline_message, "%s", live->offline_message.c_str());
+        a.wait_seconds = live->wait_seconds;
+      }
+      ui::track(("edit:" + card.id).c_str());
+      ImGui::SameLine();
+      if (ImGui::SmallButton("Delete (bin)")) {
+        delete_card = card.id;
+        ImGui::OpenPopup("Delete card?");
+      }
+      ui::track(("delete:" + card.id).c_str());
+    }
+    if (ImGui::BeginPopupModal("Delete card?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+      ImGui::Text("Delete the card \"%s\"? The flow is relinked around it.", delete_card.c_str());
+      if (ui::button("Delete card")) {
+        app.rest("admin:pb_changed", "DELETE", "/api/playbooks/" + pid + "/cards/" + delete_card);
+        if (a.editing_card == delete_card) a.editing_card.clear();
+        ImGui::CloseCurrentPopup();
+      }
+      ImGui::SameLine();
+      if (ui::button("Cancel##card")) ImGui::CloseCurrentPopup();
+      ImGui::EndPopup();
+    }
+    ImGui::PopID();
+  }
+  if (!a.editing_card.empty()) draw_card_form(app, pid);
+}
+
+}  // namespace
+
+void draw_playbooks(App& app) {
+  AdminState& a = app.admin;
+  ImGui::PushFont(app.fonts.large);
+  ImGui::TextUnformatted("Chatbot playbooks");
+  ImGui::PopFont();
+  if (!a.message.empty())
+    ImGui::TextColored(a.message_error ? ImVec4(0.75f, 0.1f, 0.1f, 1) : ImVec4(0.1f, 0.5f, 0.2f, 1), "%s",
+                       a.message.c_str());
+  if (a.playbook_id.empty())
+    draw_list(app);
+  else
+    draw_playbook(app);
+}
+
+}  // namespace agent

@@ -1,0 +1,26 @@
+// Labelled controls for the test hook window.agentUi.widgets(): every control drawn through
+// these helpers is recorded with its label and screen rectangle (CSS pixels) for this frame, so
+// browser tests click real coordinates by label. Labels are the visible text ("Sign in"), or the
+// part after "##" for controls without visible text ("##email" -> "email").
+#pragma once
+#include <string>
+
+#include "imgui.h"
+
+namespace agent::ui {
+
+void begin_frame();                   // forget the previous frame's controls
+void track(const char* label);        // record the last drawn item under label
+std::string widgets_json();           // [{"label","x","y","w","h"}, ...]
+
+bool button(const char* label, ImVec2 size = ImVec2(0, 0));  // ImGui::Button + track
+bool selectable(const char* label, bool selected, const char* tracked_as = nullptr);
+
+// Colours of the main action of a screen (blue, white text); pop_primary undoes push_primary.
+void push_primary();
+void pop_primary();
+
+// The label a tracked control is known by (see above).
+std::string visible_label(const char* label);
+
+}  // namespace agent::ui

@@ -1,0 +1,410 @@
+// The agent dashboard (agent-ui/, Dear ImGui compiled to WebAssembly) in a real browser against
+// the real server: starts the server binary with a temp database and demo data, opens /agent/ in
+// Debian's Chromium (headless, WebGL2 through SwiftShader, driven by playwright-core), and works
+// the canvas with the real mouse and keyboard. Controls are found by label through the hook
+// window.agentUi.widgets(); the dashboard's model is read through window.lcDebug().
+// Steps: sign in (Anna) -> the session survives a reload -> online switch -> a visitor (node,
+// over /ws/visitor) reaches Unassigned -> Assign to me -> Anna answers with Enter and the
+// visitor receives it -> side panel (validation, save) -> Create lead, Create deal -> a second
+// agent (Marco) does not see Anna's chat -> reassign to Marco -> Marco closes it (confirmed) ->
+// Closed for both, read-only, side panel still editable -> an admin edits the Live Chat card
+// and a new visitor gets the new online message; users and CRM screens -> sign out.
+// Screenshots of every step go to SHOT_DIR (look at them).
+// Usage: node dashboard.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import WebSocket from 'ws';
+
+const OVERALL_TIMEOUT_MS = Number(process.env.LIVECHAT_E2E_TIMEOUT_MS) || 330_000;
+const CHROMIUM = process.env.LIVECHAT_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
+];
+const PASSWORD = 'dashboard-e2e-pw';
+const VISITOR_NAME = 'Luca perché Привет';
+
+const [serverBin, webDir, shotDir] = process.argv.slice(2);
+if (!serverBin || !webDir || !shotDir) {
+  console.error('usage: node dashboard.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR');
+  process.exit(1);
+}
+
+const log = [];
+const cleanups = [];
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what, fn, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < until) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) { last = e; }
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last && last.message || last)})`);
+}
+
+// --- the server ---------------------------------------------------------------------------------
+async function startServer() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livechat-dashboard-e2e-'));
+  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const portFile = path.join(dir, 'port');
+  const child = spawn(serverBin, ['--listen', '127.0.0.1:0', '--port-file', portFile, '--db', path.join(dir, 'db.sqlite'),
+                                  '--static', webDir, '--demo', '--log-level', 'warn'],
+                      { env: { ...process.env, LIVECHAT_DEMO_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.on('error', (e) => log.push(`server did not start: ${e.message}`));
+  child.stdout.on('data', (d) => log.push(`server: ${String(d).trimEnd()}`));
+  child.stderr.on('data', (d) => log.push(`server: ${String(d).trimEnd()}`));
+  cleanups.push(() => child.kill('SIGKILL'));
+  const port = await waitFor('the port file', () => {
+    const p = fs.existsSync(portFile) ? Number(fs.readFileSync(portFile, 'utf8').trim()) : 0;
+    return p > 0 ? p : 0;
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor('demo sign-in', async () => {
+    const r = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'anna@demo.local', password: PASSWORD }) });
+    return r.status === 200;
+  });
+  return { port, base };
+}
+
+// --- a visitor over /ws/visitor ---------------------------------------------------------------------
+// Goes through the demo playbook (the Live Chat template) until it waits for an agent.
+function visitor(port) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/visitor?playbook=pb_demo`, { origin: `http://127.0.0.1:${port}` });
+  const v = { ws, frames: [], conversation: '', waiting: false, n: 0 };
+  const send = (f) => ws.send(JSON.stringify({ v: 1, ...f }));
+  v.say = (text) => send({ type: 'send_message', id: `v-${++v.n}`, conversation: v.conversation, text, client_id: `vc-${v.n}` });
+  ws.on('open', () => send({ type: 'hello', token: '', playbook: 'pb_demo', lang: 'it' }));
+  ws.on('message', (data) => {
+    const f = JSON.parse(String(data));
+    v.frames.push(f);
+    if (f.type === 'welcome') send({ type: 'start', id: 'start-1' });
+    if (f.type === 'event' && f.event.type === 'conversation_started') v.conversation = f.event.conversation;
+    if (f.type !== 'prompt') return;
+    const answer = (text) => send({ type: 'answer', id: `a-${++v.n}`, conversation: f.conversation, text, client_id: `ac-${v.n}` });
+    if (f.kind === 'buttons') answer(f.buttons[0]);
+    if (f.kind === 'capture' && f.field === 'email') answer('luca@example.it');
+    if (f.kind === 'capture' && f.field === 'name') answer(VISITOR_NAME);
+    if (f.kind === 'waiting_for_agent') v.waiting = true;
+  });
+  ws.on('error', (e) => log.push(`visitor ws error: ${e.message}`));
+  cleanups.push(() => ws.terminate());
+  return v;
+}
+
+// --- the dashboard ------------------------------------------------------------------------------------
+async function openDashboard(browser, base, name) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.grantPermissions(['notifications'], { origin: base }).catch(() => {});
+  const page = await context.newPage();
+  page.on('console', (m) => log.push(`${name} console.${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => log.push(`${name} pageerror: ${e.message}`));
+  await page.goto(`${base}/agent/`, { waitUntil: 'load', timeout: 30_000 });
+  await waitFor(`${name}: the dashboard's first frame`, () => page.evaluate(() => !!window.lcWidgetsJson), 60_000);
+  return { context, page, name };
+}
+
+const debug = (d) => d.page.evaluate(() => window.lcDebug());
+const widgets = (d) => d.page.evaluate(() => window.agentUi.widgets());
+
+async function click(d, label) {
+  const find = async () => (await widgets(d)).find((x) => (label instanceof RegExp ? label.test(x.label) : x.label === label));
+  // The same rectangle in two polls: a popup's first frame is laid out before it is placed.
+  const w = await waitFor(`${d.name}: control "${label}"`, async () => {
+    const a = await find();
+    if (!a) return null;
+    await sleep(80);
+    const b = await find();
+    return b && a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h ? b : null;
+  });
+  await d.page.mouse.click(w.x + w.w / 2, w.y + w.h / 2);
+  await sleep(150);  // a frame or two for ImGui to see the click
+  return w;
+}
+
+// Types ASCII with the real keyboard; anything else (é, Cyrillic, Greek) arrives as a paste, the
+// way an OS input method or Ctrl+V delivers it (Playwright's keyboard.type sends such characters
+// as insertText, which a canvas never receives).
+async function typeText(d, text) {
+  if (/^[\x20-\x7e]*$/.test(text)) return d.page.keyboard.type(text);
+  await d.page.evaluate((t) => {
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
+  await sleep(150);
+}
+
+async function shot(d, step) {
+  fs.mkdirSync(shotDir, { recursive: true });
+  const file = path.join(shotDir, `dashboard-${step}.png`);
+  await d.page.screenshot({ path: file });
+  console.log(`screenshot: ${file}`);
+}
+
+async function signIn(d, email) {
+  await click(d, 'email');
+  await d.page.keyboard.type(email);
+  await click(d, 'password');
+  await d.page.keyboard.type(PASSWORD);
+  await click(d, 'Sign in');
+  return waitFor(`${d.name}: signed in with a snapshot`, async () => {
+    const s = await debug(d);
+    return s && s.signed_in && s.connected ? s : null;
+  });
+}
+
+function check(cond, what) {
+  if (!cond) throw new Error(`check failed: ${what}`);
+  console.log(`ok - ${what}`);
+}
+
+async function main() {
+  const { port, base } = await startServer();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+  cleanups.unshift(() => browser.close());
+
+  // 1. Sign in.
+  const anna = await openDashboard(browser, base, 'anna');
+  await shot(anna, '01-sign-in');
+  let s = await signIn(anna, 'anna@demo.local');
+  check(s.user.email === 'anna@demo.local' && s.user.name === 'Anna Rossi', 'Anna is signed in');
+  check(!s.online, 'Anna starts offline');
+  await shot(anna, '02-signed-in');
+
+  // 2. The session survives a reload (token in localStorage).
+  await anna.page.reload({ waitUntil: 'load' });
+  s = await waitFor('anna: signed in again after the reload', async () => {
+    const d = await debug(anna);
+    return d && d.signed_in && d.connected ? d : null;
+  }, 60_000);
+  check(s.user.email === 'anna@demo.local', 'the session survives a reload');
+
+  // 3. The online switch (bottom-left corner).
+  const sw = await click(anna, 'online switch');
+  check(sw.x < 200 && sw.y > 800 - 150, 'the online switch is in the bottom-left corner');
+  s = await waitFor('anna: online', async () => ((await debug(anna)).online ? debug(anna) : null));
+  check(s.online, 'the online switch turns Anna online');
+  await shot(anna, '03-online');
+
+  // 4. A visitor asks for a human: the chat appears in Unassigned.
+  const v = visitor(port);
+  await waitFor('the visitor waiting for an agent', () => v.waiting && v.conversation);
+  s = await waitFor('the chat in Unassigned', async () => {
+    const d = await debug(anna);
+    return d.ids.unassigned.includes(v.conversation) ? d : null;
+  });
+  check(s.folders.unassigned === 1, 'Unassigned shows one conversation');
+  check(s.unread >= 1 && /^\(\d+\) /.test(await anna.page.title()),
+        `the notification for the new chat shows as an unread count in the tab title ("${await anna.page.title()}")`);
+  v.say('Ciao! Vorrei sapere perché... Привет, Καλημέρα');
+  await sleep(300);
+  await click(anna, `row:${VISITOR_NAME}`);
+  await shot(anna, '04-unassigned');
+
+  // 5. Assign to me: the chat moves to My conversations; the visitor sees Anna join.
+  await click(anna, 'Assign to me');
+  s = await waitFor('the chat in My conversations', async () => {
+    const d = await debug(anna);
+    return d.ids.mine.includes(v.conversation) ? d : null;
+  });
+  check(s.folders.unassigned === 0 && s.folders.mine === 1, 'Assign to me moves the chat to My conversations');
+  await waitFor('the visitor sees the agent join', () =>
+    v.frames.some((f) => f.type === 'event' && f.event.type === 'conversation_assigned'));
+  await click(anna, 'My conversations');
+
+  // 6. Anna writes; Enter sends, Shift+Enter makes a new line.
+  await click(anna, 'composer');
+  await anna.page.keyboard.type('Ciao Luca, sono Anna.');
+  await anna.page.keyboard.down('Shift');
+  await anna.page.keyboard.press('Enter');
+  await anna.page.keyboard.up('Shift');
+  await anna.page.keyboard.type('Come posso aiutarti?');
+  await anna.page.keyboard.press('Enter');
+  const got = await waitFor('the visitor receives Anna\'s message', () =>
+    v.frames.find((f) => f.type === 'event' && f.event.type === 'message_posted' && f.event.author === 'agent'));
+  check(got.event.text === 'Ciao Luca, sono Anna.\nCome posso aiutarti?', 'Enter sends; Shift+Enter is a new line');
+  v.ws.send(JSON.stringify({ v: 1, type: 'typing', conversation: v.conversation, typing: true }));
+  await sleep(400);
+  await shot(anna, '05-assigned-chat');
+
+  // 6b. The socket drops; the visitor writes meanwhile; the dashboard reconnects (hello with
+  // after_pos) and shows the missed message.
+  const before = (await debug(anna)).selected.messages;
+  await anna.page.evaluate(() => window.lcSocket.close());
+  await waitFor('anna: disconnected', async () => !(await debug(anna)).connected);
+  v.say('Ci sei ancora?');
+  s = await waitFor('anna: reconnected with the missed message', async () => {
+    const d = await debug(anna);
+    return d.connected && d.selected && d.selected.messages === before + 1 ? d : null;
+  });
+  check(s.ids.mine.includes(v.conversation), 'after a dropped socket the dashboard resumes and gets the missed message');
+
+  // 7. The side panel: the core's validation first, then saved to the server.
+  const sel = async (d) => (await debug(d)).selected;
+  const fill = async (d, label, text) => {
+    await click(d, label);
+    await d.page.keyboard.press('Control+A');
+    await d.page.keyboard.press('Backspace');
+    await typeText(d, text);
+  };
+  await fill(anna, 'email_field', 'luca@');
+  await click(anna, 'Save');
+  const bad = await waitFor('a validation message', async () => ((await sel(anna)).panel_error ? sel(anna) : null));
+  check(bad.panel.email === 'luca@example.it', `an invalid email is refused before sending (${bad.panel_error})`);
+  await shot(anna, '06-panel-invalid');
+  await fill(anna, 'email_field', 'luca@example.it');
+  await fill(anna, 'deal_value', '2500.50');
+  await fill(anna, 'currency', 'EUR');
+  await fill(anna, 'close_date', '2026-12-31');
+  await fill(anna, 'phone', '+39 02 1234567');
+  await fill(anna, 'org_name', 'Bianchi Srl');
+  await fill(anna, 'org_address', 'Via Roma 1, Milano');
+  await click(anna, 'Save');
+  let c = await waitFor('the panel saved', async () => {
+    const x = await sel(anna);
+    return x.panel.organization_name === 'Bianchi Srl' && x.panel.deal_value_cents === 250050 ? x : null;
+  });
+  check(c.panel.currency === 'EUR' && c.panel.expected_close_date === '2026-12-31' && c.panel.phone === '+39 02 1234567',
+        'the side panel is saved through update_side_panel');
+
+  // 8. Create lead (button) and Create deal ("..." menu); the chat stays open.
+  await click(anna, 'Create lead');
+  c = await waitFor('a lead recorded', async () => ((await sel(anna)).items.some((i) => i.kind === 'lead') ? sel(anna) : null));
+  check(c.notes.includes('lead_created') && c.phase === 'assigned', 'Create lead records a lead; the chat stays open');
+  await click(anna, '...');
+  await click(anna, 'Create deal');
+  c = await waitFor('a deal recorded', async () => ((await sel(anna)).items.some((i) => i.kind === 'deal') ? sel(anna) : null));
+  check(c.notes.includes('deal_created'), 'Create deal from the "..." menu records a deal');
+  await sleep(300);
+  await shot(anna, '07-lead-and-deal');
+  await click(anna, 'item:Lead');  // the panel links to what was created: the CRM lists
+  await click(anna, 'Leads');
+  check(true, 'the created lead links to the CRM lists');
+  await sleep(400);
+  await shot(anna, '07b-crm-from-chat');
+  await click(anna, 'Inbox');
+
+  // 9. Another agent never sees a chat assigned to Anna.
+  const marco = await openDashboard(browser, base, 'marco');
+  const m = await signIn(marco, 'marco@demo.local');
+  check(m.user.name === 'Marco Bianchi', 'Marco is signed in in a second browser');
+  check(!m.ids.unassigned.includes(v.conversation) && !m.ids.mine.includes(v.conversation) &&
+        !m.ids.closed.includes(v.conversation), 'Marco cannot see the chat assigned to Anna');
+  await click(marco, 'online switch');
+
+  // 10. Reassign (top-right dropdown) to Marco: it leaves Anna's view and enters Marco's.
+  await click(anna, 'reassign');
+  await shot(anna, '08-reassign-dropdown');
+  await click(anna, 'reassign:Marco Bianchi');
+  await waitFor('the chat in Marco\'s conversations', async () => (await debug(marco)).ids.mine.includes(v.conversation));
+  s = await waitFor('the chat gone from Anna\'s folders', async () => {
+    const d = await debug(anna);
+    return !d.ids.mine.includes(v.conversation) && !d.ids.unassigned.includes(v.conversation) ? d : null;
+  });
+  check(s.folders.mine === 0, 'reassigning hands the chat to Marco and hides it from Anna');
+
+  // 11. Marco closes it, with confirmation; both find it in Closed with its time.
+  await click(marco, 'My conversations');
+  await click(marco, `row:${VISITOR_NAME}`);
+  await click(marco, 'Close conversation');
+  await shot(marco, '09-close-confirmation');
+  await click(marco, 'Close it');
+  c = await waitFor('closed', async () => {
+    const x = await sel(marco);
+    return x && x.phase === 'closed' ? x : null;
+  });
+  check(c.closed_at > 0, 'Close conversation (confirmed) closes the chat');
+  s = await waitFor('the chat in Anna\'s Closed folder', async () => {
+    const d = await debug(anna);
+    return d.ids.closed.includes(v.conversation) ? d : null;
+  });
+  check(true, 'the closed chat is in Closed for Anna too');
+
+  // 12. After closing: read-only, but the side panel stays editable.
+  await click(anna, 'Closed');
+  await click(anna, `row:${VISITOR_NAME}`);
+  const ws = await widgets(anna);
+  check(!ws.some((w) => w.label === 'composer' || w.label === 'Assign to me'), 'a closed chat is read-only');
+  await fill(anna, 'notes', 'Follow up in December');
+  await click(anna, 'Save');
+  c = await waitFor('notes saved after closing', async () => {
+    const x = await sel(anna);
+    return x.panel.notes === 'Follow up in December' ? x : null;
+  });
+  check(c.phase === 'closed', 'the side panel stays editable after closing');
+  await sleep(300);
+  await shot(anna, '10-closed');
+  await shot(marco, '11-marco-closed');
+  await marco.context.close();  // one rendering browser less on a 2-core machine
+
+  // 13. Admin: the playbooks screen; edit the demo playbook's Live Chat card (pencil); a new
+  // visitor then gets the new online message. Also the users and CRM screens.
+  const ada = await openDashboard(browser, base, 'ada');
+  const a = await signIn(ada, 'admin@demo.local');
+  check(a.user.admin, 'Ada (admin) is signed in');
+  check(!(await widgets(anna)).some((w) => w.label === 'Playbooks'), 'a regular agent has no admin screens');
+  await click(ada, 'Playbooks');
+  await click(ada, 'open:Website chat (demo)');
+  await click(ada, 'edit:live_chat');
+  const ONLINE = 'Ciao! **Anna o Marco** arrivano subito - perché aspettare? Привет!';
+  await fill(ada, 'online_message', ONLINE);
+  await sleep(200);
+  await shot(ada, '13-admin-card-edit');
+  await click(ada, 'Save card');
+  await sleep(500);
+  const v2 = visitor(port);
+  const online = await waitFor('the new online message in the widget', () =>
+    v2.frames.find((f) => f.type === 'event' && f.event.type === 'message_posted' && f.event.text === ONLINE));
+  check(!!online, 'the widget shows the online message the admin saved');
+  await click(ada, 'Users');
+  await sleep(300);
+  await shot(ada, '14-admin-users');
+  await click(ada, 'CRM');
+  await sleep(500);
+  await shot(ada, '15-crm-leads');
+
+  // 14. Sign out.
+  await click(anna, 'Sign out');
+  s = await waitFor('anna: signed out', async () => ((await debug(anna)).signed_in ? null : debug(anna)));
+  check(!s.signed_in, 'Sign out returns to the sign-in screen');
+  const token = await anna.page.evaluate(() => localStorage.getItem('lc_agent_token'));
+  check(!token, 'Sign out forgets the stored token');
+  await shot(anna, '16-signed-out');
+  return 0;
+}
+
+async function cleanup() {
+  for (const c of cleanups.splice(0)) {
+    try { await c(); } catch {}
+  }
+}
+
+const timer = setTimeout(async () => {
+  console.log(`timeout: no result within ${OVERALL_TIMEOUT_MS / 1000} s`);
+  for (const line of log) console.log(`  ${line}`);
+  setTimeout(() => process.exit(1), 20_000).unref();
+  await cleanup();
+  process.exit(1);
+}, OVERALL_TIMEOUT_MS);
+
+let code = 1;
+try {
+  code = await main();
+  console.log('dashboard e2e: all checks passed');
+} catch (e) {
+  console.log(`error: ${e && e.stack || e}`);
+  for (const line of log.slice(-60)) console.log(`  ${line}`);
+}
+clearTimeout(timer);
+await cleanup();
+process.exit(code);
