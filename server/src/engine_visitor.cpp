@@ -53,9 +53,11 @@ void Engine::visitor_frame(Session& s, ClientFrame frame) {
   if (auto* typing = std::get_if<TypingFrame>(&frame)) {
     auto c = committed_.conversations.find(typing->conversation);
     if (typing->conversation != s.conversation || c == committed_.conversations.end()) return;
+    const Conversation& conv = c->second;
+    std::string who = !conv.panel.person_name.empty() ? conv.panel.person_name : conv.visitor_name;  // "" if unknown
     for (Session* agent : agents_)
-      if (c->second.phase == Phase::assigned && agent->user == c->second.assignee)
-        send(*agent, ServerTyping{typing->conversation, typing->typing, "visitor"});
+      if (conv.phase == Phase::assigned && agent->user == conv.assignee)
+        send(*agent, ServerTyping{typing->conversation, typing->typing, who});
     return;
   }
   if (auto* command = std::get_if<CommandFrame>(&frame)) {
