@@ -13,16 +13,14 @@
 #include "livechat/protocol.hpp"
 #include "livechat/protocol_json.hpp"
 #include "livechat/validate.hpp"
+#include "protocol_samples.hpp"
 
 namespace livechat {
 namespace {
 
 using nlohmann::json;
+using namespace protocol_samples;
 
-// Text that must survive byte-exact: accents, Cyrillic, CJK, emoji, quotes, backslashes,
-// control characters and an embedded NUL.
-const std::string kWild = std::string("Àccénts è già — Привет, мир — 你好世界 — 😀🎉👩‍💻 — \"q\" \\b\\ /") +
-                          "\t\n\r\b\f\x01\x1f\x7f end" + std::string("\0nul", 4);
 
 // [SECTION] Comparing values -------------------------------------------------------------------
 // commands.hpp gives the Command structs no operator==; compare their fields here.
@@ -62,56 +60,6 @@ bool same(const ClientFrame& a, const ClientFrame& b) {
           return x == y;
       },
       a);
-}
-
-// [SECTION] Sample values ----------------------------------------------------------------------
-User sample_user() {
-  return User{"u-anna", "Anna Łukasiewicz 李", "anna@example.com", Role::admin, true, true, {false, true, false}};
-}
-
-SidePanel sample_panel() {
-  return SidePanel{123456, "EUR", "2025-03-31", "Jürgen \"JJ\" Müller", "jj@example.de", "+49 30 1234567",
-                   "Müller & Söhne GmbH", "Straße 1\n10115 Berlin", kWild};
-}
-
-Conversation sample_conversation() {
-  Conversation c;
-  c.id = "c-1";
-  c.visitor_id = "v-1";
-  c.visitor_name = "Ли Вэй";
-  c.playbook_id = "pb-1";
-  c.phase = Phase::closed;
-  c.created_at = 1;
-  c.requested_at = 2;
-  c.wait_deadline = 0;
-  c.missed = true;
-  c.closed_at = 9;
-  c.closed_by = "u-1";
-  c.messages = {Message{1, Author::bot, "", "**Hi** 👋", 1, "", SystemNote::none, ""},
-                Message{2, Author::visitor, "v-1", kWild, 2, "m-1", SystemNote::none, ""},
-                Message{3, Author::system, "", "", 3, "", SystemNote::deal_created, "deal-9"}};
-  c.panel = sample_panel();
-  c.items = {ItemLink{ItemKind::deal, "deal-9", 3, "u-1"}, ItemLink{ItemKind::lead, "lead-1", 4, ""}};
-  c.last_seq = 3;
-  c.client_ids = {{"v-1\nm-1", 2}, {"u-1\nä", 7}};
-  return c;
-}
-
-// A conversation as the bot phase starts it: everything else at its default.
-Conversation fresh_conversation() {
-  Conversation c;
-  c.id = "c-2";
-  return c;
-}
-
-// A conversation whose JSON alone is larger than kMaxFrameBytes (a snapshot can be).
-Conversation big_conversation() {
-  Conversation c = sample_conversation();
-  c.id = "c-big";
-  for (Seq seq = 4; seq < 40; ++seq)
-    c.messages.push_back(Message{seq, Author::bot, "", std::string(4000, 'b') + "é", 10, "", SystemNote::none, ""});
-  c.last_seq = 39;
-  return c;
 }
 
 template <class F>
@@ -648,74 +596,6 @@ TEST(Protocol, PromptFrameOfEveryInterpreterPromptDecodes) {
 TEST(Protocol, ResumeWritesOnlyOneForm) {
   EXPECT_EQ(encode(ClientFrame{ResumeFrame{"c1", 12, 99}}), R"({"after":12,"conversation":"c1","type":"resume","v":1})");
   EXPECT_EQ(encode(ClientFrame{ResumeFrame{"", 12, 99}}), R"({"after_pos":99,"type":"resume","v":1})");
-}
-
-TEST(ProtocolJson, EventRejectsInvalidUtf8String) {
-  json j = to_json_value(Event{MessagePosted{"c", 1, 1, Author::agent, "u", "fine", "m"}});
-  j["text"] = std::string("bad\xC3");
-  Result<Event> r = event_from_json(j);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::invalid_field);
-  EXPECT_EQ(r.error().field, "text");
-}
-
-TEST(ProtocolJson, EventRejectsNonObjectAndUnknownType) {
-  EXPECT_EQ(event_from_json(json::array()).error().code, ErrorCode::bad_request);
-  Result<Event> r = event_from_json(json{{"type", "nope"}});
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().field, "type");
-}
-
-TEST(ProtocolJson, EventReadsSignedNonNegativeIntegers) {
-  // Values built in code (not parsed) hold signed integers; they read like parsed ones.
-  json j = {{"type", "wait_expired"}, {"conversation", "c"}, {"seq", int64_t{4}}, {"at", int64_t{-7}}};
-  Result<Event> r = event_from_json(j);
-  ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_TRUE((r.value() == Event{WaitExpired{"c", 4, -7}}));
-}
-
-TEST(ProtocolJson, UserRoundTripsAndCarriesNoSecret) {
-  const User u = sample_user();
-  const json j = to_json_value(u);
-  std::vector<std::string> keys;
-  for (const auto& [key, value] : j.items()) keys.push_back(key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"away", "email", "id", "name", "notifications", "online", "role"}));
-  Result<User> back = user_from_json(json::parse(j.dump()));
-  ASSERT_TRUE(back.ok()) << back.error().message;
-  EXPECT_EQ(back.value(), u);
-}
-
-TEST(ProtocolJson, ConversationRoundTripsThroughText) {
-  const Conversation c = sample_conversation();
-  const std::string text = to_json_value(c).dump();
-  json parsed = json::parse(text, nullptr, false);
-  ASSERT_FALSE(parsed.is_discarded());
-  Result<Conversation> back = conversation_from_json(parsed);
-  ASSERT_TRUE(back.ok()) << back.error().message;
-  EXPECT_EQ(back.value(), c);
-}
-
-TEST(ProtocolJson, ConversationErrorNamesTheMessageAtFault) {
-  json j = to_json_value(sample_conversation());
-  j["messages"][1]["author"] = "robot";
-  Result<Conversation> r = conversation_from_json(j);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::invalid_field);
-  EXPECT_EQ(r.error().field, "messages[1].author");
-  j = to_json_value(sample_conversation());
-  j["client_ids"]["v-1\nm-1"] = -1;
-  r = conversation_from_json(j);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().field, "client_ids.v-1\nm-1");
-}
-
-TEST(ProtocolJson, SidePanelUnsetValueIsNull) {
-  SidePanel p;
-  const json j = to_json_value(p);
-  EXPECT_TRUE(j.contains("deal_value_cents") && j["deal_value_cents"].is_null());
-  Result<SidePanel> back = side_panel_from_json(j);
-  ASSERT_TRUE(back.ok()) << back.error().message;
-  EXPECT_EQ(back.value(), p);
 }
 
 }  // namespace
