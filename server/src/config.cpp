@@ -30,6 +30,10 @@ Status set(Config& c, const std::string& name, const std::string& value) {
     if (value != "full" && value != "normal")
       return make_error(ErrorCode::invalid_field, "--sync is full or normal", "sync");
     c.sync_full = value == "full";
+  } else if (name == "session-ttl-ms") {
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), c.session_ttl_ms);
+    if (ec != std::errc() || end != value.data() + value.size() || c.session_ttl_ms < 1000)
+      return make_error(ErrorCode::invalid_field, "--session-ttl-ms wants at least 1000 milliseconds", "session-ttl-ms");
   } else if (name == "away-grace-ms") {
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), c.away_grace_ms);
     if (ec != std::errc() || end != value.data() + value.size() || c.away_grace_ms < 0)
@@ -46,7 +50,7 @@ Result<Config> parse_config(const std::vector<std::string>& args, std::string (*
   const std::pair<const char*, const char*> vars[] = {
       {"LIVECHAT_LISTEN", "listen"},       {"LIVECHAT_DB", "db"},           {"LIVECHAT_STATIC", "static"},
       {"LIVECHAT_PUBLIC_URL", "public-url"}, {"LIVECHAT_SYNC", "sync"},     {"LIVECHAT_LOG_LEVEL", "log-level"},
-      {"LIVECHAT_AWAY_GRACE_MS", "away-grace-ms"}};
+      {"LIVECHAT_AWAY_GRACE_MS", "away-grace-ms"}, {"LIVECHAT_SESSION_TTL_MS", "session-ttl-ms"}};
   for (const auto& [var, name] : vars)
     if (std::string v = env(var); !v.empty())
       if (auto s = set(c, name, v); !s) return make_error(s.error().code, std::string(var) + ": " + s.error().message);
@@ -88,6 +92,7 @@ Usage: livechat-server [options]
   --sync full|normal   SQLite synchronous mode: full survives power loss (default)       LIVECHAT_SYNC
   --log-level LEVEL    debug, info, warn or error (default info)                          LIVECHAT_LOG_LEVEL
   --away-grace-ms N    an online agent with no open dashboard for N ms counts as away    LIVECHAT_AWAY_GRACE_MS
+  --session-ttl-ms N   how long a sign-in lasts (default 30 days); open dashboards close then LIVECHAT_SESSION_TTL_MS
   --port-file PATH     write the port listened on to PATH (for scripts and tests)
   --help               this text
 

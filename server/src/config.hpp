@@ -18,6 +18,7 @@ struct Config {
   bool sync_full = true;                  // --sync full|normal    LIVECHAT_SYNC
   std::string log_level = "info";         // --log-level LEVEL     LIVECHAT_LOG_LEVEL
   int64_t away_grace_ms = 60'000;         // --away-grace-ms N     LIVECHAT_AWAY_GRACE_MS
+  int64_t session_ttl_ms = 30LL * 24 * 3600 * 1000;  // --session-ttl-ms N  LIVECHAT_SESSION_TTL_MS
   std::string port_file;                  // --port-file PATH      (tests: the port chosen)
   bool help = false;                      // --help
 };

@@ -65,6 +65,14 @@ void Engine::agent_hello(Session& s, const HelloFrame& hello) {
   loop_.cancel(s.hello_timer);
   s.user = row->user_id;
   s.token_hash = hash;
+  uint64_t sid = s.connection->id;
+  s.expiry_timer = loop_.after(row->expires_at - loop_.now_ms(), [this, alive = alive_, sid]() {
+    if (!*alive) return;
+    if (auto it = sessions_.find(sid); it != sessions_.end()) {
+      it->second->expiry_timer = 0;
+      it->second->connection->close("session expired");
+    }
+  });
   agents_.insert(&s);
   send(s, AgentWelcomeFrame{committed_.users.at(s.user)});
   send_snapshot(s);

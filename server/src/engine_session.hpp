@@ -12,6 +12,7 @@ struct Engine::Session {
   bool ready = false;          // hello accepted
   bool hello_pending = false;  // hello received, its answer waits for a durable write
   Loop::TimerId hello_timer = 0;
+  Loop::TimerId expiry_timer = 0;  // agents: closes the socket when the sign-in session expires
   // visitors
   std::string visitor_id, playbook_id;
   ConversationId conversation;  // the conversation this widget shows

@@ -47,6 +47,7 @@ void Engine::on_close(const std::shared_ptr<Connection>& connection) {
   if (it == sessions_.end()) return;
   Session& s = *it->second;
   loop_.cancel(s.hello_timer);
+  if (s.expiry_timer) loop_.cancel(s.expiry_timer);
   if (!s.conversation.empty()) {
     auto w = watchers_.find(s.conversation);
     if (w != watchers_.end()) {

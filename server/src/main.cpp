@@ -101,7 +101,9 @@ int main(int argc, char** argv) {
     log_error("cannot load the event log", {{"error", s.error().message}});
     return 1;
   }
-  Api api(*loop, *store.value(), engine, ApiOptions{});
+  ApiOptions api_options;
+  api_options.session_ttl_ms = config.session_ttl_ms;
+  Api api(*loop, *store.value(), engine, api_options);
 
   NetOptions net_options;
   net_options.address = config.address;

@@ -42,6 +42,16 @@ TEST(Presence, AgentWithNoDashboardBecomesAwayAndBack) {
   EXPECT_EQ(back.command({{"type", "assign_to_me"}, {"conversation", v.conversation}}).value("type", ""), "ack");
 }
 
+TEST(Sessions, AnOpenDashboardClosesWhenItsSignInExpires) {
+  Server server({"--session-ttl-ms", "1500"});
+  server.start();
+  Agent anna;
+  ASSERT_TRUE(anna.connect(server, "anna@demo.local"));
+  EXPECT_TRUE(anna.peer.socket().wait_closed(5000)) << "the socket outlived its session";
+  EXPECT_EQ(anna.peer.socket().close_reason(), "session expired");
+  EXPECT_EQ(api(server, anna.token, "GET", "/api/me").status, 401);
+}
+
 TEST(Metrics, PrometheusTextCountsSocketsAndCommits) {
   Server server;
   server.start();
