@@ -135,7 +135,7 @@ async function click(d, label) {
 // way an OS input method or Ctrl+V delivers it (Playwright's keyboard.type sends such characters
 // as insertText, which a canvas never receives).
 async function typeText(d, text) {
-  if (/^[\x20-\x7e]*$/.test(text)) return d.page.keyboard.type(text);
+  if (/^[\x20-\x7e]*$/.test(text)) return d.page.keyboard.type(text, { delay: 25 });
   await d.page.evaluate((t) => {
     const dt = new DataTransfer();
     dt.setData('text/plain', t);
@@ -153,9 +153,9 @@ async function shot(d, step) {
 
 async function signIn(d, email) {
   await click(d, 'email');
-  await d.page.keyboard.type(email);
+  await d.page.keyboard.type(email, { delay: 25 });
   await click(d, 'password');
-  await d.page.keyboard.type(PASSWORD);
+  await d.page.keyboard.type(PASSWORD, { delay: 25 });
   await click(d, 'Sign in');
   return waitFor(`${d.name}: signed in with a snapshot`, async () => {
     const s = await debug(d);
@@ -224,15 +224,21 @@ async function main() {
 
   // 6. Anna writes; Enter sends, Shift+Enter makes a new line.
   await click(anna, 'composer');
-  await anna.page.keyboard.type('Ciao Luca, sono Anna.');
+  await anna.page.keyboard.type('Ciao Luca, sono Anna.', { delay: 25 });
+  await sleep(150);
   await anna.page.keyboard.down('Shift');
+  await sleep(100);
   await anna.page.keyboard.press('Enter');
+  await sleep(100);
   await anna.page.keyboard.up('Shift');
-  await anna.page.keyboard.type('Come posso aiutarti?');
+  await sleep(150);
+  await anna.page.keyboard.type('Come posso aiutarti?', { delay: 25 });
+  await sleep(150);
   await anna.page.keyboard.press('Enter');
   const got = await waitFor('the visitor receives Anna\'s message', () =>
     v.frames.find((f) => f.type === 'event' && f.event.type === 'message_posted' && f.event.author === 'agent'));
-  check(got.event.text === 'Ciao Luca, sono Anna.\nCome posso aiutarti?', 'Enter sends; Shift+Enter is a new line');
+  check(got.event.text === 'Ciao Luca, sono Anna.\nCome posso aiutarti?',
+        `Enter sends; Shift+Enter is a new line (got ${JSON.stringify(got.event.text)})`);
   v.ws.send(JSON.stringify({ v: 1, type: 'typing', conversation: v.conversation, typing: true }));
   await sleep(400);
   await shot(anna, '05-assigned-chat');
