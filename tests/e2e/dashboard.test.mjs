@@ -366,8 +366,20 @@ async function main() {
   await fill(ada, 'online_message', ONLINE);
   await sleep(200);
   await shot(ada, '13-admin-card-edit');
-  await click(ada, 'Save card');
-  await sleep(500);
+  // Saved means stored on the server: check through the REST API (clicking again if the canvas
+  // missed the click on a loaded machine) before a new visitor starts.
+  const adaToken = (await (await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@demo.local', password: PASSWORD }) })).json()).token;
+  const savedOnServer = async () => {
+    const r = await fetch(`${base}/api/playbooks/pb_demo`, { headers: { authorization: `Bearer ${adaToken}` } });
+    const pb = (await r.json()).playbook;
+    return pb && pb.cards.some((c) => c.id === 'live_chat' && c.online_message === ONLINE);
+  };
+  for (let attempt = 0; attempt < 4 && !(await savedOnServer()); ++attempt) {
+    await click(ada, 'Save card');
+    await sleep(1000);
+  }
+  check(await savedOnServer(), 'Save card stores the new online message on the server');
   const v2 = visitor(port);
   const online = await waitFor('the new online message in the widget', () =>
     v2.frames.find((f) => f.type === 'event' && f.event.type === 'message_posted' && f.event.text === ONLINE));
