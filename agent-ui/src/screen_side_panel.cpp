@@ -9,6 +9,7 @@
 
 #include "app.hpp"
 #include "livechat/side_panel.hpp"
+#include "livechat/validate.hpp"
 #include "widgets.hpp"
 
 namespace agent {
@@ -41,18 +42,6 @@ void load(PanelForm& f, const Conversation& c, uint64_t version) {
 }
 
 // "1234.5" -> 123450 cents; -1 for empty; false when it is not a number.
-bool parse_cents(const char* s, int64_t& out) {
-  if (!*s) {
-    out = -1;
-    return true;
-  }
-  char* end = nullptr;
-  double v = std::strtod(s, &end);
-  if (end == s || *end != 0 || v < 0 || v > 1e13) return false;
-  out = static_cast<int64_t>(v * 100 + 0.5);
-  return true;
-}
-
 bool field(const char* label, const char* id, char* buf, std::size_t size, bool& dirty) {
   ImGui::TextDisabled("%s", label);
   ImGui::SetNextItemWidth(-1);
@@ -112,7 +101,7 @@ void draw_side_panel(App& app, const Conversation& c) {
   ImGui::EndDisabled();
   if (save) {
     SidePanel p;
-    if (!parse_cents(f.deal_value, p.deal_value_cents)) {
+    if (!parse_money_cents(f.deal_value, p.deal_value_cents)) {
       f.error = "Deal value must be a number, e.g. 2500 or 2500.50";
     } else {
       p.currency = f.currency;

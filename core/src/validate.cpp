@@ -121,6 +121,37 @@ bool is_valid_date(std::string_view s) {
   return d <= max;
 }
 
+bool parse_money_cents(std::string_view text, int64_t& out) {
+  std::string t = trim(text);
+  if (t.empty()) {
+    out = -1;
+    return true;
+  }
+  int64_t units = 0, cents = 0;
+  int decimals = -1;
+  bool digits = false;
+  for (char ch : t) {
+    if (ch == ',' || ch == ' ') continue;
+    if (ch == '.' && decimals < 0) {
+      decimals = 0;
+      continue;
+    }
+    if (!is_digit(ch)) return false;
+    digits = true;
+    if (decimals >= 0) {
+      if (++decimals > 2) return false;
+      cents = cents * 10 + (ch - '0');
+    } else {
+      if (units > 1'000'000'000'000) return false;
+      units = units * 10 + (ch - '0');
+    }
+  }
+  if (!digits) return false;
+  if (decimals == 1) cents *= 10;
+  out = units * 100 + cents;
+  return out <= 1'000'000'000'000'000;
+}
+
 bool is_valid_currency(std::string_view s) {
   if (s.size() != 3) return false;
   for (char c : s)

@@ -4,6 +4,7 @@
 #include "auth.hpp"
 #include "engine.hpp"
 #include "engine_session.hpp"
+#include "livechat/validate.hpp"
 
 namespace livechat::server {
 
@@ -11,31 +12,6 @@ namespace {
 std::string field_or(const std::map<std::string, std::string>& fields, const char* key, const std::string& fallback) {
   auto it = fields.find(key);
   return it == fields.end() || it->second.empty() ? fallback : it->second;
-}
-// "1,500.50" or "1500" -> cents; -1 when it is not a plain non-negative amount.
-int64_t parse_cents(const std::string& text) {
-  int64_t units = 0, cents = 0;
-  int decimals = -1;
-  bool digits = false;
-  for (char ch : text) {
-    if (ch == ',' || ch == ' ') continue;
-    if (ch == '.' && decimals < 0) {
-      decimals = 0;
-      continue;
-    }
-    if (ch < '0' || ch > '9') return -1;
-    digits = true;
-    if (decimals >= 0) {
-      if (++decimals > 2) return -1;
-      cents = cents * 10 + (ch - '0');
-    } else {
-      if (units > 1'000'000'000'000) return -1;
-      units = units * 10 + (ch - '0');
-    }
-  }
-  if (!digits) return -1;
-  if (decimals == 1) cents *= 10;
-  return units * 100 + cents;
 }
 }  // namespace
 
@@ -99,7 +75,7 @@ Result<std::string> Engine::stage_item(const ConversationId& conversation, ItemK
   row.organization_id = org_id;
   row.conversation_id = conversation;
   int64_t value = p.deal_value_cents;
-  if (auto it = fields.find("deal_value"); it != fields.end()) value = parse_cents(it->second);
+  if (auto it = fields.find("deal_value"); it != fields.end()) if (!parse_money_cents(it->second, value)) value = -1;
   row.value_cents = value;
   row.currency = value >= 0 ? (p.currency.empty() ? std::string("EUR") : p.currency) : std::string();
   row.expected_close_date = p.expected_close_date;

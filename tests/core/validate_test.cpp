@@ -52,6 +52,27 @@ TEST(Validate, Utf8) {
   EXPECT_EQ(utf8_length("perché 👋"), 8u);
 }
 
+TEST(Validate, MoneyToExactCents) {
+  struct Money {
+    const char* input;
+    bool valid;
+    int64_t cents;
+  };
+  const Money cases[] = {
+      {"", true, -1},          {"1500", true, 150000},   {"1,500.50", true, 150050}, {"2500.5", true, 250050},
+      {" 1 500.05 ", true, 150005}, {"0", true, 0},      {"0.1", true, 10},          {"1.234", false, 0},
+      {"-5", false, 0},        {"1e3", false, 0},        {"nan", false, 0},          {"1.2.3", false, 0},
+      {".", false, 0},         {"10000000000000.00", true, 1'000'000'000'000'000}, {"10000000000000.01", false, 0},
+  };
+  for (const auto& c : cases) {
+    int64_t out = 7;
+    EXPECT_EQ(parse_money_cents(c.input, out), c.valid) << c.input;
+    if (c.valid) {
+      EXPECT_EQ(out, c.cents) << c.input;
+    }
+  }
+}
+
 struct PanelCase {
   const char* name;
   void (*edit)(SidePanel&);

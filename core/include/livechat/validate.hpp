@@ -27,6 +27,11 @@ bool is_valid_phone(std::string_view s);
 // A real calendar date written YYYY-MM-DD (leap years honoured, years 1900..2999).
 bool is_valid_date(std::string_view s);
 
+// A money amount as typed ("1500", "1,500.50", "1 500.5") into exact minor units (cents).
+// Digits with at most two decimals after one '.', commas and spaces as group separators;
+// non-negative, at most 10^15 cents. Empty text is "no value" (out = -1). False otherwise.
+bool parse_money_cents(std::string_view text, int64_t& out);
+
 // ISO 4217-shaped currency code: three upper-case ASCII letters.
 bool is_valid_currency(std::string_view s);
 
