@@ -84,9 +84,10 @@ void draw_header(App& app, const Conversation& c) {
       ui::track("reassign:Unassigned");
       for (const auto& [id, u] : app.model.state.users) {
         if (id == app.model.me.id) continue;
-        std::string label = u.name + (u.available() ? "  (online)" : "") + "##" + id;
-        if (ImGui::Selectable(label.c_str())) app.send(Reassign{c.id, id});
-        ui::track(("reassign:" + u.name).c_str());
+        ImGui::PushID(id.c_str());
+        if (ui::selectable_text(u.name + (u.available() ? "  (online)" : ""), "reassign:" + u.name))
+          app.send(Reassign{c.id, id});
+        ImGui::PopID();
       }
       ImGui::EndCombo();
     }

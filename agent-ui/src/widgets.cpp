@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "imgui_internal.h"  // ImGuiSelectableFlags_SpanAvailWidth
+
 namespace agent::ui {
 
 namespace {
@@ -45,6 +47,17 @@ bool button(const char* label, ImVec2 size) {
 bool selectable(const char* label, bool selected, const char* tracked_as) {
   bool pressed = ImGui::Selectable(label, selected);
   track(tracked_as ? tracked_as : label);
+  return pressed;
+}
+
+bool selectable_text(const std::string& text, const std::string& tracked_as) {
+  const char* begin = text.c_str();
+  const char* end = begin + text.size();
+  ImVec2 at = ImGui::GetCursorScreenPos();
+  bool pressed = ImGui::Selectable("##text", false, ImGuiSelectableFlags_SpanAvailWidth,
+                                   ImGui::CalcTextSize(begin, end, false));
+  ImGui::GetWindowDrawList()->AddText(at, ImGui::GetColorU32(ImGuiCol_Text), begin, end);
+  if (ImGui::IsItemVisible()) g_tracked.push_back(Tracked{tracked_as, ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
   return pressed;
 }
 

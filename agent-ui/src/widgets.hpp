@@ -15,6 +15,10 @@ std::string widgets_json();           // [{"label","x","y","w","h"}, ...]
 
 bool button(const char* label, ImVec2 size = ImVec2(0, 0));  // ImGui::Button + track
 bool selectable(const char* label, bool selected, const char* tracked_as = nullptr);
+// A Selectable whose text is drawn exactly as given, for names people type: ImGui reads "##" in a
+// label as the start of a hidden id, so the label "Marco##x" would show as "Marco". Its id comes
+// from the ID stack (PushID something unique first); `tracked_as` is recorded as is.
+bool selectable_text(const std::string& text, const std::string& tracked_as);
 
 // Colours of the main action of a screen (blue, white text); pop_primary undoes push_primary.
 void push_primary();

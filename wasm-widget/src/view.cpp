@@ -88,6 +88,15 @@ std::string plain_html(std::string_view text) {
   return to_safe_html(RichNode{RichNode::Kind::document, "", "", {para}});
 }
 
+// A name set inside a sentence ("<bdi>Anna</bdi> joined the chat") as safe HTML: both parts are
+// escaped by the core's renderer, and the <bdi> isolates the name, so direction controls in it
+// (U+202E RIGHT-TO-LEFT OVERRIDE, say) end with it and cannot reverse the words that follow.
+// Maintenance reminder: widget_ui.js shows "<name> is typing" the same way.
+std::string name_then(const std::string& name, std::string_view rest) {
+  auto text = [](std::string_view s) { return to_safe_html(RichNode{RichNode::Kind::text, std::string(s), "", {}}); };
+  return "<p><bdi>" + text(name) + "</bdi>" + text(rest) + "</p>";
+}
+
 // Our own ids only ([A-Za-z0-9-]): safe inside a data attribute without escaping.
 bool plain_id(const std::string& id) {
   for (char ch : id)
@@ -145,13 +154,13 @@ std::string Widget::view_json() const {
           std::string line;
           switch (m.note) {
             case SystemNote::joined:
-            case SystemNote::reassigned: line = name_of(m.subject) + w.joined(); break;
-            case SystemNote::unassigned: line = name_of(m.subject) + w.left(); break;
-            case SystemNote::wait_expired: line = w.missed(); break;
-            case SystemNote::closed: line = w.ended(); break;
+            case SystemNote::reassigned: line = name_then(name_of(m.subject), w.joined()); break;
+            case SystemNote::unassigned: line = name_then(name_of(m.subject), w.left()); break;
+            case SystemNote::wait_expired: line = plain_html(w.missed()); break;
+            case SystemNote::closed: line = plain_html(w.ended()); break;
             default: break;  // live_chat_requested: the wait indicator; items are the team's business
           }
-          if (!line.empty()) log += "<div class=\"m sys\">" + plain_html(line) + "</div>";
+          if (!line.empty()) log += "<div class=\"m sys\">" + line + "</div>";
           break;
         }
       }

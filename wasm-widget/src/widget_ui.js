@@ -145,7 +145,14 @@
         if (open && v.buttons.length) el.buttons.firstChild.focus();
       }
       el.wait.hidden = !v.waiting;
-      el.typing.textContent = v.typing ? v.typing + T.typing : '';
+      if (v.typing !== last.typing) {  // "<bdi>name</bdi> is typing": as view.cpp's name_then()
+        el.typing.textContent = '';
+        if (v.typing) {
+          var who = doc.createElement('bdi');
+          who.textContent = v.typing;
+          el.typing.append(who, T.typing);
+        }
+      }
       el.notice.textContent = local || v.notice;
       el.form.hidden = !v.input;
       el.input.placeholder = v.field && v.kind === 'capture' ? T[v.field] || T.write : T.write;
