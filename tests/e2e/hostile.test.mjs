@@ -429,6 +429,13 @@ async function main() {
   check((await bubbles(page, 'me')).join('\n') === [HOSTILE_BUTTON, HOSTILE_EMAIL, HOSTILE_VISITOR].join('\n'),
     'the visitor answers show exactly as typed');
   await shot(page, '01-widget-offline-run');
+  // The create-item title fills {{name}} once: the visitor's own "{{7*7}}" stays literal.
+  const leadTitle = `Chat lead: ${HOSTILE_VISITOR} <script>__pwn(46)</script> `;
+  await until('the offline lead', async () => {
+    const j = (await ada.rest('GET', '/api/leads')).json;
+    return (Array.isArray(j) ? j : j.items).some((l) => l.title === leadTitle);
+  });
+  check(true, `the offline flow's lead is titled ${JSON.stringify(leadTitle)}`);
 
   // Live chat: Mallory goes online, takes the chat, writes every payload; the visitor too.
   agent.online = true;
