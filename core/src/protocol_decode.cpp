@@ -263,6 +263,14 @@ HelloFrame read_hello(Reader& r) {
 
 }  // namespace
 
+const std::string& request_id_of(const ClientFrame& frame) {
+  static const std::string none;
+  if (const auto* c = std::get_if<CommandFrame>(&frame)) return c->request_id;
+  if (const auto* a = std::get_if<AnswerFrame>(&frame)) return a->request_id;
+  if (const auto* s = std::get_if<StartFrame>(&frame)) return s->request_id;
+  return none;
+}
+
 Result<ClientFrame> decode_client_frame(std::string_view text) {
   json j;
   std::string type;

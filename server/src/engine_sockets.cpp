@@ -71,7 +71,10 @@ void Engine::on_message(const std::shared_ptr<Connection>& connection, std::stri
   s.tokens = std::min(rate * 2, s.tokens + (now - s.refilled_at) * rate / 1000.0);
   s.refilled_at = now;
   if (s.tokens < 1) {
-    send_error(s, "", make_error(ErrorCode::rate_limited, "too many frames; slow down"));
+    // Named by its request id when it has one, so the sender knows which frame to send again.
+    auto refused = decode_client_frame(text);
+    send_error(s, refused ? request_id_of(refused.value()) : std::string(),
+               make_error(ErrorCode::rate_limited, "too many frames; slow down"));
     return;
   }
   s.tokens -= 1;

@@ -460,6 +460,13 @@ TEST_P(ServerRejects, WithCodeAndField) {
 INSTANTIATE_TEST_SUITE_P(Protocol, ServerRejects, testing::ValuesIn(server_rejects()), reject_name);
 
 // [SECTION] Edges and contracts ----------------------------------------------------------------
+TEST(Protocol, RequestIdOfNamesFramesThatCarryOne) {
+  EXPECT_EQ(request_id_of(ClientFrame{StartFrame{"s-1"}}), "s-1");
+  EXPECT_EQ(request_id_of(ClientFrame{AnswerFrame{"a-1", "c1", "Anna", "k1"}}), "a-1");
+  EXPECT_EQ(request_id_of(ClientFrame{CommandFrame{"r-1", SetOnline{true}}}), "r-1");
+  EXPECT_EQ(request_id_of(ClientFrame{PingFrame{}}), "");
+}
+
 TEST(Protocol, DocumentedExampleDecodes) {
   Result<ClientFrame> r = decode_client_frame(
       R"({"v":1,"type":"send_message","id":"r-17","conversation":"c1","text":"Hi","client_id":"m-3f2"})");

@@ -289,6 +289,24 @@ async function main() {
     headers: { authorization: `Bearer ${agent.token}` } })).text();
   check(count(stored, 'Are you still there?') === 1, 'the server stored the resent message exactly once');
 
+  // A burst faster than the server's per-connection rate (20/s, burst 40): the refused messages
+  // come back as rate_limited with their request ids and the widget sends them again by itself.
+  await page.evaluate((sel) => {
+    const root = document.querySelector(sel).shadowRoot;
+    const form = root.querySelector('form'), box = form.querySelector('input, textarea');
+    for (let i = 1; i <= 60; ++i) { box.value = `burst ${i} of 60`; form.requestSubmit(); }
+  }, W);
+  await until('every burst message sent', async () => {
+    const t = await logText(page);
+    return t.includes('burst 60 of 60') && !t.includes('Sending');
+  }, 30_000);
+  const burst = await (await fetch(`${origin}/api/conversations/${conversation}`, {
+    headers: { authorization: `Bearer ${agent.token}` } })).json();
+  const texts = JSON.stringify(burst);
+  const missing = [];
+  for (let i = 1; i <= 60; ++i) if (count(texts, `"burst ${i} of 60"`) !== 1) missing.push(i);
+  check(missing.length === 0, `a 60-message burst is stored exactly once each, none lost to the rate limit (missing or doubled: ${missing.join(',') || 'none'})`);
+
   // Anna closes the chat: the widget shows it ended and offers a new one.
   await agent.ack(agent.command('close_conversation', { conversation: agent.conversation }));
   const again = page.locator(`${W} .end button`);

@@ -170,6 +170,14 @@ TEST(HostileInput, ClearErrorsAndTheServerStaysUp) {
   // A flood is answered with rate_limited, not a crash.
   for (int i = 0; i < 100; ++i) v.peer.socket().send("{\"v\":1,\"type\":\"ping\"}");
   EXPECT_TRUE(v.peer.sees([](const json& j) { return j.value("code", "") == "rate_limited"; }, 3000));
+  // A refused frame with a request id is named in the error, so its sender can send it again.
+  for (int i = 0; i < 100; ++i)
+    v.peer.socket().send(json{{"v", 1}, {"type", "answer"}, {"id", "flood-" + std::to_string(i)},
+                              {"conversation", "c_nope"}, {"text", "hi"}, {"client_id", "k" + std::to_string(i)}}
+                             .dump());
+  EXPECT_TRUE(v.peer.sees([](const json& j) {
+    return j.value("code", "") == "rate_limited" && j.value("id", "").starts_with("flood-");
+  }, 3000));
 
   // An oversized frame closes that connection only.
   Visitor big;

@@ -61,6 +61,10 @@ EMSCRIPTEN_KEEPALIVE void lc_typing(int on) {
   g_widget->typing(on != 0);
   flush();
 }
+EMSCRIPTEN_KEEPALIVE void lc_resend() {
+  g_widget->resend();
+  flush();
+}
 EMSCRIPTEN_KEEPALIVE void lc_ping() {
   g_widget->ping();
   flush();

@@ -185,6 +185,7 @@ std::string Widget::view_json() const {
   v.str("kind", ended ? "finished" : prompt_.kind).strs("buttons", ended ? std::vector<std::string>{} : prompt_.buttons);
   v.str("field", prompt_.field).flag("input", can_write() && !ended).flag("waiting", waiting).flag("ended", ended);
   v.str("typing", typing_who_).str("notice", notice_).flag("started", c != nullptr);
+  v.flag("throttled", throttled_);
   v.str("conversation", conversation_).num("last_seq", c ? c->last_seq : 0);
   v.str("token", token_).str("outbox", outbox_text());  // what the shell keeps in localStorage
   return v.done();

@@ -165,6 +165,12 @@ void Widget::on_ack(const AckFrame& a) {
 }
 
 void Widget::on_error(const ErrorFrame& e) {
+  if (e.error.code == ErrorCode::rate_limited) {
+    // Nothing was applied; the refused frame (start, answer or message) stays pending and goes
+    // again when the shell's timer calls resend().
+    throttled_ = true;
+    return;
+  }
   if (!e.request_id.empty() && e.request_id == start_request_) {
     start_request_.clear();
     notice_ = e.error.message;
@@ -225,6 +231,15 @@ std::string Widget::queue(Pending::Kind kind, std::string text, const std::strin
   notice_.clear();
   if (sent_typing_) typing(false);
   return "";
+}
+
+void Widget::resend() {
+  throttled_ = false;
+  if (!online_ || resuming_) return;  // the next welcome resends everything anyway
+  if (!start_request_.empty()) send(StartFrame{start_request_});
+  // Resent with the same client ids: one the server did take is answered as a duplicate.
+  for (const auto& p : outbox_)
+    if (p.status == Pending::Status::sending) send_pending(p);
 }
 
 void Widget::retry(const std::string& client_id) {

@@ -50,6 +50,7 @@ class Widget {
   void retry(const std::string& client_id);             // a failed message's retry button
   void typing(bool on);                                 // the visitor is (not) typing
   void ping();
+  void resend();  // the shell's timer after a rate_limited refusal: send the refused frames again
 
   // [SECTION] What the shell reads after each call
   std::vector<std::string> out;  // frames to send, in order (the shell clears it)
@@ -85,6 +86,7 @@ class Widget {
   std::string typing_who_;      // the agent typing now, or ""
   std::string notice_;          // the last refusal to show (e.g. a server error)
   bool sent_typing_ = false;
+  bool throttled_ = false;      // the server said rate_limited: the shell calls resend() shortly
   std::vector<Pending> outbox_;
 };
 

@@ -115,7 +115,8 @@
     el.again.textContent = T['new'];
     $('.wt').textContent = T.waiting;
 
-    var ws = null, attempt = 0, timer = 0, pingTimer = 0, typingTimer = 0, last = {}, open = false, local = '';
+    var ws = null, attempt = 0, timer = 0, pingTimer = 0, typingTimer = 0, resendTimer = 0, last = {}, open = false,
+      local = '';
 
     M.lcSend = function (text) {
       if (ws && ws.readyState === 1) ws.send(text);
@@ -124,6 +125,9 @@
       var v = JSON.parse(call(_lc_view, true));
       if (v.token && v.token !== last.token) store(keyToken, v.token);
       if (v.outbox !== last.outbox) store(keyOutbox, v.outbox || null);
+      if (v.throttled && !resendTimer) {  // the server said "slow down": send the refused frames again
+        resendTimer = setTimeout(function () { resendTimer = 0; call(_lc_resend); render(); }, 1000);
+      }
       el.title.textContent = v.title;
       el.av.textContent = (v.title || '?').charAt(0).toUpperCase();
       el.sub.textContent = !v.online ? T.connecting : v.available ? T.online : '';  // available: at the welcome

@@ -254,6 +254,10 @@ std::string encode(const ServerFrame& frame);
 // sizes, permissions) are decide()'s job, not this function's.
 Result<ClientFrame> decode_client_frame(std::string_view text);
 
+// The request id a client frame carries (command, answer, start), "" for the others. Used to
+// answer a refused frame (e.g. rate_limited) with an error its sender can match.
+const std::string& request_id_of(const ClientFrame& frame);
+
 // Reads one server frame, with the same frame-level checks and field rules as
 // decode_client_frame, except that the size limit is kMaxServerFrameBytes (snapshots can be
 // large) and message text in events is not capped (bot messages may be long).
