@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine.hpp"
 #include "loop.hpp"
@@ -27,6 +28,9 @@ class Api : public HttpHandler {
   Api(Loop& loop, Store& store, Engine& engine, ApiOptions options);
   void handle(const HttpRequest& request, std::function<void(HttpResponse)> respond) override;
   void set_public_origin(std::string origin) { options_.public_origin = std::move(origin); }
+  // Every route the router answers, as "METHOD /pattern" (":name" matches one path segment; the
+  // CRM collections expanded). tests/server/permissions_itest.cpp has a row for each.
+  static std::vector<std::string> routes();
   // Filled in by main: the Prometheus text for /metrics.
   std::function<std::string()> metrics;
 
@@ -34,6 +38,8 @@ class Api : public HttpHandler {
   using Route = void (Api::*)(Call&);
 
  private:
+  struct RouteEntry;
+  static const std::vector<RouteEntry>& route_table();
   // api.cpp: sign-in, users, notification settings, conversations, health
   void login(Call&);
   void logout(Call&);
