@@ -39,11 +39,6 @@ bool match(const std::string& pattern, const std::string& path, std::map<std::st
   return i == pattern.size() && j == path.size();
 }
 
-std::string host_of(const std::string& remote) {
-  auto colon = remote.rfind(':');
-  return colon == std::string::npos ? remote : remote.substr(0, colon);
-}
-
 json user_json(const User& u) { return to_json_value(u); }
 }  // namespace
 
@@ -137,7 +132,11 @@ bool Api::Call::require_admin() const {
 // --- routing -----------------------------------------------------------------------------------
 
 Api::Api(Loop& loop, Store& store, Engine& engine, ApiOptions options)
-    : loop_(loop), store_(store), engine_(engine), options_(std::move(options)) {}
+    : loop_(loop),
+      store_(store),
+      engine_(engine),
+      options_(std::move(options)),
+      login_failures_(options_.max_login_failures_per_minute) {}
 
 struct Api::RouteEntry {
   std::string method;
@@ -218,10 +217,18 @@ void Api::handle(const HttpRequest& request, std::function<void(HttpResponse)> r
     bool bearer = auth.rfind("Bearer ", 0) == 0;
     if (bearer) token = auth.substr(7);
     if (token.empty()) token = request.cookie("lc_session");
+    // Guessing tokens is slowed like guessing passwords: an address with too many invalid ones
+    // is refused without a look-up for the rest of its minute.
+    Throttle& guesses = engine_.token_failures();
+    std::string who = address_of(request.remote);
+    if (!token.empty() && guesses.blocked(who, loop_.now_ms()))
+      return call.error(429, ErrorCode::rate_limited, "too many invalid sign-in tokens; wait a minute");
     auto session = token.empty() ? std::nullopt : store_.session(token_hash(token));
     auto user = session ? engine_.committed().users.find(session->user_id) : engine_.committed().users.end();
-    if (!session || session->expires_at <= loop_.now_ms() || user == engine_.committed().users.end())
+    if (!session || session->expires_at <= loop_.now_ms() || user == engine_.committed().users.end()) {
+      if (!token.empty()) guesses.failed(who, loop_.now_ms());
       return call.error(401, ErrorCode::forbidden, "sign in first");
+    }
     // A cookie rides along on any site's request: changes made with it must come from our pages.
     if (!bearer && request.method != "GET") {
       std::string origin = request.header("origin");
@@ -237,11 +244,8 @@ void Api::handle(const HttpRequest& request, std::function<void(HttpResponse)> r
 // --- sign-in -----------------------------------------------------------------------------------
 
 void Api::login(Call& call) {
-  std::string who = host_of(call.request.remote);
-  int64_t now = loop_.now_ms();
-  Failures& f = login_failures_[who];
-  if (now - f.window_start > 60'000) f = Failures{now, 0};
-  if (f.count >= options_.max_login_failures_per_minute)
+  std::string who = address_of(call.request.remote);
+  if (login_failures_.blocked(who, loop_.now_ms()))
     return call.error(429, ErrorCode::rate_limited, "too many failed sign-ins; wait a minute");
   auto body = call.body();
   if (!body) return;
@@ -266,7 +270,7 @@ void Api::login(Call& call) {
 void Api::finish_login(const std::shared_ptr<std::function<void(HttpResponse)>>& respond, const std::string& who,
                        const std::optional<User>& user, bool valid) {
   if (!valid) {
-    ++login_failures_[who].count;
+    login_failures_.failed(who, loop_.now_ms());
     log_info("sign-in refused", {{"remote", who}});
     return send_json(respond, 401, {{"error", {{"code", "forbidden"}, {"message", "wrong email or password"}}}});
   }

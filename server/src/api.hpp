@@ -12,6 +12,7 @@
 #include "engine.hpp"
 #include "loop.hpp"
 #include "store.hpp"
+#include "throttle.hpp"
 #include "transport.hpp"
 #include "worker.hpp"
 
@@ -74,11 +75,7 @@ class Api : public HttpHandler {
   Store& store_;
   Engine& engine_;
   ApiOptions options_;
-  struct Failures {
-    int64_t window_start = 0;
-    int count = 0;
-  };
-  std::map<std::string, Failures> login_failures_;  // by remote address (without port)
+  Throttle login_failures_;  // wrong passwords, by remote address
   void finish_login(const std::shared_ptr<std::function<void(HttpResponse)>>& respond, const std::string& who,
                     const std::optional<User>& user, bool valid);
   Worker hasher_;  // argon2id takes ~100 ms and 64 MiB: never on the I/O thread (last: joined first)
