@@ -66,12 +66,8 @@ void live_chat(Server& server, Agent& anna, Visitor& v) {
   ASSERT_TRUE(anna.connect(server, "anna@demo.local"));
   ASSERT_EQ(anna.command({{"type", "set_online"}, {"online", true}}).value("type", ""), "ack");
   ASSERT_TRUE(v.connect(server));
-  v.start();
-  v.answer("I want a demo");
-  v.answer("vera@example.it");
-  v.answer("Vera");
-  anna.peer.wait([&](const json& j) { return j.value("type", "") == "conversation" && j["conversation"]["id"] == v.conversation; });
-  ASSERT_EQ(anna.command({{"type", "assign_to_me"}, {"conversation", v.conversation}}).value("type", ""), "ack");
+  to_live_chat(v);
+  assign_to(anna, v);
 }
 
 uint64_t log_pos(Server& server) {

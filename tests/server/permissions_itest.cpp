@@ -61,6 +61,12 @@ struct WsRow {
 
 const json kNoBody = nullptr;
 
+// Each CRM collection with a valid new record.
+const std::pair<const char*, json> kCrmRecords[] = {
+    {"persons", {{"name", "Pia"}}},         {"organizations", {{"name", "Acme"}}},
+    {"leads", {{"title", "Lead"}}},         {"deals", {{"title", "Deal"}}},
+    {"activities", {{"subject", "Call back"}, {"type", "call"}}}, {"notes", {{"content", "Likes demos"}}}};
+
 // clang-format off
 std::vector<RestRow> rest_rows() {
   //                                    no token forged visitor marco admin anna
@@ -110,11 +116,7 @@ std::vector<RestRow> rest_rows() {
                                                             {401, 401, 401, 403, 204, 403}},
   };
   // CRM records: any signed-in agent may list, read, create and update them.
-  const std::pair<const char*, json> crm[] = {
-      {"persons", {{"name", "Pia"}}},         {"organizations", {{"name", "Acme"}}},
-      {"leads", {{"title", "Lead"}}},         {"deals", {{"title", "Deal"}}},
-      {"activities", {{"subject", "Call back"}, {"type", "call"}}}, {"notes", {{"content", "Likes demos"}}}};
-  for (const auto& [kind, body] : crm) {
+  for (const auto& [kind, body] : kCrmRecords) {
     std::string collection = std::string("/api/") + kind, item = collection + "/{" + kind + "}";
     rows.push_back({"GET " + collection, collection, kNoBody, {401, 401, 401, 200, 200, 200}});
     rows.push_back({"POST " + collection, collection, body, {401, 401, 401, 201, 201, 201}});
@@ -227,21 +229,11 @@ class World {
   std::unique_ptr<test::HttpClient> http_;
 };
 
-// Walks the demo playbook to the Live Chat card (name, email, the demo button).
-void to_live_chat(Visitor& v) {
-  ASSERT_EQ(v.start().value("type", ""), "ack");
-  ASSERT_EQ(v.answer("I want a demo").value("type", ""), "ack");
-  ASSERT_EQ(v.answer("vera@example.it").value("type", ""), "ack");
-  ASSERT_EQ(v.answer("Vera").value("type", ""), "ack");
-}
-
 Visitor& World::new_live_chat() {
   auto& v = *fresh.emplace_back(std::make_unique<Visitor>());
   EXPECT_TRUE(v.connect(server));
   to_live_chat(v);
-  std::string id = v.conversation;
-  anna.peer.wait([&](const json& j) { return j.value("type", "") == "conversation" && j["conversation"]["id"] == id; });
-  EXPECT_EQ(anna.command({{"type", "assign_to_me"}, {"conversation", id}}).value("type", ""), "ack");
+  assign_to(anna, v);
   return v;
 }
 
@@ -257,8 +249,7 @@ void World::build() {
   ASSERT_EQ(anna.command({{"type", "set_online"}, {"online", true}}).value("type", ""), "ack");
   ASSERT_TRUE(v1.connect(server));
   to_live_chat(v1);
-  anna.peer.wait([&](const json& j) { return j.value("type", "") == "conversation" && j["conversation"]["id"] == v1.conversation; });
-  ASSERT_EQ(anna.command({{"type", "assign_to_me"}, {"conversation", v1.conversation}}).value("type", ""), "ack");
+  assign_to(anna, v1);
   ASSERT_TRUE(eve.connect(server));
   ASSERT_EQ(eve.start().value("type", ""), "ack");
   vars["c1"] = v1.conversation;
@@ -282,13 +273,9 @@ void World::build() {
   auto doomed = rest(admin.token, "POST", "/api/playbooks", {{"name", "Doomed"}});
   ASSERT_EQ(doomed.status, 201) << doomed.body;
   vars["doomed"] = json::parse(doomed.body)["id"];
-  for (const auto& row : rest_rows()) {
-    std::string route = row.route;
-    if (route.rfind("POST /api/", 0) != 0 || route.find('/', 10) != std::string::npos) continue;
-    std::string kind = route.substr(10);
-    if (kind == "login" || kind == "logout" || kind == "users" || kind == "playbooks") continue;
-    auto r = rest(admin.token, "POST", row.path, row.body);
-    ASSERT_EQ(r.status, 201) << row.path << " " << r.body;
+  for (const auto& [kind, body] : kCrmRecords) {
+    auto r = rest(admin.token, "POST", std::string("/api/") + kind, body);
+    ASSERT_EQ(r.status, 201) << kind << " " << r.body;
     vars[kind] = json::parse(r.body)["id"];
   }
 }
@@ -296,22 +283,22 @@ void World::build() {
 // Everything a refused request could have changed, as the admin and anna read it.
 std::string World::digest() {
   std::string out;
-  for (const char* path : {"/healthz", "/api/users", "/api/playbooks", "/api/persons", "/api/organizations",
+  for (const char* list : {"/healthz", "/api/users", "/api/playbooks", "/api/persons", "/api/organizations",
                            "/api/leads", "/api/deals", "/api/activities", "/api/notes"})
-    out += rest(admin.token, "GET", path, nullptr).body + "\n";
+    out += rest(admin.token, "GET", list, nullptr).body + "\n";
   out += rest(admin.token, "GET", path("/api/playbooks/{pb}"), nullptr).body + "\n";
   out += rest(anna.token, "GET", path("/api/conversations/{c1}"), nullptr).body + "\n";
   return out;
 }
 
-std::string World::path(std::string path) const {
-  for (std::size_t open; (open = path.find('{')) != std::string::npos;) {
-    std::size_t close = path.find('}', open);
-    auto it = vars.find(path.substr(open + 1, close - open - 1));
-    EXPECT_NE(it, vars.end()) << path;
-    path.replace(open, close - open + 1, it == vars.end() ? std::string("?") : it->second.get<std::string>());
+std::string World::path(std::string pattern) const {
+  for (std::size_t open; (open = pattern.find('{')) != std::string::npos;) {
+    std::size_t close = pattern.find('}', open);
+    auto it = vars.find(pattern.substr(open + 1, close - open - 1));
+    EXPECT_NE(it, vars.end()) << pattern;
+    pattern.replace(open, close - open + 1, it == vars.end() ? std::string("?") : it->second.get<std::string>());
   }
-  return path;
+  return pattern;
 }
 
 json World::expand(const json& value) const {
@@ -394,6 +381,54 @@ void frame_names(std::set<std::string>& out, std::index_sequence<I...>) {
   (add(ClientFrame{std::in_place_index<I>}), ...);
 }
 
+const std::string kForgedToken(64, 'f');
+
+// One REST cell: `row`'s request made as `actor`; the reply.
+test::HttpReply rest_cell(World& w, const RestRow& row, int actor) {
+  const std::string tokens[] = {"", kForgedToken, w.eve.token, w.marco.token, w.admin.token, w.anna.token};
+  const char* emails[] = {"nobody@demo.local", "anna@demo.local", "nobody@demo.local",
+                          "marco@demo.local", "admin@demo.local", "anna@demo.local"};
+  std::string token = tokens[actor];
+  // Signing in: agents with their password; the others guess (the forged column guesses anna's).
+  w.vars["email"] = emails[actor];
+  w.vars["password"] = actor >= kMarco ? kPassword : "guess";
+  // Signing out ends the session: use a session of its own for it.
+  if (row.route == "POST /api/logout" && actor >= kMarco) token = login(w.server, emails[actor]);
+  return w.rest(token, row.route.substr(0, row.route.find(' ')), w.path(row.path), w.expand(row.body));
+}
+
+// One WebSocket cell: `row`'s frame sent as `actor` about the conversation of `own` (its visitor);
+// the outcome as the table spells it. `n` makes request and idempotency ids unique.
+std::string ws_cell(World& w, const WsRow& row, int actor, Visitor& own, int n) {
+  const std::string tokens[] = {kForgedToken, w.eve.token, own.token, w.marco.token, w.admin.token, w.anna.token};
+  w.vars["unique"] = "m" + std::to_string(n);
+  w.vars["actor_token"] = tokens[actor];
+  json frame = w.expand(row.frame);
+  frame["v"] = 1;
+  std::string type = frame["type"];
+  if (type != "ping" && type != "resume" && type != "typing" && type != "hello") frame["id"] = "m" + std::to_string(n);
+  // The actor's open socket, or a new one: anonymous cells always get a new one, never signed in.
+  Peer* sockets[] = {nullptr, &w.eve.peer, &own.peer, &w.marco.peer, &w.admin.peer, &w.anna.peer};
+  Peer fresh;
+  Peer* peer = sockets[actor];
+  if (actor == kAnon || row.via != Via::own_socket) {
+    peer = &fresh;
+    std::string path = row.via == Via::new_visitor_socket ? "/ws/visitor?playbook=pb_demo" : "/ws/agent";
+    EXPECT_TRUE(peer->connect(w.server, path, w.server.origin()));
+  }
+  if (type == "typing" && actor != kAnon) {  // watched from the other side of the conversation
+    bool from_visitor = actor == kEve || actor == kOwnVisitor;
+    return typing_outcome(*peer, from_visitor ? w.anna.peer : own.peer, from_visitor ? own.peer : w.anna.peer, frame);
+  }
+  peer->send(frame);
+  std::string got = outcome(*peer, frame, own.conversation);
+  if (got.rfind("welcome:", 0) == 0) {  // the same visitor again, or a new one?
+    std::string known = actor == kEve ? w.eve.visitor_id : actor == kOwnVisitor ? own.visitor_id : "";
+    got = got == "welcome:" + known ? "same_visitor" : "new_visitor";
+  }
+  return got;
+}
+
 TEST(PermissionsMatrix, EveryRouteAndFrameAgainstEveryActor) {
   // Completeness first: the router's routes and the core's frame types, each with a row.
   std::set<std::string> routed, covered;
@@ -411,86 +446,35 @@ TEST(PermissionsMatrix, EveryRouteAndFrameAgainstEveryActor) {
   w.build();
   if (HasFatalFailure()) return;
   int cases = 0, denials = 0;
-
-  // REST.
-  const std::string forged(64, 'f');
   for (const auto& row : rows) {
     for (int a = 0; a < kRestActors; ++a) {
       SCOPED_TRACE(row.route + " " + row.path + " as " + kRestActorNames[a]);
-      std::string token = a == kForged ? forged : a == kVisitorToken ? w.eve.token
-                        : a == kMarco ? w.marco.token : a == kAnna ? w.anna.token : a == kAdmin ? w.admin.token : "";
-      const char* email = a == kMarco ? "marco@demo.local" : a == kAnna ? "anna@demo.local" : "admin@demo.local";
-      w.vars["email"] = a >= kMarco ? email : a == kForged ? "anna@demo.local" : "nobody@demo.local";
-      w.vars["password"] = a >= kMarco ? kPassword : "guess";
-      // Signing out ends the session: use a session of its own for it.
-      if (row.route == "POST /api/logout" && a >= kMarco) token = login(w.server, email);
       bool deny = !allowed_status(row.expect[a]);
       std::string before = deny ? w.digest() : "";
-      auto reply = w.rest(token, row.route.substr(0, row.route.find(' ')), w.path(row.path), w.expand(row.body));
+      auto reply = rest_cell(w, row, a);
       ++cases;
       EXPECT_EQ(reply.status, row.expect[a]) << reply.body;
-      if (deny) {
-        ++denials;
-        EXPECT_TRUE(json::parse(reply.body, nullptr, false).contains("error")) << "a refusal says why: " << reply.body;
-        EXPECT_EQ(w.digest(), before) << "a refused request changed the server";
-      }
+      if (!deny) continue;
+      ++denials;
+      EXPECT_TRUE(json::parse(reply.body, nullptr, false).contains("error")) << "a refusal says why: " << reply.body;
+      EXPECT_EQ(w.digest(), before) << "a refused request changed the server";
     }
   }
-
-  // WebSockets.
+  w.vars["admin_token"] = w.admin.token;
   for (const auto& row : kWsRows) {
-    Visitor* own = &w.v1;
-    std::string target = w.v1.conversation;
-    if (row.target == Target::c2) {
-      own = &w.v2;
-      target = w.v2.conversation;
-    }
-    if (row.target == Target::fresh) {
-      own = &w.new_live_chat();
-      target = own->conversation;
-    }
-    w.vars["target"] = target;
-    w.vars["own_visitor"] = own->visitor_id;
-    w.vars["admin_token"] = w.admin.token;
+    Visitor& own = row.target == Target::c1 ? w.v1 : row.target == Target::c2 ? w.v2 : w.new_live_chat();
+    w.vars["target"] = own.conversation;
+    w.vars["own_visitor"] = own.visitor_id;
     for (int a = 0; a < kWsActors; ++a) {
       SCOPED_TRACE(std::string(row.name) + " as " + kWsActorNames[a]);
-      w.vars["unique"] = "m" + std::to_string(cases);
-      w.vars["actor_token"] = a == kAnon ? forged : a == kEve ? w.eve.token : a == kOwnVisitor ? own->token
-                            : a == kWsMarco ? w.marco.token : a == kWsAnna ? w.anna.token : w.admin.token;
-      json frame = w.expand(row.frame);
-      frame["v"] = 1;
-      if (row.frame.contains("type") && frame["type"] != "ping" && frame["type"] != "resume" &&
-          frame["type"] != "typing" && frame["type"] != "hello")
-        frame["id"] = "m" + std::to_string(cases);
-      Peer fresh_peer;
-      Peer* peer = a == kAnon ? &fresh_peer : a == kEve ? &w.eve.peer : a == kOwnVisitor ? &own->peer
-                 : a == kWsMarco ? &w.marco.peer : a == kWsAnna ? &w.anna.peer : &w.admin.peer;
-      if (a == kAnon || row.via != Via::own_socket) {
-        peer = &fresh_peer;
-        std::string path = row.via == Via::new_visitor_socket ? "/ws/visitor?playbook=pb_demo" : "/ws/agent";
-        ASSERT_TRUE(peer->connect(w.server, path, w.server.origin()));
-      }
       bool deny = !allowed_outcome(row.expect[a]);
       std::string before = deny ? w.digest() : "";
-      std::string got;
-      if (frame["type"] == "typing" && a != kAnon) {
-        bool from_visitor = a == kEve || a == kOwnVisitor;
-        got = typing_outcome(*peer, from_visitor ? w.anna.peer : own->peer, from_visitor ? own->peer : w.anna.peer,
-                             frame);
-      } else {
-        peer->send(frame);
-        got = outcome(*peer, frame, target);
-        if (got.rfind("welcome:", 0) == 0) {
-          std::string known = a == kEve ? w.eve.visitor_id : a == kOwnVisitor ? own->visitor_id : "";
-          got = got == "welcome:" + known ? "same_visitor" : "new_visitor";
-        }
-      }
+      std::string got = ws_cell(w, row, a, own, cases);
       ++cases;
-      EXPECT_EQ(got, row.expect[a]) << frame.dump();
-      if (deny) {
-        ++denials;
-        EXPECT_EQ(w.digest(), before) << "a refused frame changed the server";
-      }
+      EXPECT_EQ(got, row.expect[a]);
+      if (!deny) continue;
+      ++denials;
+      EXPECT_EQ(w.digest(), before) << "a refused frame changed the server";
     }
   }
   EXPECT_TRUE(w.server.running());
