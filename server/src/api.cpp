@@ -15,13 +15,7 @@ namespace livechat::server {
 namespace {
 using json = nlohmann::json;
 
-struct RouteEntry {
-  const char* method;
-  const char* pattern;  // segments; ":name" captures one
-  Api::Route route;
-  bool signed_in;  // the route needs a signed-in agent
-  const char* kind = nullptr;  // CRM collection for the crm_* routes
-};
+const char* const kCrm[] = {"persons", "organizations", "leads", "deals", "activities", "notes"};
 
 // Matches "/api/leads/l_1" against "/api/leads/:id", filling params.
 bool match(const std::string& pattern, const std::string& path, std::map<std::string, std::string>& params) {
@@ -43,11 +37,6 @@ bool match(const std::string& pattern, const std::string& path, std::map<std::st
     }
   }
   return i == pattern.size() && j == path.size();
-}
-
-std::string host_of(const std::string& remote) {
-  auto colon = remote.rfind(':');
-  return colon == std::string::npos ? remote : remote.substr(0, colon);
 }
 
 json user_json(const User& u) { return to_json_value(u); }
@@ -143,65 +132,81 @@ bool Api::Call::require_admin() const {
 // --- routing -----------------------------------------------------------------------------------
 
 Api::Api(Loop& loop, Store& store, Engine& engine, ApiOptions options)
-    : loop_(loop), store_(store), engine_(engine), options_(std::move(options)) {}
+    : loop_(loop),
+      store_(store),
+      engine_(engine),
+      options_(std::move(options)),
+      login_failures_(options_.max_login_failures_per_minute) {}
+
+struct Api::RouteEntry {
+  std::string method;
+  std::string pattern;  // segments; ":name" captures one
+  Route route;
+  bool signed_in;           // the route needs a signed-in agent
+  const char* kind = nullptr;  // CRM collection for the crm_* routes
+};
+
+// Every route: those with a handler of their own, then four per CRM collection (kCrm).
+const std::vector<Api::RouteEntry>& Api::route_table() {
+  static const std::vector<RouteEntry> kRoutes = [] {
+    std::vector<RouteEntry> r = {
+        {"GET", "/healthz", &Api::healthz, false},
+        {"GET", "/metrics", &Api::metrics_text, false},
+        {"POST", "/api/login", &Api::login, false},
+        {"POST", "/api/logout", &Api::logout, true},
+        {"GET", "/api/me", &Api::me, true},
+        {"GET", "/api/me/notifications", &Api::get_notifications, true},
+        {"PUT", "/api/me/notifications", &Api::put_notifications, true},
+        {"GET", "/api/users", &Api::list_users, true},
+        {"POST", "/api/users", &Api::add_user, true},
+        {"PATCH", "/api/users/:id", &Api::update_user, true},
+        {"GET", "/api/conversations/:id", &Api::get_conversation, true},
+        {"POST", "/api/conversations/:id/:items", &Api::create_from_conversation, true},
+        {"GET", "/api/playbooks", &Api::list_playbooks, true},
+        {"POST", "/api/playbooks", &Api::create_playbook, true},
+        {"GET", "/api/playbooks/:id", &Api::get_playbook, true},
+        {"PUT", "/api/playbooks/:id", &Api::put_playbook, true},
+        {"DELETE", "/api/playbooks/:id", &Api::delete_playbook, true},
+        {"POST", "/api/playbooks/:id/live-chat-card", &Api::add_live_chat_card, true},
+        {"PATCH", "/api/playbooks/:id/cards/:card", &Api::edit_card, true},
+        {"DELETE", "/api/playbooks/:id/cards/:card", &Api::delete_card, true},
+        {"POST", "/api/playbooks/:id/publish", &Api::publish_playbook, true},
+        {"GET", "/api/playbooks/:id/snippet", &Api::snippet, true},
+    };
+    for (const char* kind : kCrm) {
+      std::string base = std::string("/api/") + kind;
+      r.push_back({"GET", base, &Api::crm_list, true, kind});
+      r.push_back({"POST", base, &Api::crm_create, true, kind});
+      r.push_back({"GET", base + "/:id", &Api::crm_get, true, kind});
+      r.push_back({"PATCH", base + "/:id", &Api::crm_update, true, kind});
+    }
+    return r;
+  }();
+  return kRoutes;
+}
+
+std::vector<std::string> Api::routes() {
+  std::vector<std::string> out;
+  for (const auto& r : route_table()) out.push_back(r.method + " " + r.pattern);
+  return out;
+}
 
 void Api::handle(const HttpRequest& request, std::function<void(HttpResponse)> respond) {
-  static const std::vector<RouteEntry> kRoutes = {
-      {"GET", "/healthz", &Api::healthz, false},
-      {"GET", "/metrics", &Api::metrics_text, false},
-      {"POST", "/api/login", &Api::login, false},
-      {"POST", "/api/logout", &Api::logout, true},
-      {"GET", "/api/me", &Api::me, true},
-      {"GET", "/api/me/notifications", &Api::get_notifications, true},
-      {"PUT", "/api/me/notifications", &Api::put_notifications, true},
-      {"GET", "/api/users", &Api::list_users, true},
-      {"POST", "/api/users", &Api::add_user, true},
-      {"PATCH", "/api/users/:id", &Api::update_user, true},
-      {"GET", "/api/conversations/:id", &Api::get_conversation, true},
-      {"POST", "/api/conversations/:id/:items", &Api::create_from_conversation, true},
-      {"GET", "/api/playbooks", &Api::list_playbooks, true},
-      {"POST", "/api/playbooks", &Api::create_playbook, true},
-      {"GET", "/api/playbooks/:id", &Api::get_playbook, true},
-      {"PUT", "/api/playbooks/:id", &Api::put_playbook, true},
-      {"DELETE", "/api/playbooks/:id", &Api::delete_playbook, true},
-      {"POST", "/api/playbooks/:id/live-chat-card", &Api::add_live_chat_card, true},
-      {"PATCH", "/api/playbooks/:id/cards/:card", &Api::edit_card, true},
-      {"DELETE", "/api/playbooks/:id/cards/:card", &Api::delete_card, true},
-      {"POST", "/api/playbooks/:id/publish", &Api::publish_playbook, true},
-      {"GET", "/api/playbooks/:id/snippet", &Api::snippet, true},
-  };
-  static const char* const kCrm[] = {"persons", "organizations", "leads", "deals", "activities", "notes"};
-
   Call call{request, {}, std::nullopt, {}, std::make_shared<std::function<void(HttpResponse)>>(std::move(respond))};
   const RouteEntry* found = nullptr;
   bool path_known = false;
-  for (const auto& r : kRoutes) {
+  for (const auto& r : route_table()) {
     std::map<std::string, std::string> params;
     if (!match(r.pattern, request.path, params)) continue;
     path_known = true;
     if (request.method != r.method) continue;
     found = &r;
     call.params = std::move(params);
+    if (r.kind) call.params["kind"] = r.kind;
     break;
   }
   Route route = found ? found->route : nullptr;
   bool signed_in = found ? found->signed_in : true;
-  if (!found) {
-    for (const char* kind : kCrm) {
-      std::string base = std::string("/api/") + kind;
-      std::map<std::string, std::string> params;
-      bool collection = request.path == base, item = match(base + "/:id", request.path, params);
-      if (!collection && !item) continue;
-      path_known = true;
-      call.params = std::move(params);
-      call.params["kind"] = kind;
-      if (collection && request.method == "GET") route = &Api::crm_list;
-      if (collection && request.method == "POST") route = &Api::crm_create;
-      if (item && request.method == "GET") route = &Api::crm_get;
-      if (item && request.method == "PATCH") route = &Api::crm_update;
-      break;
-    }
-  }
   if (!route) {
     if (path_known) return call.error(405, ErrorCode::bad_request, "method not allowed on " + request.path);
     return call.error(404, ErrorCode::not_found, "no such endpoint: " + request.path);
@@ -212,10 +217,18 @@ void Api::handle(const HttpRequest& request, std::function<void(HttpResponse)> r
     bool bearer = auth.rfind("Bearer ", 0) == 0;
     if (bearer) token = auth.substr(7);
     if (token.empty()) token = request.cookie("lc_session");
+    // Guessing tokens is slowed like guessing passwords: an address with too many invalid ones
+    // is refused without a look-up for the rest of its minute.
+    Throttle& guesses = engine_.token_failures();
+    std::string who = address_of(request.remote);
+    if (!token.empty() && guesses.blocked(who, loop_.now_ms()))
+      return call.error(429, ErrorCode::rate_limited, "too many invalid sign-in tokens; wait a minute");
     auto session = token.empty() ? std::nullopt : store_.session(token_hash(token));
     auto user = session ? engine_.committed().users.find(session->user_id) : engine_.committed().users.end();
-    if (!session || session->expires_at <= loop_.now_ms() || user == engine_.committed().users.end())
+    if (!session || session->expires_at <= loop_.now_ms() || user == engine_.committed().users.end()) {
+      if (!token.empty()) guesses.failed(who, loop_.now_ms());
       return call.error(401, ErrorCode::forbidden, "sign in first");
+    }
     // A cookie rides along on any site's request: changes made with it must come from our pages.
     if (!bearer && request.method != "GET") {
       std::string origin = request.header("origin");
@@ -231,11 +244,8 @@ void Api::handle(const HttpRequest& request, std::function<void(HttpResponse)> r
 // --- sign-in -----------------------------------------------------------------------------------
 
 void Api::login(Call& call) {
-  std::string who = host_of(call.request.remote);
-  int64_t now = loop_.now_ms();
-  Failures& f = login_failures_[who];
-  if (now - f.window_start > 60'000) f = Failures{now, 0};
-  if (f.count >= options_.max_login_failures_per_minute)
+  std::string who = address_of(call.request.remote);
+  if (login_failures_.blocked(who, loop_.now_ms()))
     return call.error(429, ErrorCode::rate_limited, "too many failed sign-ins; wait a minute");
   auto body = call.body();
   if (!body) return;
@@ -260,7 +270,7 @@ void Api::login(Call& call) {
 void Api::finish_login(const std::shared_ptr<std::function<void(HttpResponse)>>& respond, const std::string& who,
                        const std::optional<User>& user, bool valid) {
   if (!valid) {
-    ++login_failures_[who].count;
+    login_failures_.failed(who, loop_.now_ms());
     log_info("sign-in refused", {{"remote", who}});
     return send_json(respond, 401, {{"error", {{"code", "forbidden"}, {"message", "wrong email or password"}}}});
   }

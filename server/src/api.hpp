@@ -7,10 +7,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine.hpp"
 #include "loop.hpp"
 #include "store.hpp"
+#include "throttle.hpp"
 #include "transport.hpp"
 #include "worker.hpp"
 
@@ -27,6 +29,9 @@ class Api : public HttpHandler {
   Api(Loop& loop, Store& store, Engine& engine, ApiOptions options);
   void handle(const HttpRequest& request, std::function<void(HttpResponse)> respond) override;
   void set_public_origin(std::string origin) { options_.public_origin = std::move(origin); }
+  // Every route the router answers, as "METHOD /pattern" (":name" matches one path segment; the
+  // CRM collections expanded). tests/server/permissions_itest.cpp has a row for each.
+  static std::vector<std::string> routes();
   // Filled in by main: the Prometheus text for /metrics.
   std::function<std::string()> metrics;
 
@@ -34,6 +39,8 @@ class Api : public HttpHandler {
   using Route = void (Api::*)(Call&);
 
  private:
+  struct RouteEntry;
+  static const std::vector<RouteEntry>& route_table();
   // api.cpp: sign-in, users, notification settings, conversations, health
   void login(Call&);
   void logout(Call&);
@@ -68,11 +75,7 @@ class Api : public HttpHandler {
   Store& store_;
   Engine& engine_;
   ApiOptions options_;
-  struct Failures {
-    int64_t window_start = 0;
-    int count = 0;
-  };
-  std::map<std::string, Failures> login_failures_;  // by remote address (without port)
+  Throttle login_failures_;  // wrong passwords, by remote address
   void finish_login(const std::shared_ptr<std::function<void(HttpResponse)>>& respond, const std::string& who,
                     const std::optional<User>& user, bool valid);
   Worker hasher_;  // argon2id takes ~100 ms and 64 MiB: never on the I/O thread (last: joined first)

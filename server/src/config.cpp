@@ -38,6 +38,13 @@ Status set(Config& c, const std::string& name, const std::string& value) {
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), c.away_grace_ms);
     if (ec != std::errc() || end != value.data() + value.size() || c.away_grace_ms < 0)
       return make_error(ErrorCode::invalid_field, "--away-grace-ms wants a number of milliseconds", "away-grace-ms");
+  } else if (name == "max-connections-per-ip" || name == "token-guesses-per-minute") {
+    int64_t& n = name == "max-connections-per-ip" ? c.max_connections_per_ip : c.token_guesses_per_minute;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    int64_t least = name == "max-connections-per-ip" ? 0 : 1;
+    if (ec != std::errc() || end != value.data() + value.size() || n < least || n > 1'000'000)
+      return make_error(ErrorCode::invalid_field,
+                        "--" + name + " wants a number from " + std::to_string(least) + " to 1000000", name);
   } else {
     return make_error(ErrorCode::bad_request, "unknown option --" + name + " (see --help)", name);
   }
@@ -50,7 +57,9 @@ Result<Config> parse_config(const std::vector<std::string>& args, std::string (*
   const std::pair<const char*, const char*> vars[] = {
       {"LIVECHAT_LISTEN", "listen"},       {"LIVECHAT_DB", "db"},           {"LIVECHAT_STATIC", "static"},
       {"LIVECHAT_PUBLIC_URL", "public-url"}, {"LIVECHAT_SYNC", "sync"},     {"LIVECHAT_LOG_LEVEL", "log-level"},
-      {"LIVECHAT_AWAY_GRACE_MS", "away-grace-ms"}, {"LIVECHAT_SESSION_TTL_MS", "session-ttl-ms"}};
+      {"LIVECHAT_AWAY_GRACE_MS", "away-grace-ms"}, {"LIVECHAT_SESSION_TTL_MS", "session-ttl-ms"},
+      {"LIVECHAT_MAX_CONNECTIONS_PER_IP", "max-connections-per-ip"},
+      {"LIVECHAT_TOKEN_GUESSES_PER_MINUTE", "token-guesses-per-minute"}};
   for (const auto& [var, name] : vars)
     if (std::string v = env(var); !v.empty())
       if (auto s = set(c, name, v); !s) return make_error(s.error().code, std::string(var) + ": " + s.error().message);
@@ -93,6 +102,10 @@ Usage: livechat-server [options]
   --log-level LEVEL    debug, info, warn or error (default info)                          LIVECHAT_LOG_LEVEL
   --away-grace-ms N    an online agent with no open dashboard for N ms counts as away    LIVECHAT_AWAY_GRACE_MS
   --session-ttl-ms N   how long a sign-in lasts (default 30 days); open dashboards close then LIVECHAT_SESSION_TTL_MS
+  --max-connections-per-ip N  open connections one address may hold (default 1000; 0: no cap)
+                              LIVECHAT_MAX_CONNECTIONS_PER_IP
+  --token-guesses-per-minute N  invalid tokens one address may present a minute before its
+                              tokens are refused unchecked (default 60)  LIVECHAT_TOKEN_GUESSES_PER_MINUTE
   --port-file PATH     write the port listened on to PATH (for scripts and tests)
   --help               this text
 

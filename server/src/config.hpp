@@ -19,6 +19,8 @@ struct Config {
   std::string log_level = "info";         // --log-level LEVEL     LIVECHAT_LOG_LEVEL
   int64_t away_grace_ms = 60'000;         // --away-grace-ms N     LIVECHAT_AWAY_GRACE_MS
   int64_t session_ttl_ms = 30LL * 24 * 3600 * 1000;  // --session-ttl-ms N  LIVECHAT_SESSION_TTL_MS
+  int64_t max_connections_per_ip = 1000;  // --max-connections-per-ip N  LIVECHAT_MAX_CONNECTIONS_PER_IP (0: no cap)
+  int64_t token_guesses_per_minute = 60;  // --token-guesses-per-minute N  LIVECHAT_TOKEN_GUESSES_PER_MINUTE
   std::string port_file;                  // --port-file PATH      (tests: the port chosen)
   bool help = false;                      // --help
 };

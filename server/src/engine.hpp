@@ -24,6 +24,7 @@
 #include "loop.hpp"
 #include "metrics.hpp"
 #include "store.hpp"
+#include "throttle.hpp"
 #include "transport.hpp"
 
 namespace livechat::server {
@@ -33,6 +34,9 @@ struct EngineOptions {
   int64_t away_grace_ms = 60'000;   // an online agent with no connection for this long is away
   int max_frames_per_second = 20;   // per connection, sustained (burst: twice as many)
   int64_t hello_timeout_ms = 10'000;
+  // Invalid session or visitor tokens one address may present a minute (REST and both sockets)
+  // before its tokens are refused unchecked for the rest of that minute.
+  int max_token_failures_per_minute = 60;
 };
 
 struct EngineStats {
@@ -71,6 +75,8 @@ class Engine : public SocketHandler {
   // Playbooks are cached here; the API calls this after changing one.
   void playbook_changed(const PlaybookRow& row);
   void playbook_deleted(const std::string& id);
+  // Invalid tokens by remote address, shared by the REST API and the sockets.
+  Throttle& token_failures() { return token_failures_; }
   // Ends every socket of a signed-out session.
   void session_ended(const std::string& token_hash);
   EngineStats stats() const;
@@ -136,6 +142,7 @@ class Engine : public SocketHandler {
   Loop& loop_;
   Store& store_;
   EngineOptions options_;
+  Throttle token_failures_{options_.max_token_failures_per_minute};
   State live_, committed_;
   uint64_t next_pos_ = 1, committed_pos_ = 0;
   std::map<uint64_t, std::unique_ptr<Session>> sessions_;  // by connection id

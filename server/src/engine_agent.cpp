@@ -55,10 +55,17 @@ void Engine::agent_frame(Session& s, ClientFrame frame) {
 
 void Engine::agent_hello(Session& s, const HelloFrame& hello) {
   std::string token = !hello.token.empty() ? hello.token : s.connection->cookie_token;
+  std::string who = address_of(s.connection->remote);
+  if (!token.empty() && token_failures_.blocked(who, loop_.now_ms())) {
+    send_error(s, "", make_error(ErrorCode::rate_limited, "too many invalid sign-in tokens; wait a minute", "token"));
+    return s.connection->close("too many invalid tokens");
+  }
   std::string hash = token.empty() ? std::string() : token_hash(token);
   auto row = hash.empty() ? std::nullopt : store_.session(hash);
   if (!row || row->expires_at <= loop_.now_ms() || !committed_.users.count(row->user_id)) {
-    send_error(s, "", make_error(ErrorCode::forbidden, "sign in again"));
+    if (!token.empty()) token_failures_.failed(who, loop_.now_ms());
+    // field "token": the dashboard's sign that it must sign in again (docs/protocol.md, Connecting).
+    send_error(s, "", make_error(ErrorCode::forbidden, "sign in again", "token"));
     return s.connection->close("not signed in");
   }
   s.ready = true;

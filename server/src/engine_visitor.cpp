@@ -101,8 +101,13 @@ void Engine::visitor_hello(Session& s, const HelloFrame& hello) {
   }
   Write w;
   std::string token = hello.token, visitor_id;
-  if (!token.empty())
+  // An address that presented too many unknown tokens gets no more look-ups this minute: its
+  // visitors start afresh, so a guess can never land on someone else's chat.
+  std::string who = address_of(s.connection->remote);
+  if (!token.empty() && !token_failures_.blocked(who, loop_.now_ms())) {
     if (auto v = store_.visitor(token_hash(token))) visitor_id = v->visitor_id;
+    else token_failures_.failed(who, loop_.now_ms());
+  }
   if (visitor_id.empty()) {  // a new visitor (or a token we never issued): a fresh identity
     token = new_token();
     visitor_id = new_id("v");

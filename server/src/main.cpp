@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
   }
   EngineOptions engine_options;
   engine_options.away_grace_ms = config.away_grace_ms;
+  engine_options.max_token_failures_per_minute = static_cast<int>(config.token_guesses_per_minute);
   Engine engine(*loop, *store.value(), engine_options);
   if (auto s = engine.load(); !s) {
     log_error("cannot load the event log", {{"error", s.error().message}});
@@ -109,6 +110,7 @@ int main(int argc, char** argv) {
   net_options.address = config.address;
   net_options.port = config.port;
   net_options.static_dir = config.static_dir;
+  net_options.max_connections_per_ip = static_cast<std::size_t>(config.max_connections_per_ip);
   auto net = Net::start(*loop, net_options, api, engine);
   if (!net) {
     log_error("cannot listen", {{"address", config.address}, {"port", config.port}, {"error", net.error().message}});

@@ -29,6 +29,25 @@ std::string endpoint_text(const tcp::endpoint& endpoint) {
   return address + ":" + std::to_string(endpoint.port());
 }
 
+// Answers a connection over a limit with `status` and closes it, without waiting (a WebSocket
+// client sees the status as its upgrade's). The answer is a few hundred bytes: an empty socket
+// buffer takes them at once. What the client sent so far is read and dropped first, so that the
+// close sends FIN, not a reset that could destroy the answer on its way.
+void refuse(tcp::socket& socket, const char* status, const char* message) {
+  std::string body = json_error_body("rate_limited", message);
+  std::string text = std::string("HTTP/1.1 ") + status +
+                     "\r\nContent-Type: application/json\r\nConnection: close\r\nRetry-After: 10\r\nContent-Length: " +
+                     std::to_string(body.size()) + "\r\n\r\n" + body;
+  boost::system::error_code ignored;
+  socket.non_blocking(true, ignored);
+  char sink[4096];
+  for (int i = 0; i < 4 && socket.read_some(asio::buffer(sink), ignored) > 0; ++i) {
+  }
+  socket.write_some(asio::buffer(text), ignored);
+  socket.shutdown(tcp::socket::shutdown_send, ignored);
+  socket.close(ignored);
+}
+
 // --- ConnectionSlot --------------------------------------------------------------------------
 
 ConnectionSlot::ConnectionSlot(Net::Core* core, uint64_t id, std::string ip)
@@ -95,12 +114,12 @@ void Net::Core::on_accept(const boost::system::error_code& ec, tcp::socket socke
   std::string ip = remote.address().to_string();
   auto per_ip_it = per_ip.find(ip);
   std::size_t from_ip = per_ip_it == per_ip.end() ? 0 : per_ip_it->second;
-  if (connections >= options.max_connections ||
-      (options.max_connections_per_ip > 0 && from_ip >= options.max_connections_per_ip)) {
+  bool full = connections >= options.max_connections;
+  if (full || (options.max_connections_per_ip > 0 && from_ip >= options.max_connections_per_ip)) {
     counters.rejected.fetch_add(1, std::memory_order_relaxed);
     log_debug("connection rejected", {{"remote", endpoint_text(remote)}, {"open", connections}, {"from_ip", from_ip}});
-    boost::system::error_code ignored;
-    socket.close(ignored);
+    refuse(socket, full ? "503 Service Unavailable" : "429 Too Many Requests",
+           full ? "the server is full; try again later" : "too many connections from your address");
     accept_next();
     return;
   }

@@ -61,6 +61,9 @@ class ConnectionSlot {
 
 // {"error":{"code":...,"message":...}}
 std::string json_error_body(std::string_view code, std::string_view message);
+// Answers an over-limit connection with an HTTP `status` ("429 Too Many Requests") and a JSON
+// error saying `message`, then closes it; never blocks.
+void refuse(tcp::socket& socket, const char* status, const char* message);
 // "ip:port", with [brackets] around IPv6 addresses.
 std::string endpoint_text(const tcp::endpoint& endpoint);
 

@@ -240,4 +240,17 @@ json Visitor::say(const std::string& text, const std::string& client_id) {
 
 json Visitor::prompt() { return peer.wait_type("prompt"); }
 
+void to_live_chat(Visitor& v) {
+  ASSERT_EQ(v.start().value("type", ""), "ack");
+  ASSERT_EQ(v.answer("I want a demo").value("type", ""), "ack");
+  ASSERT_EQ(v.answer("vera@example.it").value("type", ""), "ack");
+  ASSERT_EQ(v.answer("Vera").value("type", ""), "ack");
+}
+
+void assign_to(Agent& agent, const Visitor& v) {
+  const std::string& id = v.conversation;
+  agent.peer.wait([&](const json& j) { return j.value("type", "") == "conversation" && j["conversation"]["id"] == id; });
+  ASSERT_EQ(agent.command({{"type", "assign_to_me"}, {"conversation", id}}).value("type", ""), "ack");
+}
+
 }  // namespace livechat::itest

@@ -93,4 +93,10 @@ struct Visitor {
   json prompt();                                    // the next prompt frame
 };
 
+// Walks the demo playbook (the Live Chat template) to its Live Chat card: start, the demo
+// button, an email, a name. The conversation then waits in Unassigned (missed if nobody is online).
+void to_live_chat(Visitor& v);
+// Then `agent` (signed in and online) sees it arrive and assigns it to themself.
+void assign_to(Agent& agent, const Visitor& v);
+
 }  // namespace livechat::itest

@@ -165,6 +165,7 @@ TEST_F(NetLimits, ConnectionsOverTheLimitsAreRejectedAtAccept) {
   ASSERT_TRUE(ws_connect(first, "/ws/visitor"));
   ASSERT_TRUE(ws_connect(second, "/ws/agent"));
   EXPECT_FALSE(ws_connect(third, "/ws/visitor"));
+  EXPECT_EQ(third.http_status(), 429) << "refused with a clear answer: " << third.http_body();
   EXPECT_GE(net_->stats().rejected_connections, 1u);
   first.close();
   ASSERT_TRUE(eventually([&] { return sockets_->close_count() == 1; }));
@@ -178,7 +179,8 @@ TEST_F(NetLimits, TotalConnectionLimit) {
   HttpClient keeper = http();
   ASSERT_EQ(keeper.get("/healthz").status, 200);  // holds the only slot (keep-alive)
   HttpReply refused = http().get("/healthz");
-  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status, 503) << refused.error;
+  EXPECT_NE(refused.body.find("rate_limited"), std::string::npos) << refused.body;
   EXPECT_GE(net_->stats().rejected_connections, 1u);
   keeper.close();
   EXPECT_TRUE(eventually([&] { return http().get("/healthz").status == 200; }));
