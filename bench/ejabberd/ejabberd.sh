@@ -93,7 +93,11 @@ start() {
   mkdir -p "$dir/db" "$dir/logs"
   write_config "$dir" "$port" "$dist"
   echo "$port" >"$dir/port"
-  if [ "$(id -u)" = 0 ]; then chown -R ejabberd: "$dir"; fi
+  if [ "$(id -u)" = 0 ]; then
+    chown -R ejabberd: "$dir"
+    setpriv --reuid=ejabberd --regid=ejabberd --init-groups test -w "$dir/db" ||
+      die "the ejabberd user cannot reach $dir (a parent folder is private?)"
+  fi
   # As many open files as this machine allows (the hard limit; 20,000 here).
   ulimit -n "$(ulimit -Hn)"
   ctl "$dir" start >"$dir/start.out" 2>&1 || {
