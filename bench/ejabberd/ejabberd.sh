@@ -14,11 +14,14 @@ die() {
   exit 1
 }
 
-# A TCP port nobody listens on right now (the kernel's choice would need a helper program).
+# A TCP port nobody listens on right now, below the kernel's range for outgoing connections (a
+# load generator's thousands of client sockets take ports there and would block the listener).
 free_port() {
-  local p
+  local p low
+  low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 12000 ] || die "the ephemeral port range starts at $low; no room below it for a listener"
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % (low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
       echo "$p"
       return
@@ -115,8 +118,16 @@ start() {
     fi
     sleep 0.2
   done
-  echo "ejabberd.sh: ejabberd did not accept connections on 127.0.0.1:$port within 60 s; its log:" >&2
-  tail -n 30 "$dir"/logs/*.log >&2 2>/dev/null || true
+  if [ -z "$pid" ]; then
+    echo "ejabberd.sh: ejabberd wrote no pid file within 60 s" >&2
+  elif kill -0 "$pid" 2>/dev/null; then
+    echo "ejabberd.sh: ejabberd (pid $pid) did not accept connections on 127.0.0.1:$port within 60 s" >&2
+  else
+    echo "ejabberd.sh: ejabberd (pid $pid) exited while starting" >&2
+  fi
+  for f in "$dir/start.out" "$dir"/logs/*.log; do
+    [ -s "$f" ] && { echo "--- $f" >&2; tail -n 30 "$f" >&2; }
+  done
   stop "$dir" || true
   exit 1
 }
