@@ -141,9 +141,24 @@ class Session final : public Client, public std::enable_shared_from_this<Session
     events_.on_bound(true, jid_);
   }
 
-  // Ends the connection once; reports why to whoever is waiting.
-  void fail(const std::string& why) {
+  static const char* step_name(Step step) {
+    switch (step) {
+      case Step::connecting: return "connecting";
+      case Step::features: return "waiting for stream features";
+      case Step::auth: return "waiting for the SASL answer";
+      case Step::features_after_auth: return "waiting for stream features after SASL";
+      case Step::bind: return "waiting for the bound JID";
+      case Step::session: return "waiting for the session";
+      case Step::bound: return "bound";
+      case Step::ended: break;
+    }
+    return "ended";
+  }
+
+  // Ends the connection once; reports why (and at which step) to whoever is waiting.
+  void fail(const std::string& what) {
     if (step_ == Step::ended) return;
+    const std::string why = what + " (" + step_name(step_) + ")";
     const bool was_bound = step_ == Step::bound;
     step_ = Step::ended;
     login_timer_.cancel();
