@@ -158,7 +158,10 @@ class Session final : public Client, public std::enable_shared_from_this<Session
   // Ends the connection once; reports why (and at which step) to whoever is waiting.
   void fail(const std::string& what) {
     if (step_ == Step::ended) return;
-    const std::string why = what + " (" + step_name(step_) + ")";
+    std::string why = what + " (" + step_name(step_);
+    if (ws_.reason().code != websocket::close_code::none)  // a close frame came first
+      why += "; the server closed the WebSocket with code " + std::to_string(ws_.reason().code);
+    why += ")";
     const bool was_bound = step_ == Step::bound;
     step_ = Step::ended;
     login_timer_.cancel();
