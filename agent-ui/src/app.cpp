@@ -166,6 +166,7 @@ void App::draw_toasts() {
     ImGui::SetNextWindowBgAlpha(0.95f);
     std::string name = "##toast" + std::to_string(i++);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, it->error ? IM_COL32(120, 30, 30, 255) : IM_COL32(30, 60, 110, 255));
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 255, 255, 255));  // readable on the dark background
     ImGui::Begin(name.c_str(), nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_AlwaysAutoResize |
                      ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoSavedSettings);
@@ -179,7 +180,7 @@ void App::draw_toasts() {
     }
     y -= ImGui::GetWindowHeight() + 8;
     ImGui::End();
-    ImGui::PopStyleColor();
+    ImGui::PopStyleColor(2);
     ++it;
   }
 }
