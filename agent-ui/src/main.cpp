@@ -6,8 +6,8 @@
 // while the canvas' backing store has CSS size x devicePixelRatio pixels
 // (DisplayFramebufferScale), and the fonts are rasterized at that ratio.
 // Idle frames: the loop is called on every animation frame but draws only when something
-// happened (input, a browser report, a resize) or a timer is due (App::next_wake_ms), plus a few
-// frames after that for ImGui to settle (popups are placed in their second frame).
+// happened (input, a browser report, a resize), plus a few frames after that for ImGui to settle
+// (popups are placed in their second frame), or once when a timer is due (App::next_wake_ms).
 #include <emscripten/emscripten.h>
 
 #include <GLES3/gl3.h>
@@ -113,8 +113,10 @@ void frame() {
   float ratio = 1;
   bool resized = fit_canvas(css_w, css_h, ratio);
   double now = agent::platform::now_ms();
-  if (resized || agent::input::take_activity() || agent::platform::has_reports() || g_app.next_wake_ms() <= now)
+  if (resized || agent::input::take_activity() || agent::platform::has_reports())
     g_settle_frames = kSettleFrames;
+  else if (g_settle_frames == 0 && g_app.next_wake_ms() <= now)
+    g_settle_frames = 1;  // a timer (countdown, toast) needs one frame, not ImGui's settling
   if (g_settle_frames == 0) return;  // nothing changed: the canvas keeps the last frame
   --g_settle_frames;
   double started = agent::platform::precise_ms();

@@ -262,6 +262,13 @@ async function main() {
     return d.ids.unassigned.includes(v.conversation) ? d : null;
   });
   check(s.folders.unassigned === 1, 'Unassigned shows one conversation');
+  // Its wait-time countdown is on screen: the idle dashboard draws about once a second for it
+  // (bounds wide enough for a loaded machine; never continuously).
+  await sleep(1500);
+  const tickFrom = await framesAt();
+  await sleep(3000);
+  const ticks = (await framesAt()) - tickFrom;
+  check(ticks >= 1 && ticks <= 12, `a countdown on screen redraws about once a second (${ticks} frames in 3 s)`);
   check(s.unread >= 1 && /^\(\d+\) /.test(await anna.page.title()),
         `the notification for the new chat shows as an unread count in the tab title ("${await anna.page.title()}")`);
   v.say('Ciao! Vorrei sapere perché... Привет, Καλημέρα');
