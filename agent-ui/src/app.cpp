@@ -1,9 +1,12 @@
 #include "app.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include <nlohmann/json.hpp>
 
+#include "images.hpp"
+#include "input.hpp"
 #include "platform.hpp"
 #include "widgets.hpp"
 
@@ -21,9 +24,14 @@ std::string error_message(const std::string& body, const char* fallback) {
   if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
   return fallback;
 }
+
+App* g_debugged = nullptr;  // the App window.lcDebug() describes
+std::string debug_of_app() { return g_debugged ? g_debugged->debug_json() : std::string("null"); }
 }  // namespace
 
 void App::start() {
+  g_debugged = this;
+  platform::set_debug_source(debug_of_app);
   model.token = platform::stored_token();
   if (!model.token.empty()) {
     restoring = true;
@@ -94,6 +102,8 @@ void App::handle_reports() {
         platform::ask_notification_permission();
         for (const auto& frame : model.pending_frames()) platform::ws_send(frame);  // never acked
       }
+    } else if (in.kind == K::image) {
+      images::on_report(in.tag, in.status, in.body);
     } else if (in.kind == K::paste) {
       ImGui::GetIO().AddInputCharactersUTF8(in.body.c_str());
     } else if (in.kind == K::ws_close) {
@@ -156,6 +166,7 @@ void App::draw_toasts() {
     ImGui::SetNextWindowBgAlpha(0.95f);
     std::string name = "##toast" + std::to_string(i++);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, it->error ? IM_COL32(120, 30, 30, 255) : IM_COL32(30, 60, 110, 255));
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 255, 255, 255));  // readable on the dark background
     ImGui::Begin(name.c_str(), nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_AlwaysAutoResize |
                      ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoSavedSettings);
@@ -169,13 +180,29 @@ void App::draw_toasts() {
     }
     y -= ImGui::GetWindowHeight() + 8;
     ImGui::End();
-    ImGui::PopStyleColor();
+    ImGui::PopStyleColor(2);
     ++it;
   }
 }
 
+std::string App::debug_json() {
+  json j = model.debug_json(selected, panel.conversation == selected ? panel.error : std::string());
+  j["composer"] = composer;
+  j["composer_active"] = input::composer_active();
+  j["rows_drawn"] = rows_drawn;
+  j["images"] = images::debug_json();
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+double App::next_wake_ms() const {
+  double at = 1e300;
+  if (countdown_shown) at = (static_cast<int64_t>(now_ms / 1000) + 1) * 1000.0;
+  for (const auto& t : toasts) at = std::min(at, t.until_ms);
+  if (reconnect_at_ms > 0) at = std::min(at, reconnect_at_ms);
+  return at;
+}
+
 void App::publish_hooks() {
-  platform::publish_debug(model.debug_json(selected, panel.conversation == selected ? panel.error : std::string()));
   platform::publish_widgets(ui::widgets_json());
   std::string title = "Live Chat";
   if (model.unread > 0) title = "(" + std::to_string(model.unread) + ") " + title;
@@ -187,6 +214,8 @@ void App::frame() {
   now_ms = platform::now_ms();
   handle_reports();
   ui::begin_frame();
+  countdown_shown = false;
+  rows_drawn = 0;
   // Any click or key press in the page counts as having seen the notifications.
   if (ImGui::IsMouseClicked(0) || ImGui::GetIO().InputQueueCharacters.Size > 0) model.unread = 0;
   if (model.token.empty()) {

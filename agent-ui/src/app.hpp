@@ -74,10 +74,19 @@ struct App {
   std::vector<Toast> toasts;
   std::string last_item;  // what the last Create lead/deal made ("lead l_1")
 
+  // What the last frame drew that needs frames later (main.cpp skips frames otherwise).
+  bool countdown_shown = false;  // a wait-time countdown was on screen (redrawn every second)
+  int rows_drawn = 0;            // inbox rows drawn (the list clipper keeps this to what is visible)
+
   // Starts: restores the session from localStorage, if any.
   void start();
   // One frame: drains the browser's reports, then draws every screen.
   void frame();
+  // When a frame is next needed with no input or report: a countdown's next second, a toast
+  // to take down, a planned reconnect (a large number when nothing is planned).
+  double next_wake_ms() const;
+  // The model summary for window.lcDebug() (see Model::debug_json), plus the composer's text.
+  std::string debug_json();
 
   // Effects.
   void sign_in();

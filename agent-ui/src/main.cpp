@@ -1,6 +1,13 @@
 // The dashboard's entry point: a GLFW window on the page's canvas, Dear ImGui with the GLFW and
 // OpenGL3 (WebGL2, "#version 300 es") backends, the DejaVu fonts index.html wrote into the
 // in-memory file system, and the frame loop that runs App::frame().
+//
+// High-DPI: ImGui works in CSS pixels (DisplaySize, mouse, layout, the test hooks' rectangles)
+// while the canvas' backing store has CSS size x devicePixelRatio pixels
+// (DisplayFramebufferScale), and the fonts are rasterized at that ratio.
+// Idle frames: the loop is called on every animation frame but draws only when something
+// happened (input, a browser report, a resize), plus a few frames after that for ImGui to settle
+// (popups are placed in their second frame), or once when a timer is due (App::next_wake_ms).
 #include <emscripten/emscripten.h>
 
 #include <GLES3/gl3.h>
@@ -10,6 +17,7 @@
 
 #include "app.hpp"
 #include "imgui.h"
+#include "input.hpp"
 #include "imgui_impl_glfw.h"
 #include "imgui_impl_opengl3.h"
 #include "platform.hpp"
@@ -18,6 +26,9 @@ namespace {
 
 GLFWwindow* g_window = nullptr;
 agent::App g_app;
+float g_font_scale = 0;  // the device pixel ratio the fonts were rasterized at
+int g_settle_frames = 0;  // frames still to draw after the last wake-up
+constexpr int kSettleFrames = 3;
 
 // Latin (with Latin-1 and Extended-A/B), Greek, Cyrillic, general punctuation, arrows.
 const ImWchar kGlyphRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x052F, 0x2000, 0x206F,
@@ -35,6 +46,8 @@ ImFont* load_font(const char* path, float size) {
 
 void setup_fonts(float scale) {
   ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  g_font_scale = scale;
   agent::Fonts& fonts = g_app.fonts;
   // Rasterize at the device pixel ratio so text stays crisp on high-DPI screens.
   float px = 16.0f * scale;
@@ -70,25 +83,65 @@ void style() {
   s.Colors[ImGuiCol_Text] = ImVec4(0.10f, 0.11f, 0.13f, 1);
 }
 
-void frame() {
+// Sizes the canvas' backing store to CSS size x device pixel ratio; true when anything changed.
+bool fit_canvas(int& css_w, int& css_h, float& ratio) {
+  agent::platform::canvas_css_size(css_w, css_h);
+  ratio = static_cast<float>(agent::platform::device_pixel_ratio());
+  if (css_w < 1) css_w = 1;
+  if (css_h < 1) css_h = 1;
+  if (ratio <= 0) ratio = 1;
+  int want_w = static_cast<int>(css_w * ratio + 0.5f), want_h = static_cast<int>(css_h * ratio + 0.5f);
   int w = 0, h = 0;
-  agent::platform::canvas_css_size(w, h);
-  int cw = 0, ch = 0;
-  glfwGetWindowSize(g_window, &cw, &ch);
-  if (w > 0 && h > 0 && (w != cw || h != ch)) glfwSetWindowSize(g_window, w, h);
+  glfwGetWindowSize(g_window, &w, &h);
+  bool changed = false;
+  if (w != want_w || h != want_h) {
+    glfwSetWindowSize(g_window, want_w, want_h);
+    changed = true;
+  }
+  // Another ratio: the window moved to another screen, or the page was zoomed.
+  if (ratio != g_font_scale && ImGui::GetIO().BackendRendererUserData) {
+    setup_fonts(ratio);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    changed = true;
+  }
+  return changed;
+}
+
+void frame() {
+  int css_w = 0, css_h = 0;
+  float ratio = 1;
+  bool resized = fit_canvas(css_w, css_h, ratio);
+  double now = agent::platform::now_ms();
+  if (resized || agent::input::take_activity() || agent::platform::has_reports())
+    g_settle_frames = kSettleFrames;
+  else if (g_settle_frames == 0 && g_app.next_wake_ms() <= now)
+    g_settle_frames = 1;  // a timer (countdown, toast) needs one frame, not ImGui's settling
+  if (g_settle_frames == 0) return;  // nothing changed: the canvas keeps the last frame
+  --g_settle_frames;
+  double started = agent::platform::precise_ms();
 
   glfwPollEvents();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  // The GLFW backend measured the backing store; ImGui works in CSS pixels.
+  ImGuiIO& io = ImGui::GetIO();
+  int fw = 0, fh = 0;
+  glfwGetFramebufferSize(g_window, &fw, &fh);
+  io.DisplaySize = ImVec2(static_cast<float>(css_w), static_cast<float>(css_h));
+  io.DisplayFramebufferScale = ImVec2(fw / io.DisplaySize.x, fh / io.DisplaySize.y);
+  if (ImGui::IsMousePosValid())
+    io.MousePos = ImVec2(io.MousePos.x / io.DisplayFramebufferScale.x, io.MousePos.y / io.DisplayFramebufferScale.y);
+  agent::input::begin_frame();
   ImGui::NewFrame();
   g_app.frame();
   ImGui::Render();
-  int fw = 0, fh = 0;
-  glfwGetFramebufferSize(g_window, &fw, &fh);
+  agent::input::end_frame();
   glViewport(0, 0, fw, fh);
   glClearColor(0.97f, 0.97f, 0.98f, 1);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  agent::platform::frame_drawn(agent::platform::precise_ms() - started);
 }
 
 }  // namespace
@@ -102,7 +155,9 @@ int main() {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
   int w = 1280, h = 800;
   agent::platform::canvas_css_size(w, h);
-  g_window = glfwCreateWindow(w, h, "Live Chat", nullptr, nullptr);
+  float ratio = static_cast<float>(agent::platform::device_pixel_ratio());
+  g_window = glfwCreateWindow(static_cast<int>(w * ratio + 0.5f), static_cast<int>(h * ratio + 0.5f), "Live Chat",
+                              nullptr, nullptr);
   if (!g_window) {
     std::printf("agent-ui: no WebGL2 context\n");
     return 1;
@@ -112,9 +167,11 @@ int main() {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // layout is fixed; nothing to save
+  ImGui::GetIO().ConfigInputTextCursorBlink = false;  // a blinking cursor would need frames when idle
   style();
-  setup_fonts(static_cast<float>(agent::platform::device_pixel_ratio()));
-  ImGui_ImplGlfw_InitForOpenGL(g_window, true);
+  setup_fonts(ratio);
+  ImGui_ImplGlfw_InitForOpenGL(g_window, false);
+  agent::input::install(g_window);  // our callbacks, which forward to ImGui's backend
   ImGui_ImplOpenGL3_Init("#version 300 es");
 
   // Copy goes to the system clipboard; paste arrives as the page's paste event (App), so ImGui's

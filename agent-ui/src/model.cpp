@@ -120,7 +120,7 @@ std::string Model::next_client_id() {
   return "m-" + me.id + "-" + std::to_string(static_cast<long long>(pos)) + "-" + std::to_string(next_id_++);
 }
 
-std::string Model::debug_json(const ConversationId& selected, const std::string& panel_error) {
+nlohmann::json Model::debug_json(const ConversationId& selected, const std::string& panel_error) {
   const Inbox& in = inbox();
   auto ids = [](const std::vector<InboxRow>& rows) {
     nlohmann::json a = nlohmann::json::array();
@@ -162,7 +162,7 @@ std::string Model::debug_json(const ConversationId& selected, const std::string&
   } else {
     j["selected"] = nullptr;
   }
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return j;
 }
 
 std::string visitor_display_name(const std::string& name, const std::string& visitor_id) {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "livechat/commands.hpp"
 #include "livechat/inbox.hpp"
 #include "livechat/model.hpp"
@@ -79,7 +81,7 @@ class Model {
   // JSON summary for window.lcDebug(): user, online, folder counts, conversation ids by folder,
   // and the selected conversation (phase, panel, items, system notes, closed_at) with the side
   // panel's current validation message.
-  std::string debug_json(const livechat::ConversationId& selected, const std::string& panel_error);
+  nlohmann::json debug_json(const livechat::ConversationId& selected, const std::string& panel_error);
 
  private:
   livechat::Inbox inbox_;

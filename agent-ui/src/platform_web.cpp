@@ -1,6 +1,7 @@
 // platform.hpp for the browser (Emscripten). Browser callbacks only queue reports in
 // window.lcQueue; poll() drains them on the frame loop. Maintenance reminder: index.html
-// creates window.lcQueue and reads window.lcDebugJson / window.lcWidgetsJson for the hooks.
+// creates window.lcQueue and defines the hooks over _lc_debug_json, window.lcWidgetsJson and
+// window.lcFrames.
 #include "platform.hpp"
 
 #include <emscripten/emscripten.h>
@@ -87,22 +88,71 @@ EM_JS(void, lc_js_open_url, (const char* url), {
   window.open(UTF8ToString(url), '_blank', 'noopener,noreferrer');
 });
 
+// GL.textures and GLctx are Emscripten's WebGL tables. The upload happens between frames;
+// ImGui's renderer binds the texture it needs for every draw call.
+EM_JS(void, lc_js_load_image, (const char* url, int texture), {
+  const q = window.lcQueue || (window.lcQueue = []);
+  const u = UTF8ToString(url);
+  const fail = (why) => q.push({kind: 'image', tag: u, status: 0, body: String(why)});
+  fetch(u, {mode: 'cors', credentials: 'omit'})
+    .then((r) => { if (!r.ok) throw new Error('HTTP ' + r.status); return r.blob(); })
+    .then((b) => {
+      if (b.size > 8 * 1024 * 1024) throw new Error('larger than 8 MB');
+      return createImageBitmap(b, {premultiplyAlpha: 'none'});
+    })
+    .then((bmp) => {
+      if (bmp.width > 4096 || bmp.height > 4096) { bmp.close(); throw new Error('larger than 4096 pixels'); }
+      const gl = GLctx, t = GL.textures[texture];
+      if (!t) { bmp.close(); throw new Error('texture gone'); }
+      gl.bindTexture(gl.TEXTURE_2D, t);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+      gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, bmp);
+      q.push({kind: 'image', tag: u, status: 1, body: bmp.width + ' ' + bmp.height});
+      bmp.close();
+    })
+    .catch((e) => fail((e && e.message) || e));
+});
+
 EM_JS(void, lc_js_copy, (const char* text), {
   const t = UTF8ToString(text);
   if (navigator.clipboard) navigator.clipboard.writeText(t).catch(() => {});
 });
 
 EM_JS(double, lc_js_now, (), { return Date.now(); });
+EM_JS(double, lc_js_precise, (), { return performance.now(); });
+EM_JS(int, lc_js_has_reports, (), { return window.lcQueue && window.lcQueue.length ? 1 : 0; });
 
 EM_JS(int, lc_js_canvas_w, (), { return window.innerWidth | 0; });
 EM_JS(int, lc_js_canvas_h, (), { return window.innerHeight | 0; });
 EM_JS(double, lc_js_dpr, (), { return window.devicePixelRatio || 1; });
+EM_JS(int, lc_js_wheel_mode, (), { return window.lcWheelMode | 0; });
 
-EM_JS(void, lc_js_publish_debug, (const char* json), { window.lcDebugJson = UTF8ToString(json); });
 EM_JS(void, lc_js_publish_widgets, (const char* json), { window.lcWidgetsJson = UTF8ToString(json); });
+EM_JS(void, lc_js_frame_drawn, (double ms), {
+  const f = window.lcFrames || (window.lcFrames = {drawn: 0, times: []});
+  f.drawn++;
+  f.times.push(ms);
+  if (f.times.length > 600) f.times.shift();
+});
 // clang-format on
 
+namespace {
+std::string (*g_debug)() = nullptr;
+std::string g_debug_text;
+}  // namespace
+
+// window.lcDebug() calls this (index.html): the model summary as JSON text, made now.
+extern "C" EMSCRIPTEN_KEEPALIVE const char* lc_debug_json() {
+  g_debug_text = g_debug ? g_debug() : std::string("null");
+  return g_debug_text.c_str();
+}
+
 namespace agent::platform {
+
+bool has_reports() { return lc_js_has_reports() != 0; }
 
 bool poll(Incoming& out) {
   char* raw = lc_js_poll();
@@ -115,6 +165,7 @@ bool poll(Incoming& out) {
              : kind == "ws_close" ? Incoming::Kind::ws_close
              : kind == "http"     ? Incoming::Kind::http
              : kind == "paste"    ? Incoming::Kind::paste
+             : kind == "image"    ? Incoming::Kind::image
                                   : Incoming::Kind::ws_frame;
   out.tag = s.substr(a + 1, b - a - 1);
   out.status = std::atoi(s.substr(b + 1, c - b - 1).c_str());
@@ -141,13 +192,17 @@ void ask_notification_permission() { lc_js_ask_permission(); }
 void desktop_notify(const std::string& title, const std::string& body) { lc_js_notify(title.c_str(), body.c_str()); }
 void open_url(const std::string& url) { lc_js_open_url(url.c_str()); }
 void copy_text(const std::string& text) { lc_js_copy(text.c_str()); }
+void load_image(const std::string& url, unsigned texture) { lc_js_load_image(url.c_str(), static_cast<int>(texture)); }
 double now_ms() { return lc_js_now(); }
+double precise_ms() { return lc_js_precise(); }
 void canvas_css_size(int& width, int& height) {
   width = lc_js_canvas_w();
   height = lc_js_canvas_h();
 }
 double device_pixel_ratio() { return lc_js_dpr(); }
-void publish_debug(const std::string& json) { lc_js_publish_debug(json.c_str()); }
+bool wheel_in_lines() { return lc_js_wheel_mode() == 1; }
+void set_debug_source(std::string (*debug)()) { g_debug = debug; }
+void frame_drawn(double cpu_ms) { lc_js_frame_drawn(cpu_ms); }
 void publish_widgets(const std::string& json) { lc_js_publish_widgets(json.c_str()); }
 
 }  // namespace agent::platform

@@ -1,10 +1,15 @@
 // Rich text in ImGui: the core's parse_rich_text tree laid out word by word, wrapped at the
 // current content width. Bold and italic pick the DejaVu bold/oblique fonts; links (only those
 // the core's safe_url accepts) are blue, underlined and open in a new tab; list items get a
-// bullet; images show as a link to the image with its alt text.
+// bullet; images (http(s) only, images.hpp) are drawn on a line of their own, scaled to fit,
+// with a placeholder naming the alt text or URL while loading or when they cannot be loaded.
+#include <algorithm>
 #include <string_view>
 
+#include <cstdint>
+
 #include "app.hpp"
+#include "images.hpp"
 #include "livechat/richtext.hpp"
 #include "platform.hpp"
 
@@ -54,6 +59,52 @@ void word(Flow& f, std::string_view w) {
   f.started = true;
 }
 
+void text(Flow& f, std::string_view s);
+
+constexpr float kImageMaxWidth = 360, kImageMaxHeight = 240;
+
+// Hover and click of an image or its placeholder: the enclosing link, else the image itself.
+void image_actions(const Flow& f, const std::string& alt, const std::string& url) {
+  const std::string& target = f.link.empty() ? url : f.link;
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    ImGui::SetTooltip("%s%s%s", alt.c_str(), alt.empty() ? "" : "\n", target.c_str());
+  }
+  if (ImGui::IsItemClicked()) platform::open_url(target);
+}
+
+// An image on a line of its own: the picture scaled to fit, or a placeholder box.
+void image(Flow& f, const RichNode& n) {
+  std::string url = livechat::safe_url(n.url, livechat::UrlUse::image);
+  if (url.empty()) {  // refused (not http or https): the alt text only
+    text(f, "[image" + (n.text.empty() ? std::string() : ": " + n.text) + "]");
+    return;
+  }
+  const images::Image& img = images::get(url);
+  float max_w = std::min(kImageMaxWidth, f.width);
+  if (img.state == images::Image::State::ready) {
+    float scale = std::min({1.0f, max_w / static_cast<float>(img.width), kImageMaxHeight / static_cast<float>(img.height)});
+    ImVec2 size(static_cast<float>(img.width) * scale, static_cast<float>(img.height) * scale);
+    ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(img.texture)), size);
+  } else {
+    bool failed = img.state == images::Image::State::failed;
+    std::string label = (n.text.empty() ? url : n.text) + (failed ? " - could not be loaded" : " - loading...");
+    ImVec2 pad = ImGui::GetStyle().FramePadding;
+    ImVec2 size(std::min(max_w, ImGui::CalcTextSize(label.c_str()).x + pad.x * 2 + 4),
+                ImGui::GetTextLineHeight() + pad.y * 2);
+    ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::InvisibleButton("##image", size);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(at, ImVec2(at.x + size.x, at.y + size.y), IM_COL32(238, 239, 243, 255), 4);
+    dl->AddRect(at, ImVec2(at.x + size.x, at.y + size.y), IM_COL32(190, 192, 200, 255), 4);
+    ImVec4 clip(at.x, at.y, at.x + size.x - pad.x, at.y + size.y);
+    dl->AddText(nullptr, 0, ImVec2(at.x + pad.x, at.y + pad.y), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                label.c_str(), nullptr, 0, &clip);
+  }
+  image_actions(f, n.text, url);
+  f.started = false;  // what follows starts a new line
+}
+
 // Splits text into words that keep their leading space, so wrapping happens between words.
 void text(Flow& f, std::string_view s) {
   std::size_t i = 0;
@@ -93,13 +144,11 @@ void inline_nodes(Flow& f, const RichNode& n) {
       f.link = saved;
       return;
     }
-    case RichNode::Kind::image: {
-      std::string saved = f.link;
-      if (saved.empty()) f.link = livechat::safe_url(n.url, livechat::UrlUse::image);
-      text(f, "[image" + (n.text.empty() ? std::string() : ": " + n.text) + "]");
-      f.link = saved;
+    case RichNode::Kind::image:
+      ImGui::PushID(n.url.c_str());
+      image(f, n);
+      ImGui::PopID();
       return;
-    }
     default:
       for (const auto& c : n.children) inline_nodes(f, c);
   }

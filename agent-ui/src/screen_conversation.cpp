@@ -5,6 +5,7 @@
 // What is allowed is the core's decide(): the buttons run it first, so a refused action is
 // disabled here with the core's own message rather than sent.
 #include "app.hpp"
+#include "input.hpp"
 #include "livechat/rules.hpp"
 #include "platform.hpp"
 #include "widgets.hpp"
@@ -157,35 +158,55 @@ void draw_message(App& app, const Conversation& c, const Message& m) {
   ImGui::Spacing();
 }
 
+// While the composer is active, input.cpp owns Enter (read from the key event, see input.hpp):
+// Shift+Enter arrives as a '\n' character, a plain Enter as a send request taken here. The
+// active field keeps its own copy of the text, so a send empties it through the callback.
+struct ComposerSend {
+  bool requested = false;  // Enter asked to send this frame
+  bool taken = false;      // the callback took the text out of the active field
+  std::string text;
+};
+
+int take_for_sending(ImGuiInputTextCallbackData* data) {
+  auto* send = static_cast<ComposerSend*>(data->UserData);
+  if (send->requested && !send->taken) {
+    send->text.assign(data->Buf, static_cast<std::size_t>(data->BufTextLen));
+    send->taken = true;
+    data->DeleteChars(0, data->BufTextLen);
+  }
+  return 0;
+}
+
 void draw_composer(App& app, const Conversation& c) {
-  ImGuiIO& io = ImGui::GetIO();
-  // Enter sends; Shift+Enter is turned into ImGui's Ctrl+Enter (a new line) for this widget.
-  bool saved_ctrl = io.KeyCtrl;
-  if (io.KeyShift && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter))) io.KeyCtrl = true;
   if (app.focus_composer) {
     ImGui::SetKeyboardFocusHere();
     app.focus_composer = false;
   }
-  bool enter = ImGui::InputTextMultiline("##composer", app.composer, sizeof app.composer, ImVec2(-110, 70),
-                                         ImGuiInputTextFlags_CtrlEnterForNewLine | ImGuiInputTextFlags_EnterReturnsTrue);
+  ComposerSend send;
+  send.requested = input::take_send_request();
+  ImGui::InputTextMultiline("##composer", app.composer, sizeof app.composer, ImVec2(-110, 70),
+                            ImGuiInputTextFlags_CallbackAlways, take_for_sending, &send);
+  input::composer_drawn(ImGui::IsItemActive());
   ui::track("##composer");
-  io.KeyCtrl = saved_ctrl;
   ImGui::SameLine();
   ui::push_primary();
-  bool send = ui::button("Send", ImVec2(100, 70));
+  send.requested |= ui::button("Send", ImVec2(100, 70));
   ui::pop_primary();
+  if (send.requested && !send.taken) {  // the field is not active: its buffer is ours
+    send.text = app.composer;
+    app.composer[0] = 0;
+  }
   // Typing indicator for the visitor: on while the composer holds text, off once sent or emptied.
-  bool typing_now = app.composer[0] != 0 && !(enter || send);
+  bool typing_now = app.composer[0] != 0 && !send.requested;
   if (typing_now != (app.typing_in == c.id)) {
     platform::ws_send(app.model.typing_frame(c.id, typing_now));
     app.typing_in = typing_now ? c.id : std::string();
   }
-  if ((enter || send) && app.composer[0]) {
-    std::string text = app.composer;
+  if (send.requested) {
+    std::string text = send.text;
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     if (!text.empty()) app.send(SendMessage{c.id, text, app.model.next_client_id()});
-    app.composer[0] = 0;
-    app.focus_composer = true;
+    app.focus_composer = !send.taken;  // after the Send button: back to typing
   }
 }
 
@@ -199,7 +220,11 @@ void draw_conversation(App& app, const Conversation& c) {
   ImGui::BeginChild("##transcript", ImVec2(0, -(composer_h + typing_h)), false);
   static std::string last_id;
   static std::size_t last_count = 0;
-  for (const auto& m : c.messages) draw_message(app, c, m);
+  for (std::size_t i = 0; i < c.messages.size(); ++i) {
+    ImGui::PushID(static_cast<int>(i));
+    draw_message(app, c, c.messages[i]);
+    ImGui::PopID();
+  }
   if (last_id != c.id || last_count != c.messages.size()) ImGui::SetScrollHereY(1.0f);
   last_id = c.id;
   last_count = c.messages.size();

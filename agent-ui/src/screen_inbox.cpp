@@ -79,14 +79,17 @@ void draw_folder_tabs(App& app, const Inbox& inbox) {
       app.folder = t.folder;
       app.view = View::inbox;
     }
-    if (t.folder != Folder::unassigned) {
-      ImGui::SameLine(kLeftWidth - 50);
-      ImGui::TextDisabled("%zu", t.count);
+    if (t.folder != Folder::unassigned) {  // the count, right-aligned
+      char count[24];
+      std::snprintf(count, sizeof count, "%zu", t.count);
+      ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(count).x - 4);
+      ImGui::TextDisabled("%s", count);
     }
   }
 }
 
 void draw_row(App& app, const InboxRow& row) {
+  ++app.rows_drawn;
   const float h = ImGui::GetTextLineHeightWithSpacing() * 2 + 8;
   std::string name = visitor_display_name(row.visitor_name, row.visitor_id);
   ImVec2 start = ImGui::GetCursorPos();
@@ -112,8 +115,12 @@ void draw_row(App& app, const InboxRow& row) {
   for (auto& ch : preview)
     if (ch == '\n') ch = ' ';
   std::string mark;
-  if (app.folder == Folder::unassigned)
-    mark = row.missed ? "Missed" : row.wait_deadline ? countdown(app.now_ms, row.wait_deadline) : "";
+  if (app.folder == Folder::unassigned && row.missed) {
+    mark = "Missed";
+  } else if (app.folder == Folder::unassigned && row.wait_deadline) {
+    mark = countdown(app.now_ms, row.wait_deadline);
+    app.countdown_shown = app.countdown_shown || row.wait_deadline > app.now_ms;
+  }
   preview = fit(preview, right - ImGui::CalcTextSize(mark.c_str()).x - 16);
   ImGui::TextDisabled("%s", preview.c_str());
   if (!mark.empty()) {

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "app.hpp"
+#include "date_picker.hpp"
 #include "livechat/side_panel.hpp"
 #include "livechat/validate.hpp"
 #include "widgets.hpp"
@@ -77,7 +78,8 @@ void draw_side_panel(App& app, const Conversation& c) {
   ImGui::SetNextItemWidth(-1);
   f.dirty |= ImGui::InputText("##currency", f.currency, sizeof f.currency, ImGuiInputTextFlags_CharsUppercase);
   ui::track("##currency");
-  field("Expected close date (YYYY-MM-DD)", "##close_date", f.close_date, sizeof f.close_date, f.dirty);
+  ImGui::TextDisabled("Expected close date (YYYY-MM-DD)");
+  f.dirty |= date_field("##close_date", f.close_date, sizeof f.close_date, app.now_ms);
   ImGui::Separator();
   field("Person name", "##person_name", f.person_name, sizeof f.person_name, f.dirty);
   field("Email", "##email_field", f.email, sizeof f.email, f.dirty);

@@ -34,6 +34,11 @@ Status set(Config& c, const std::string& name, const std::string& value) {
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), c.session_ttl_ms);
     if (ec != std::errc() || end != value.data() + value.size() || c.session_ttl_ms < 1000)
       return make_error(ErrorCode::invalid_field, "--session-ttl-ms wants at least 1000 milliseconds", "session-ttl-ms");
+  } else if (name == "demo-conversations") {
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), c.demo_conversations);
+    if (ec != std::errc() || end != value.data() + value.size() || c.demo_conversations < 0 ||
+        c.demo_conversations > kMaxDemoConversations)
+      return make_error(ErrorCode::invalid_field, "--demo-conversations wants 0..100000", "demo-conversations");
   } else if (name == "away-grace-ms") {
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), c.away_grace_ms);
     if (ec != std::errc() || end != value.data() + value.size() || c.away_grace_ms < 0)
@@ -85,6 +90,8 @@ Result<Config> parse_config(const std::vector<std::string>& args, std::string (*
     }
     if (auto s = set(c, name, value); !s) return s.error();
   }
+  if (c.demo_conversations > 0 && !c.demo)
+    return make_error(ErrorCode::invalid_field, "--demo-conversations needs --demo", "demo-conversations");
   return c;
 }
 
@@ -98,6 +105,7 @@ Usage: livechat-server [options]
   --static DIR         the folder of web files: widget, dashboard, demo page               LIVECHAT_STATIC
   --public-url URL     how browsers reach this server (default http://ADDR:PORT)           LIVECHAT_PUBLIC_URL
   --demo               add demo users, the demo playbook and print their sign-ins         LIVECHAT_DEMO=1
+  --demo-conversations N  with --demo: also N closed demo conversations (scale tests, at most 100000)
   --sync full|normal   SQLite synchronous mode: full survives power loss (default)       LIVECHAT_SYNC
   --log-level LEVEL    debug, info, warn or error (default info)                          LIVECHAT_LOG_LEVEL
   --away-grace-ms N    an online agent with no open dashboard for N ms counts as away    LIVECHAT_AWAY_GRACE_MS

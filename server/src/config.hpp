@@ -8,6 +8,9 @@
 
 namespace livechat::server {
 
+// The most demo conversations --demo-conversations makes (a load-test helper, not a data generator).
+inline constexpr int kMaxDemoConversations = 100000;
+
 struct Config {
   std::string address = "127.0.0.1";  // --listen ADDR:PORT        LIVECHAT_LISTEN
   uint16_t port = 8080;
@@ -15,6 +18,7 @@ struct Config {
   std::string static_dir;                 // --static DIR          LIVECHAT_STATIC
   std::string public_url;                 // --public-url URL      LIVECHAT_PUBLIC_URL
   bool demo = false;                      // --demo                LIVECHAT_DEMO=1
+  int demo_conversations = 0;             // --demo-conversations N  (with --demo; load tests)
   bool sync_full = true;                  // --sync full|normal    LIVECHAT_SYNC
   std::string log_level = "info";         // --log-level LEVEL     LIVECHAT_LOG_LEVEL
   int64_t away_grace_ms = 60'000;         // --away-grace-ms N     LIVECHAT_AWAY_GRACE_MS

@@ -7,8 +7,41 @@
 
 namespace livechat::server {
 
+namespace {
+
+// N closed conversations of the demo playbook. Commands are decided against the engine's live
+// state at once, so the three of a conversation can be issued back to back; `finish` runs once
+// per conversation when its close is durable.
+void seed_conversations(Engine& engine, int count, const std::shared_ptr<int>& pending,
+                        const std::function<void()>& finish) {
+  static const char* kNames[] = {"Giulia Conti", "Tom Baker", "Sofia Marino", "Ravi Patel", "Elena Greco",
+                                 "Jonas Berg", "Chiara Ricci", "Omar Haddad"};
+  static const char* kAsks[] = {"Do you ship to Switzerland?", "I'd like a quote for **20 seats**.",
+                                "What does the *Pro* plan include?", "Can we book a demo next week?"};
+  const Actor bot{Actor::Kind::bot, ""};
+  for (int i = 1; i <= count; ++i) {
+    std::string n = std::to_string(i);
+    ConversationId id = "c_demo_" + n;
+    if (engine.committed().conversations.count(id)) continue;
+    std::string visitor = "v_demo_" + n;
+    auto logged = [id](Result<Outcome> r) {
+      if (!r) log_warn("demo conversation not added", {{"conversation", id}, {"error", r.error().message}});
+    };
+    std::string name = std::string(kNames[i % 8]) + " " + n;
+    engine.run(StartConversation{id, visitor, kDemoPlaybookId, name}, bot, {}, logged);
+    engine.run(SendMessage{id, kAsks[i % 4], "demo-" + n}, Actor{Actor::Kind::visitor, visitor}, {}, logged);
+    ++*pending;
+    engine.run(CloseConversation{id}, bot, {}, [logged, finish](Result<Outcome> r) {
+      logged(std::move(r));
+      finish();
+    });
+  }
+}
+
+}  // namespace
+
 void seed_demo(Engine& engine, Store& store, const std::string& public_origin, const std::string& password,
-               std::function<void(std::vector<DemoLogin>)> done) {
+               int conversations, std::function<void(std::vector<DemoLogin>)> done) {
   struct Seed {
     const char* id;
     const char* name;
@@ -70,6 +103,7 @@ void seed_demo(Engine& engine, Store& store, const std::string& public_origin, c
   engine.playbook_changed(row);
   ++*pending;
   engine.write(std::move(w), [finish](const Status&) { finish(); });
+  seed_conversations(engine, conversations, pending, finish);
   finish();
 }
 

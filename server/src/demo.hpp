@@ -17,8 +17,11 @@ struct DemoLogin {
   bool admin = false;
 };
 
-// `password` empty: a new random password per user. `done` runs once everything is durable.
+// `password` empty: a new random password per user. `conversations` > 0 (--demo-conversations)
+// also adds that many closed conversations of the demo playbook (c_demo_1 ...; each a visitor
+// message, closed by the chatbot), for scale tests of the dashboard's Closed folder; ones that
+// exist are kept. `done` runs once everything is durable.
 void seed_demo(Engine& engine, Store& store, const std::string& public_origin, const std::string& password,
-               std::function<void(std::vector<DemoLogin>)> done);
+               int conversations, std::function<void(std::vector<DemoLogin>)> done);
 
 }  // namespace livechat::server

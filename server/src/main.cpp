@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
     };
     std::string widget_note = built("widget/loader.js"), agent_note = built("agent/index.html");
     if (!widget_note.empty()) widget_note = "  (the page works; its chat widget is not built yet)";
-    seed_demo(engine, *store.value(), origin, env("LIVECHAT_DEMO_PASSWORD"),
+    seed_demo(engine, *store.value(), origin, env("LIVECHAT_DEMO_PASSWORD"), config.demo_conversations,
               [origin, widget_note, agent_note](std::vector<DemoLogin> logins) {
       std::printf("\nLive chat is running.\n  Visitor demo page: %s/demo/%s\n  Agent dashboard:   %s/agent/%s\n"
                   "  REST API:          %s/api/  (sign in with POST /api/login)\n\nDemo sign-ins:\n",

@@ -6,8 +6,10 @@
 //  - text only: a binary message closes with 1003 "text frames only";
 //  - a message over max_frame_bytes closes with 1009 "frame too large" (read in bounded chunks, so
 //    at most max_frame_bytes + one chunk is ever buffered);
-//  - a send that would push the queue past max_queue_bytes closes the socket with 1008 "slow
-//    consumer", dropping what was queued (the client catches up when it reconnects);
+//  - a send while the queue already holds max_queue_bytes closes the socket with 1008 "slow
+//    consumer", dropping what was queued (the client catches up when it reconnects). One frame
+//    may take the queue past the limit: a snapshot of many conversations is larger than the
+//    limit on its own, and it follows the welcome frame;
 //  - silence: pinged after ws_idle_timeout_ms / 2, closed after ws_idle_timeout_ms;
 //  - a closing socket is cut after close_timeout_ms at the latest, even if the peer never reads.
 // on_open is called once the handshake succeeded; on_close exactly once after it, whatever ends
@@ -70,7 +72,7 @@ class WsSession final : public Connection, public Session, public std::enable_sh
   // --- Connection ----------------------------------------------------------------------------
   void send(std::string frame) override {
     if (finished_ || closing_) return;
-    if (queued_ > 0 && queued_ + frame.size() > core_->options.max_queue_bytes) {
+    if (queued_ >= core_->options.max_queue_bytes) {
       core_->counters.slow.fetch_add(1, std::memory_order_relaxed);
       log_warn("slow consumer closed", {{"connection", id}, {"remote", remote}, {"queued_bytes", queued_}});
       begin_close(websocket::close_code::policy_error, "slow consumer", true);
