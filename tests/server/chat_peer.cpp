@@ -42,6 +42,7 @@ bool ChatPeer::connect(uint16_t port, const std::string& origin, int timeout_ms)
   }
   json hello = {{"v", 1}, {"type", "hello"}, {"token", token_}};
   if (visitor) hello.update({{"playbook", "pb_demo"}, {"lang", "en"}});
+  if (before_send) before_send("hello", hello.dump().size());
   if (!ws_->send(hello.dump())) return false;
   std::string welcome_type = visitor ? "welcome" : "agent_welcome";
   auto welcome = wait([&](const json& j) { return j.value("type", "") == welcome_type || j.value("type", "") == "error"; },
@@ -66,6 +67,7 @@ bool ChatPeer::connect(uint16_t port, const std::string& origin, int timeout_ms)
     problem("welcome names conversation '" + conversation + "', not '" + conversation_ + "'");
   if (!conversation_.empty()) {
     json resume = {{"v", 1}, {"type", "resume"}, {"conversation", conversation_}, {"after", seen_[conversation_].last_seq}};
+    if (before_send) before_send("resume", resume.dump().size());
     if (!ws_->send(resume.dump())) return false;
     auto resumed = wait([](const json& j) { return j.value("type", "") == "resumed" || j.value("type", "") == "error"; },
                         ms_left(deadline));
@@ -76,6 +78,8 @@ bool ChatPeer::connect(uint16_t port, const std::string& origin, int timeout_ms)
     }
     if (resumed->value("last_seq", uint64_t{0}) < seen_[conversation_].last_seq)
       problem("resumed at seq " + resumed->dump() + " before what was already seen");
+    // The prompt follows the replay: once it is here, nothing more is on its way.
+    if (!wait([](const json& j) { return j.value("type", "") == "prompt"; }, ms_left(deadline))) return false;
   }
   ++connections_;
   return true;

@@ -45,10 +45,13 @@ class ChatPeer {
   // A visitor of `conversation` (may be empty: none yet) or an agent, known by `token`.
   ChatPeer(Role role, std::string token, std::string conversation = "");
 
-  // (Re)connects to the server on 127.0.0.1:port, optionally through another port (a proxy):
-  // hello and welcome; then visitors resume after the newest seq they saw (until `resumed`),
+  // (Re)connects to 127.0.0.1:port (the server, or a proxy in front of it): hello and welcome;
+  // then visitors resume after the newest seq they saw (until `resumed` and the prompt after it),
   // agents take the snapshot. False when the server is unreachable or the connection ends first.
   bool connect(uint16_t port, const std::string& origin, int timeout_ms = 10000);
+  // Called by connect() just before it sends "hello" or "resume" (with the frame's size), so a
+  // test can arm a fault for exactly that moment.
+  std::function<void(const std::string& frame_type, std::size_t bytes)> before_send;
   void disconnect();  // drops the socket without a close handshake
   bool connected() const;
 

@@ -126,18 +126,6 @@ std::map<std::string, Logged> read_log(const std::string& db) {
   return out;
 }
 
-// A visitor walked through the demo playbook to live chat, assigned to `agent`.
-std::string chat_assigned_to(Server& server, Agent& agent, Visitor& v) {
-  EXPECT_TRUE(v.connect(server));
-  v.start();
-  v.answer("I want a demo");
-  v.answer("vera@example.it");
-  v.answer("Vera");
-  v.peer.wait_event("live_chat_requested");
-  EXPECT_EQ(agent.command({{"type", "assign_to_me"}, {"conversation", v.conversation}}).value("type", ""), "ack");
-  return v.conversation;
-}
-
 TEST(Crash, KilledAtRandomUnderLoadNothingLostNothingDuplicated) {
   const int rounds = std::max(1, env_int("LIVECHAT_CRASH_ROUNDS", 20));
   const unsigned seed = static_cast<unsigned>(env_int("LIVECHAT_CRASH_SEED", static_cast<int>(std::random_device{}() >> 1)));
@@ -165,7 +153,7 @@ TEST(Crash, KilledAtRandomUnderLoadNothingLostNothingDuplicated) {
   auto owner = [&](int i) { return i == visitors ? 0 : i % 3; };
   for (int i = 0; i < visitors + 1; ++i) {
     setup_visitors.push_back(std::make_unique<Visitor>());
-    chats.push_back(chat_assigned_to(server, *setup_agents[owner(i)], *setup_visitors.back()));
+    chats.push_back(assigned_chat(server, *setup_agents[owner(i)], *setup_visitors.back()));
   }
   ASSERT_FALSE(HasFailure());
   Agent& anna = *setup_agents[0];

@@ -99,8 +99,8 @@ bool FaultProxy::pump(int from, int to, Direction direction) {
   std::lock_guard lock(mutex_);
   if (cut_armed_ && cut_direction_ == direction && forwarded(direction) >= cut_at_) {
     cut_armed_ = false;
+    cut_ = true;  // before the client can notice
     close_connection();
-    cut_ = true;
     return false;
   }
   return true;

@@ -240,4 +240,15 @@ json Visitor::say(const std::string& text, const std::string& client_id) {
 
 json Visitor::prompt() { return peer.wait_type("prompt"); }
 
+std::string assigned_chat(Server& server, Agent& agent, Visitor& v) {
+  EXPECT_TRUE(v.connect(server));
+  v.start();
+  v.answer("I want a demo");
+  v.answer("vera@example.it");
+  v.answer("Vera");
+  v.peer.wait_event("live_chat_requested");
+  EXPECT_EQ(agent.command({{"type", "assign_to_me"}, {"conversation", v.conversation}}).value("type", ""), "ack");
+  return v.conversation;
+}
+
 }  // namespace livechat::itest
