@@ -162,6 +162,33 @@ TEST_F(NetWs, ReadingClientKeepsUpWithAFlood) {
   EXPECT_EQ(net_->stats().slow_consumers_closed, 0u);
 }
 
+TEST_F(NetWs, PacedByWhenDrainedAReaderGetsFarMoreThanTheQueueHolds) {
+  ASSERT_NO_FATAL_FAILURE(start());  // max_queue_bytes = 1 MiB
+  WsClient reader;
+  ASSERT_TRUE(ws_connect(reader, "/ws/visitor"));
+  ASSERT_TRUE(reader.send("paced:16:8:65536"));  // 8 MiB in parts of 512 KiB
+  std::size_t frames = 0;
+  std::optional<std::string> message;
+  while ((message = reader.receive(5000)) && *message != "done") frames += message->size() == 65536;
+  EXPECT_EQ(message.value_or("<closed>"), "done");
+  EXPECT_EQ(frames, 16u * 8u);
+  EXPECT_EQ(net_->stats().slow_consumers_closed, 0u);
+}
+
+TEST_F(NetWs, FramesRightBehindABigFrameAreNoSlowConsumer) {
+  ASSERT_NO_FATAL_FAILURE(start());  // max_queue_bytes = 1 MiB
+  WsClient reader;
+  ASSERT_TRUE(ws_connect(reader, "/ws/agent"));
+  ASSERT_TRUE(reader.send("big:3000000"));  // a 3 MB frame (a snapshot), then small ones at once
+  auto big = reader.receive(5000);
+  EXPECT_EQ(big.value_or("").size(), 3000000u);
+  int small = 0;
+  while (small < 16 && reader.receive(5000)) ++small;
+  EXPECT_EQ(small, 16);
+  EXPECT_TRUE(reader.is_open());
+  EXPECT_EQ(net_->stats().slow_consumers_closed, 0u);
+}
+
 TEST_F(NetWs, OnCloseRunsOncePerConnectionHoweverItEnds) {
   ASSERT_NO_FATAL_FAILURE(start());
   constexpr int kClients = 12;
