@@ -106,6 +106,7 @@ bool ChatPeer::issue(Command& command, int timeout_ms) {
       return false;
     }
     if (answer->value("code", "") == "rate_limited") {  // the frame was dropped: slow down, same frame again
+      ++command.rate_limited;
       std::this_thread::sleep_for(std::chrono::milliseconds(60));
       continue;
     }

@@ -7,6 +7,7 @@
 // Unlike Peer (harness.hpp) nothing here fails the test by itself: a lost connection is normal.
 // Not thread-safe: one thread per ChatPeer.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -27,7 +28,9 @@ using json = nlohmann::json;
 struct Command {
   json frame;             // the command frame without "v" and "id"
   std::optional<json> answer;  // the ack or error, once one arrived
-  int attempts = 0;       // frames sent for it (more than one: resent after a lost connection)
+  int attempts = 0;       // frames sent for it: resent after a lost connection, or
+  int rate_limited = 0;   // ... after the server dropped it for the rate limit
+  int resends() const { return attempts - rate_limited - 1; }  // after lost connections
   bool acked() const { return answer && answer->value("type", "") == "ack"; }
   uint64_t seq() const { return acked() ? answer->value("seq", uint64_t{0}) : 0; }
 };

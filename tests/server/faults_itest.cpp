@@ -141,7 +141,7 @@ TEST_F(Faults, CutMidSendThenResentExactlyOnce) {
     ASSERT_TRUE(m.acked()) << m.answer->dump();
     // A half frame is never applied; a whole one was, and the resend is answered as such.
     EXPECT_EQ(m.answer->value("duplicate", false), direction == Direction::to_client) << m.answer->dump();
-    EXPECT_EQ(m.attempts, 2);
+    EXPECT_EQ(m.resends(), 1);
     expect_exactly_once();
     EXPECT_EQ(copies(*visitor, m.frame["client_id"]), 1);
   });
@@ -230,7 +230,7 @@ TEST_F(Faults, SlowConsumerIsClosedWithAReasonAndResumesExactlyOnce) {
     ASSERT_TRUE(dashboards[i % 4]->issue(m)) << "a reading dashboard was cut";
     ASSERT_TRUE(m.acked()) << m.answer->dump();
     flood.push_back(m);
-    if (i % 4 == 3) closed = metric(server, "livechat_slow_consumers_closed_total");
+    closed = metric(server, "livechat_slow_consumers_closed_total");  // soon: the close frame waits 5 s at most
     ASSERT_LT(flooded_bytes, 96e6) << "the server kept buffering for a widget that never reads";
   }
   long after = resident_bytes(server.pid());
