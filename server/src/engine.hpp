@@ -121,6 +121,7 @@ class Engine : public SocketHandler {
   void visitor_start(Session& session, const StartFrame& start);
   void visitor_answer(Session& session, const AnswerFrame& answer);
   void visitor_resume(Session& session, const ResumeFrame& resume);
+  void replay(uint64_t session_id, const ConversationId& conversation, Seq after, uint64_t generation);
   // Carries out a chatbot step: bot messages, live chat request, items, captured fields.
   void carry_out(const ConversationId& conversation, const Step& step, TimeMs now, Write& write);
   PlaybookContext context_for(const CachedPlaybook& playbook) const;

@@ -16,6 +16,7 @@ struct Engine::Session {
   // visitors
   std::string visitor_id, playbook_id;
   ConversationId conversation;  // the conversation this widget shows
+  uint64_t replay = 0;          // bumped by each resume: a newer one supersedes a replay under way
   // agents
   UserId user;
   std::string token_hash;

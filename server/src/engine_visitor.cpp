@@ -211,29 +211,53 @@ void Engine::visitor_resume(Session& s, const ResumeFrame& resume) {
   auto c = committed_.conversations.find(resume.conversation);
   if (c == committed_.conversations.end() || c->second.visitor_id != s.visitor_id)
     return send_error(s, "", make_error(ErrorCode::not_found, "no such conversation", "conversation"));
-  watch(s, resume.conversation);
-  // Exactly what was missed: durable events after the client's seq, up to what is committed now;
-  // anything later reaches this session through delivery, in order.
-  auto events = store_.conversation_events(resume.conversation, resume.after, committed_pos_);
+  watch(s, "");  // live events wait until the replay is done, so they follow it in order
+  replay(s.connection->id, resume.conversation, resume.after, ++s.replay);
+}
+
+// Exactly what was missed: the durable events after seq `after`, a part at a time (at most
+// kReplayPartBytes, then the rest once the socket drained: a long transcript must not make a
+// reading widget look like a slow consumer). At the end the widget watches the conversation:
+// anything committed later reaches it through delivery, in order.
+void Engine::replay(uint64_t sid, const ConversationId& id, Seq after, uint64_t generation) {
+  constexpr std::size_t kReplayPartBytes = 256 * 1024;
+  auto it = sessions_.find(sid);
+  if (it == sessions_.end() || it->second->replay != generation) return;
+  Session& s = *it->second;
+  auto events = store_.conversation_events(id, after, committed_pos_);
   if (!events) return send_error(s, "", events.error());
+  std::size_t sent = 0;
+  auto send_counted = [&](const ServerFrame& frame) {
+    std::string text = encode(frame);
+    sent += text.size();
+    s.connection->send(std::move(text));
+  };
   for (const auto& stored : events.value()) {
+    if (sent >= kReplayPartBytes) {
+      s.connection->when_drained([this, alive = alive_, sid, id, after, generation]() {
+        if (*alive) replay(sid, id, after, generation);
+      });
+      return;
+    }
     const Event& e = stored.event;
+    after = event_seq(e);
     if (const auto* a = std::get_if<ConversationAssigned>(&e)) {
       if (auto u = committed_.users.find(a->to); u != committed_.users.end()) {
         User shown;
         shown.id = u->second.id;
         shown.name = u->second.name;
-        send(s, EventFrame{0, UserAdded{shown}});
+        send_counted(EventFrame{0, UserAdded{shown}});
       }
     }
     if (std::holds_alternative<ConversationStarted>(e) || std::holds_alternative<MessagePosted>(e) ||
         std::holds_alternative<LiveChatRequested>(e) || std::holds_alternative<WaitExpired>(e) ||
         std::holds_alternative<ConversationAssigned>(e) || std::holds_alternative<ConversationUnassigned>(e) ||
         std::holds_alternative<ConversationClosed>(e))
-      send(s, EventFrame{stored.pos, e});
+      send_counted(EventFrame{stored.pos, e});
   }
-  send(s, ResumedFrame{resume.conversation, c->second.last_seq, committed_pos_});
-  send_prompt(resume.conversation);
+  watch(s, id);
+  send(s, ResumedFrame{id, committed_.conversations.at(id).last_seq, committed_pos_});
+  send_prompt(id);
 }
 
 void Engine::send_prompt(const ConversationId& id) {

@@ -6,14 +6,17 @@
 //  - text only: a binary message closes with 1003 "text frames only";
 //  - a message over max_frame_bytes closes with 1009 "frame too large" (read in bounded chunks, so
 //    at most max_frame_bytes + one chunk is ever buffered);
-//  - a send while the queue already holds max_queue_bytes closes the socket with 1008 "slow
-//    consumer", dropping what was queued (the client catches up when it reconnects). One frame
-//    may take the queue past the limit: a snapshot of many conversations is larger than the
-//    limit on its own, and it follows the welcome frame;
+//  - a send that would push the frames waiting behind the one being written past
+//    max_queue_bytes closes the socket with 1008 "slow consumer", dropping what was queued (the
+//    client catches up when it reconnects). A single frame of any size is taken when nothing
+//    waits (a big snapshot): behind the frame being written wait at most max_queue_bytes, or
+//    that one frame;
 //  - silence: pinged after ws_idle_timeout_ms / 2, closed after ws_idle_timeout_ms;
-//  - a closing socket is cut after close_timeout_ms at the latest, even if the peer never reads.
+//  - a closing socket is cut after close_timeout_ms at the latest, even if the peer never reads;
+//  - when_drained() callbacks run once the queue is empty, never once closing began.
 // on_open is called once the handshake succeeded; on_close exactly once after it, whatever ends
 // the connection; after on_close, send() and close() do nothing.
+#include <boost/asio/post.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 #include <chrono>
@@ -72,7 +75,10 @@ class WsSession final : public Connection, public Session, public std::enable_sh
   // --- Connection ----------------------------------------------------------------------------
   void send(std::string frame) override {
     if (finished_ || closing_) return;
-    if (queued_ >= core_->options.max_queue_bytes) {
+    // The bytes waiting behind the frame being written: that one may be big (a snapshot), and
+    // what follows it must not count as a slow reader's backlog.
+    std::size_t waiting = queued_ - (writing_ ? queue_.front().size() : 0);
+    if (waiting > 0 && waiting + frame.size() > core_->options.max_queue_bytes) {
       core_->counters.slow.fetch_add(1, std::memory_order_relaxed);
       log_warn("slow consumer closed", {{"connection", id}, {"remote", remote}, {"queued_bytes", queued_}});
       begin_close(websocket::close_code::policy_error, "slow consumer", true);
@@ -88,6 +94,13 @@ class WsSession final : public Connection, public Session, public std::enable_sh
   }
 
   std::size_t queued_bytes() const override { return queued_; }
+
+  void when_drained(std::function<void()> then) override {
+    if (finished_ || closing_) return;
+    drained_ = std::move(then);
+    if (writing_ || !queue_.empty()) return;  // on_write calls it
+    asio::post(core_->io, [self = shared_from_this()] { self->call_drained(); });
+  }
 
   // --- Session -------------------------------------------------------------------------------
   void shutdown() override { begin_close(websocket::close_code::going_away, "server shutting down", true); }
@@ -171,7 +184,15 @@ class WsSession final : public Connection, public Session, public std::enable_sh
     core_->counters.frames_out.fetch_add(1, std::memory_order_relaxed);
     core_->counters.bytes_out.fetch_add(n, std::memory_order_relaxed);
     if (!queue_.empty()) return write_next();
-    if (closing_) start_close_handshake();
+    if (closing_) return start_close_handshake();
+    call_drained();
+  }
+
+  void call_drained() {
+    if (finished_ || closing_ || writing_ || !queue_.empty() || !drained_) return;
+    auto then = std::move(drained_);
+    drained_ = nullptr;
+    then();  // may send: the next write starts from here
   }
 
   // Drops every queued frame but the one being written (Beast still reads from it).
@@ -244,6 +265,7 @@ class WsSession final : public Connection, public Session, public std::enable_sh
   beast::flat_buffer in_;            // the message being read
   std::deque<std::string> queue_;    // frames to send; front() is being written while writing_
   std::size_t queued_ = 0;           // bytes in queue_
+  std::function<void()> drained_;    // when_drained(): called once the queue is empty
   ConnectionSlot slot_;
   websocket::close_reason close_reason_;
   std::unique_ptr<asio::steady_timer> deadline_;  // only while closing

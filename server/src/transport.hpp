@@ -54,6 +54,10 @@ class Connection {
   // Sends a close frame with `reason` (policy violation) after the queued frames.
   virtual void close(const std::string& reason) = 0;
   virtual std::size_t queued_bytes() const = 0;
+  // Calls `then` once, on the I/O thread, when every queued frame has been written (soon, if
+  // nothing is queued); never if the connection ends first. Replaces an earlier `then`. For
+  // senders of long replays: send a part, wait for the drain, send the next part.
+  virtual void when_drained(std::function<void()> then) = 0;
   uint64_t id = 0;
   Channel channel = Channel::visitor;
   std::string origin;  // the Origin header of the upgrade request

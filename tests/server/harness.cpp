@@ -253,4 +253,12 @@ void assign_to(Agent& agent, const Visitor& v) {
   ASSERT_EQ(agent.command({{"type", "assign_to_me"}, {"conversation", id}}).value("type", ""), "ack");
 }
 
+std::string assigned_chat(Server& server, Agent& agent, Visitor& v) {
+  EXPECT_TRUE(v.connect(server));
+  to_live_chat(v);
+  v.peer.wait_event("live_chat_requested");
+  EXPECT_EQ(agent.command({{"type", "assign_to_me"}, {"conversation", v.conversation}}).value("type", ""), "ack");
+  return v.conversation;
+}
+
 }  // namespace livechat::itest

@@ -28,6 +28,7 @@ class Server {
   void kill9();          // SIGKILL and wait: a crash
   bool running() const;  // the process is still alive
   uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }  // -1 when not running
   std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
   const std::string& db() const { return db_; }
 
@@ -98,5 +99,8 @@ struct Visitor {
 void to_live_chat(Visitor& v);
 // Then `agent` (signed in and online) sees it arrive and assigns it to themself.
 void assign_to(Agent& agent, const Visitor& v);
+// `v` connects, walks the demo playbook to the Live Chat card, and `agent` (online) takes the
+// chat with "Assign to me". Returns the conversation id.
+std::string assigned_chat(Server& server, Agent& agent, Visitor& v);
 
 }  // namespace livechat::itest

@@ -135,6 +135,17 @@ class FakeSockets : public SocketHandler {
       flood(connection, total, std::string(frame, 'x'), per_tick, 0);
       return;
     }
+    if (message.rfind("paced:", 0) == 0) {  // paced:<parts>:<frames per part>:<frame bytes>
+      std::size_t parts = 0, frames = 0, frame = 0;
+      std::sscanf(message.c_str(), "paced:%zu:%zu:%zu", &parts, &frames, &frame);
+      paced(connection, parts, frames, std::string(frame, 'p'));
+      return;
+    }
+    if (message.rfind("big:", 0) == 0) {  // big:<frame bytes>, then 16 small frames right behind it
+      connection->send(std::string(std::stoul(message.substr(4)), 'b'));
+      for (int i = 0; i < 16; ++i) connection->send("small");
+      return;
+    }
     if (message == "close-me") {
       connection->send("bye");
       connection->close("requested");
@@ -192,6 +203,14 @@ class FakeSockets : public SocketHandler {
     loop_.after(1, [this, connection, total, frame = std::move(frame), per_tick, sent]() mutable {
       flood(connection, total, std::move(frame), per_tick, sent);
     });
+  }
+
+  // Sends `parts` parts of `frames` frames, each part once the previous one was written
+  // (Connection::when_drained), then "done".
+  void paced(std::shared_ptr<Connection> connection, std::size_t parts, std::size_t frames, std::string frame) {
+    if (parts == 0) return connection->send("done");
+    for (std::size_t i = 0; i < frames; ++i) connection->send(frame);
+    connection->when_drained([this, connection, parts, frames, frame]() { paced(connection, parts - 1, frames, frame); });
   }
 
   Loop& loop_;

@@ -136,7 +136,8 @@ TEST_F(NetWs, SlowConsumerIsClosedWithABoundedQueue) {
   ASSERT_TRUE(eventually([&] { return sockets_->close_count() == 1; }, 10000)) << "slow consumer not closed";
   NetStats stats = net_->stats();
   EXPECT_EQ(stats.slow_consumers_closed, 1u);
-  EXPECT_LE(sockets_->max_queued(), std::size_t{1} << 20) << "the queue never passed max_queue_bytes";
+  EXPECT_LE(sockets_->max_queued(), (std::size_t{1} << 20) + 65536)
+      << "the queue never passed max_queue_bytes (plus the frame being written)";
   EXPECT_LT(stats.bytes_out, uint64_t{20} << 20) << "writing stopped at the close, short of the 20 MB";
   EXPECT_TRUE(slow.wait_closed(5000));
 
@@ -157,6 +158,33 @@ TEST_F(NetWs, ReadingClientKeepsUpWithAFlood) {
     received += message->size();
   }
   EXPECT_EQ(received, total);
+  EXPECT_TRUE(reader.is_open());
+  EXPECT_EQ(net_->stats().slow_consumers_closed, 0u);
+}
+
+TEST_F(NetWs, PacedByWhenDrainedAReaderGetsFarMoreThanTheQueueHolds) {
+  ASSERT_NO_FATAL_FAILURE(start());  // max_queue_bytes = 1 MiB
+  WsClient reader;
+  ASSERT_TRUE(ws_connect(reader, "/ws/visitor"));
+  ASSERT_TRUE(reader.send("paced:16:8:65536"));  // 8 MiB in parts of 512 KiB
+  std::size_t frames = 0;
+  std::optional<std::string> message;
+  while ((message = reader.receive(5000)) && *message != "done") frames += message->size() == 65536;
+  EXPECT_EQ(message.value_or("<closed>"), "done");
+  EXPECT_EQ(frames, 16u * 8u);
+  EXPECT_EQ(net_->stats().slow_consumers_closed, 0u);
+}
+
+TEST_F(NetWs, FramesRightBehindABigFrameAreNoSlowConsumer) {
+  ASSERT_NO_FATAL_FAILURE(start());  // max_queue_bytes = 1 MiB
+  WsClient reader;
+  ASSERT_TRUE(ws_connect(reader, "/ws/agent"));
+  ASSERT_TRUE(reader.send("big:3000000"));  // a 3 MB frame (a snapshot), then small ones at once
+  auto big = reader.receive(5000);
+  EXPECT_EQ(big.value_or("").size(), 3000000u);
+  int small = 0;
+  while (small < 16 && reader.receive(5000)) ++small;
+  EXPECT_EQ(small, 16);
   EXPECT_TRUE(reader.is_open());
   EXPECT_EQ(net_->stats().slow_consumers_closed, 0u);
 }
