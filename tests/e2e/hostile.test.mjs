@@ -87,7 +87,7 @@ const HOSTILE_EMAIL = "luca'/onfocus='x'&{{7*7}}@example.com";
 // ImGui reads "##" in a label as a hidden id: a name like this one must still show in full.
 const HASH_USER = 'Eve##hidden ###id %s%n%x';
 const HOSTILE_BUTTON = '<b onclick=__pwn(43)>I want a demo</b>';
-// Agents and admins may put http(s) images in rich text, so that one request is expected; its
+// Agents and admins may put http(s) images in rich text, which the widget and the dashboard load, so that one request is expected; its
 // quote must arrive percent-encoded (the attribute was not broken open).
 const IMAGE = (u) => u === 'http://images.example/x.png%22onerror=%22__pwn(35)';
 const bundle = (n) => PAYLOADS.slice(n * 7, n * 7 + 7).join('\n');  // card texts: 7 payloads each
@@ -575,7 +575,7 @@ async function main() {
   }));
   check(dom.scripts === 'inline /agent/agent_ui.js' && dom.frames === 0 && dom.handlers === 'canvas.oncontextmenu',
     `the dashboard page gained no script, frame or handler (${JSON.stringify(dom)})`);
-  await checkInert(dash, seenDash, 'dashboard');
+  await checkInert(dash, seenDash, 'dashboard', IMAGE);  // the dashboard also shows inline images
   await checkInert(page, seenWidget, 'widget at the end', imageOrTab);
 }
 
