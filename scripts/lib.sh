@@ -1,5 +1,6 @@
-# Shared by scripts/run and scripts/test: run set-up when something is missing, and build both
-# trees (build/wasm with Emscripten first, then build/native, whose ctest also runs the WASM suite).
+# Shared by scripts/run and scripts/test: run set-up when something is missing, and build the three
+# trees: build/wasm (Emscripten), build/asan (clang with ASan + UBSan: everything native and the
+# fuzzers), then build/native, whose ctest also runs the WASM suite and the sanitizer tree's tests.
 # shellcheck shell=bash
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -7,7 +8,7 @@ export NODE_PATH=/usr/share/nodejs  # Debian's emcc runs tools with node; they l
 
 ensure_setup() {
   local missing=0
-  for tool in cmake ninja em++ node g++ clang++ chromium sqlite3 gzip; do
+  for tool in cmake ninja em++ node g++ clang++ llvm-symbolizer chromium sqlite3 gzip; do
     command -v "$tool" >/dev/null 2>&1 || missing=1
   done
   for header in /usr/include/nlohmann/json.hpp /usr/include/boost/beast.hpp /usr/include/sqlite3.h \
@@ -28,12 +29,12 @@ build_all() {
   echo "== building build/wasm (Emscripten)" >&2
   emcmake cmake -S "$root" -B "$root/build/wasm" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null
   cmake --build "$root/build/wasm"
-  echo "== building build/fuzz (clang, libFuzzer, ASan + UBSan)" >&2
-  CC=clang CXX=clang++ cmake -S "$root" -B "$root/build/fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DLIVECHAT_FUZZ=ON >/dev/null
-  cmake --build "$root/build/fuzz"
+  echo "== building build/asan (clang, ASan + UBSan, libFuzzer)" >&2
+  CC=clang CXX=clang++ cmake -S "$root" -B "$root/build/asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DLIVECHAT_SANITIZE=ON >/dev/null
+  cmake --build "$root/build/asan"
   echo "== building build/native" >&2
   cmake -S "$root" -B "$root/build/native" -G Ninja -DCMAKE_BUILD_TYPE="$type" \
-        -DLIVECHAT_WASM_DIR="$root/build/wasm" -DLIVECHAT_FUZZ_DIR="$root/build/fuzz" >/dev/null
+        -DLIVECHAT_WASM_DIR="$root/build/wasm" -DLIVECHAT_ASAN_DIR="$root/build/asan" >/dev/null
   cmake --build "$root/build/native"
 }

@@ -2,6 +2,8 @@
 // socket to an HTTP session (net_http.cpp), and stops everything on stop().
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <unistd.h>
+
 #include <chrono>
 #include <vector>
 
@@ -111,23 +113,30 @@ void Net::Core::on_accept(const boost::system::error_code& ec, tcp::socket socke
     accept_next();
     return;
   }
-  std::string ip = remote.address().to_string();
+  serve_socket(std::move(socket), remote.address().to_string(), endpoint_text(remote));
+  accept_next();
+}
+
+void Net::Core::serve_socket(tcp::socket socket, std::string ip, std::string remote) {
   auto per_ip_it = per_ip.find(ip);
   std::size_t from_ip = per_ip_it == per_ip.end() ? 0 : per_ip_it->second;
   bool full = connections >= options.max_connections;
-  if (full || (options.max_connections_per_ip > 0 && from_ip >= options.max_connections_per_ip)) {
+  if (stopped || full || (options.max_connections_per_ip > 0 && from_ip >= options.max_connections_per_ip)) {
     counters.rejected.fetch_add(1, std::memory_order_relaxed);
-    log_debug("connection rejected", {{"remote", endpoint_text(remote)}, {"open", connections}, {"from_ip", from_ip}});
-    refuse(socket, full ? "503 Service Unavailable" : "429 Too Many Requests",
-           full ? "the server is full; try again later" : "too many connections from your address");
-    accept_next();
+    log_debug("connection rejected", {{"remote", remote}, {"open", connections}, {"from_ip", from_ip}});
+    if (stopped) {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+    } else {
+      refuse(socket, full ? "503 Service Unavailable" : "429 Too Many Requests",
+             full ? "the server is full; try again later" : "too many connections from your address");
+    }
     return;
   }
   boost::system::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);  // chat frames are small: never wait for Nagle
   ConnectionSlot slot(this, next_id++, std::move(ip));
-  start_http_session(shared_from_this(), std::move(socket), std::move(slot), endpoint_text(remote));
-  accept_next();
+  start_http_session(shared_from_this(), std::move(socket), std::move(slot), std::move(remote));
 }
 
 void Net::Core::stop_now() {
@@ -173,6 +182,7 @@ Result<std::unique_ptr<Net>> Net::start(Loop& loop, NetOptions options, HttpHand
     return make_error(ErrorCode::conflict, std::string("cannot ") + what + " " + endpoint_text(endpoint) + ": " +
                                                ec.message());
   };
+  if (!core->options.listen) return std::unique_ptr<Net>(new Net(std::move(core)));
   core->acceptor.open(endpoint.protocol(), ec);
   if (ec) return fail("open");
   core->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -187,6 +197,20 @@ Result<std::unique_ptr<Net>> Net::start(Loop& loop, NetOptions options, HttpHand
   log_debug("listening", {{"address", endpoint_text(local)}, {"static_dir", root}});
   asio::post(*io, [core] { core->accept_next(); });
   return std::unique_ptr<Net>(new Net(std::move(core)));
+}
+
+void Net::serve(int fd, std::string ip) {
+  asio::dispatch(core_->io, [core = core_, fd, ip = std::move(ip)]() mutable {
+    tcp::socket socket(core->io);
+    boost::system::error_code ec;
+    socket.assign(tcp::v4(), fd, ec);
+    if (ec) {
+      ::close(fd);
+      return;
+    }
+    std::string remote = ip + ":0";
+    core->serve_socket(std::move(socket), std::move(ip), std::move(remote));
+  });
 }
 
 uint16_t Net::port() const { return core_->port.load(); }

@@ -39,6 +39,7 @@ struct NetOptions {
   int close_timeout_ms = 5000;      // a closing WebSocket's socket is cut after this at the latest
   std::size_t max_connections = 19500;       // TCP connections (HTTP + WebSocket); more are closed
   std::size_t max_connections_per_ip = 0;    // 0: unlimited
+  bool listen = true;  // false: no listening socket; only connections handed to Net::serve()
 };
 
 // A snapshot of counters; readable from any thread.
@@ -65,6 +66,11 @@ class Net {
   ~Net();  // stop()s
   Net(const Net&) = delete;
   Net& operator=(const Net&) = delete;
+
+  // Serves `fd`, a connected stream socket (e.g. one end of a socketpair), exactly like a TCP
+  // connection accepted from `ip` (limits, HTTP session, upgrades). Takes ownership of `fd`.
+  // Any thread. This is how the HTTP fuzzer (tests/fuzz/fuzz_http.cpp) reaches the server.
+  void serve(int fd, std::string ip);
 
   uint16_t port() const;
   NetStats stats() const;

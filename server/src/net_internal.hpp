@@ -82,6 +82,8 @@ struct Net::Core : std::enable_shared_from_this<Net::Core> {
 
   void accept_next();
   void on_accept(const boost::system::error_code& ec, net_detail::tcp::socket socket);
+  // Counts a connected socket against the limits (closing it beyond them), then serves it.
+  void serve_socket(net_detail::tcp::socket socket, std::string ip, std::string remote);
   void stop_now();
 
   boost::asio::io_context& io;

@@ -6,6 +6,7 @@
 set -euo pipefail
 fuzzer=$1 seeds=$2
 seconds=${LIVECHAT_FUZZ_SECONDS:-15}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}  # a stack with every report
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus" "$work/artifacts"

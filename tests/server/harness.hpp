@@ -24,7 +24,7 @@ class Server {
   explicit Server(std::vector<std::string> extra_args = {});
   ~Server();
   void start();          // --demo on the temp database; waits until it answers /healthz
-  void stop();           // SIGTERM and wait
+  void stop();           // SIGTERM, wait, and expect a clean exit (status 0)
   void kill9();          // SIGKILL and wait: a crash
   bool running() const;  // the process is still alive
   uint16_t port() const { return port_; }

@@ -1,6 +1,8 @@
 // The server over sockets, HTTP: the handler's routes, limits and malformed input; then the
 // connection limits and start-up errors (fixture: net_fixture.hpp).
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <cstdio>
 #include <string>
@@ -223,6 +225,29 @@ TEST_F(NetStart, BadOptionsAreErrorsNotCrashes) {
   result = Net::start(fake, test_options(), http, sockets);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.error().field, "loop");
+}
+
+TEST_F(NetStart, WithoutListeningItServesTheSocketsHandedToIt) {
+  NetOptions options = test_options();
+  options.listen = false;
+  ASSERT_NO_FATAL_FAILURE(start(options));
+  EXPECT_EQ(net_->port(), 0) << "nothing listens";
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+  timeval five_seconds{5, 0};
+  ::setsockopt(fds[1], SOL_SOCKET, SO_RCVTIMEO, &five_seconds, sizeof five_seconds);
+  net_->serve(fds[0], "192.0.2.7");
+  std::string request = "GET /api/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(::send(fds[1], request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
+  std::string answer;
+  char buffer[4096];
+  for (ssize_t n; (n = ::recv(fds[1], buffer, sizeof buffer, 0)) > 0;) answer.append(buffer, static_cast<std::size_t>(n));
+  ::close(fds[1]);
+  ASSERT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  auto echo = nlohmann::json::parse(answer.substr(answer.find("\r\n\r\n") + 4), nullptr, false);
+  ASSERT_TRUE(echo.is_object()) << answer;
+  EXPECT_EQ(echo["remote"], "192.0.2.7:0");
+  EXPECT_TRUE(eventually([&] { return net_->stats().http_sessions_open == 0; })) << "the session ends with the client";
 }
 
 }  // namespace
