@@ -125,7 +125,7 @@ struct Server {
 
     // The demo users and playbook, and a signed-in admin whose token the seeds use.
     on_loop([this](std::function<void()> done) {
-      seed_demo(*engine, *store, kOrigin, "fuzz password", [done](std::vector<DemoLogin>) { done(); });
+      seed_demo(*engine, *store, kOrigin, "fuzz password", 0, [done](std::vector<DemoLogin>) { done(); });
     });
     on_loop([this](std::function<void()> done) {
       Write w;

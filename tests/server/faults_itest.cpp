@@ -244,7 +244,18 @@ TEST_F(Faults, SlowConsumerIsClosedWithAReasonAndResumesExactlyOnce) {
   EXPECT_EQ(visitor->socket()->close_code(), 1008);
   EXPECT_EQ(visitor->socket()->close_reason(), "slow consumer");
   EXPECT_EQ(metric(server, "livechat_slow_consumers_closed_total"), 1) << "only the widget was slow";
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LIVECHAT_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(LIVECHAT_UNDER_ASAN)
+  // Under AddressSanitizer the resident size measures its quarantine of freed memory (up to
+  // 256 MiB by default), not the server: the bound is checked by the plain build's run.
+  std::printf("memory bound not checked under AddressSanitizer\n");
+#else
   EXPECT_LT(after - before, 48l << 20) << "memory grew by " << (after - before) / 1024 << " KiB";
+#endif
   int received = 0;
   for (const Command& m : flood) received += copies(*visitor, m.frame["client_id"]);
   std::printf("slow consumer: %zu messages (%.1f MB on the wire) flooded until it was closed; it had received %d; "
