@@ -38,6 +38,11 @@ Status set(Config& c, const std::string& name, const std::string& value) {
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), c.away_grace_ms);
     if (ec != std::errc() || end != value.data() + value.size() || c.away_grace_ms < 0)
       return make_error(ErrorCode::invalid_field, "--away-grace-ms wants a number of milliseconds", "away-grace-ms");
+  } else if (name == "max-frames-per-second") {
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), c.max_frames_per_second);
+    if (ec != std::errc() || end != value.data() + value.size() || c.max_frames_per_second < 1)
+      return make_error(ErrorCode::invalid_field, "--max-frames-per-second wants a whole number of at least 1",
+                        "max-frames-per-second");
   } else {
     return make_error(ErrorCode::bad_request, "unknown option --" + name + " (see --help)", name);
   }
@@ -50,7 +55,8 @@ Result<Config> parse_config(const std::vector<std::string>& args, std::string (*
   const std::pair<const char*, const char*> vars[] = {
       {"LIVECHAT_LISTEN", "listen"},       {"LIVECHAT_DB", "db"},           {"LIVECHAT_STATIC", "static"},
       {"LIVECHAT_PUBLIC_URL", "public-url"}, {"LIVECHAT_SYNC", "sync"},     {"LIVECHAT_LOG_LEVEL", "log-level"},
-      {"LIVECHAT_AWAY_GRACE_MS", "away-grace-ms"}, {"LIVECHAT_SESSION_TTL_MS", "session-ttl-ms"}};
+      {"LIVECHAT_AWAY_GRACE_MS", "away-grace-ms"}, {"LIVECHAT_SESSION_TTL_MS", "session-ttl-ms"},
+      {"LIVECHAT_MAX_FRAMES_PER_SECOND", "max-frames-per-second"}};
   for (const auto& [var, name] : vars)
     if (std::string v = env(var); !v.empty())
       if (auto s = set(c, name, v); !s) return make_error(s.error().code, std::string(var) + ": " + s.error().message);
@@ -93,6 +99,8 @@ Usage: livechat-server [options]
   --log-level LEVEL    debug, info, warn or error (default info)                          LIVECHAT_LOG_LEVEL
   --away-grace-ms N    an online agent with no open dashboard for N ms counts as away    LIVECHAT_AWAY_GRACE_MS
   --session-ttl-ms N   how long a sign-in lasts (default 30 days); open dashboards close then LIVECHAT_SESSION_TTL_MS
+  --max-frames-per-second N  frames one WebSocket may send per second, sustained (default 20;
+                       a burst of twice as many); benchmarks raise it   LIVECHAT_MAX_FRAMES_PER_SECOND
   --port-file PATH     write the port listened on to PATH (for scripts and tests)
   --help               this text
 

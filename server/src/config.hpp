@@ -19,6 +19,7 @@ struct Config {
   std::string log_level = "info";         // --log-level LEVEL     LIVECHAT_LOG_LEVEL
   int64_t away_grace_ms = 60'000;         // --away-grace-ms N     LIVECHAT_AWAY_GRACE_MS
   int64_t session_ttl_ms = 30LL * 24 * 3600 * 1000;  // --session-ttl-ms N  LIVECHAT_SESSION_TTL_MS
+  int max_frames_per_second = 20;         // --max-frames-per-second N  LIVECHAT_MAX_FRAMES_PER_SECOND
   std::string port_file;                  // --port-file PATH      (tests: the port chosen)
   bool help = false;                      // --help
 };
