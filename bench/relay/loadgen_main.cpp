@@ -105,19 +105,18 @@ bool sign_in_agents(const Options& o, std::vector<Share>& shares) {
     int agents = (share.sockets + kChatsPerAgent - 1) / kChatsPerAgent;
     for (int k = 0; k < agents; ++k, ++next) {
       std::string email = "bench-agent-" + std::to_string(next) + "@bench.example";
-      std::string token = login(email, agent_password);
-      if (token.empty()) {
-        auto r = http.post("/api/users",
-                           json{{"name", "Bench Agent " + std::to_string(next)}, {"email", email},
-                                {"password", agent_password}, {"role", "regular"}}
-                               .dump(),
-                           {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + admin}});
-        if (r.status != 201) {
-          std::fprintf(stderr, "bench_relay_load: cannot add %s: %d %s\n", email.c_str(), r.status, r.body.c_str());
-          return false;
-        }
-        token = login(email, agent_password);
+      // Added first (409 when it exists): every failed sign-in counts against the server's
+      // per-address throttle, so we never try one that could fail.
+      auto r = http.post("/api/users",
+                         json{{"name", "Bench Agent " + std::to_string(next)}, {"email", email},
+                              {"password", agent_password}, {"role", "regular"}}
+                             .dump(),
+                         {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + admin}});
+      if (r.status != 201 && r.status != 409) {
+        std::fprintf(stderr, "bench_relay_load: cannot add %s: %d %s\n", email.c_str(), r.status, r.body.c_str());
+        return false;
       }
+      std::string token = login(email, agent_password);
       if (token.empty()) {
         std::fprintf(stderr, "bench_relay_load: %s cannot sign in\n", email.c_str());
         return false;
