@@ -62,6 +62,18 @@ start_server() {
   port=$(cat "$dir/port")
 }
 stop_server() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+# server_for SYNC: the server for the next measurement; sets $port. A full run starts a fresh one
+# every time (nothing left by the previous load, such as a backlog at 20,000 msg/s or its
+# conversations, weighs on the next); a smoke run keeps one per sync mode to stay within seconds.
+declare -A kept_pid kept_port
+servers=0
+server_for() {
+  if [ $smoke = 1 ] && [ -n "${kept_port[$1]:-}" ]; then port=${kept_port[$1]}; return; fi
+  [ -n "${kept_pid[$1]:-}" ] && stop_server "${kept_pid[$1]}"
+  servers=$((servers + 1))
+  start_server "$1-$servers" "$1"
+  kept_pid[$1]=$server_pid kept_port[$1]=$port
+}
 # Anonymous resident memory (heap and stacks, not the binary's pages) of a process, in KiB.
 rss_anon_kib() { awk '/^RssAnon:/ { print $2 }' "/proc/$1/status"; }
 # Kernel memory of the socket structures (slabinfo: TCP, sock_inode_cache, filp, dentry,
@@ -121,6 +133,7 @@ held=$(field "$hold_json" held)
 user_b=$(( (after - before) * 1024 / held ))
 kernel_b=$(( (slab_after - slab_before) / (2 * held) ))  # both ends of each loopback socket
 buf_b=$(( (buf_after - buf_before) / (2 * held) ))
+[ "$buf_b" -ge 0 ] || buf_b=0
 peer_held="-" peer_mem="" held_ratio="-"
 if [ $peer = 1 ]; then
   ej_before=$(rss_anon_kib "$ej_pid")
@@ -153,12 +166,11 @@ echo_pid=$!
 pids+=("$echo_pid")
 for _ in $(seq 100); do [ -s "$work/echo.port" ] && break; sleep 0.05; done
 echo_port=$(cat "$work/echo.port")
-start_server normal normal
-normal_pid=$server_pid normal_port=$port
 for rate in $RATES; do
   log "latency at $rate msg/s: floor, relay$([ $peer = 1 ] && echo ", peer" || true)"
   floor=$("$load" latency --port "$echo_port" --pairs "$PAIRS" --rate "$rate" --seconds "$SECONDS_" --procs "$PROCS" --echo)
-  ours=$("$load" latency --port "$normal_port" --pairs "$PAIRS" --rate "$rate" --seconds "$SECONDS_" --procs "$PROCS")
+  server_for normal
+  ours=$("$load" latency --port "$port" --pairs "$PAIRS" --rate "$rate" --seconds "$SECONDS_" --procs "$PROCS")
   beside="echo floor $(latency_cells "$floor")"
   if [ $peer = 1 ] && theirs=$("$xmpp_load" latency --port "$ej_port" --pairs "$PAIRS" --rate "$rate" --seconds "$SECONDS_" --procs "$PROCS"); then
     beside="$beside; ejabberd $(latency_cells "$theirs") (received $(field "$theirs" received)/$(field "$theirs" sent))"
@@ -174,10 +186,9 @@ for rate in $RATES; do
 done
 
 # --- durable: latency and throughput with --sync full -------------------------------------------
-start_server full full
-full_pid=$server_pid full_port=$port
+server_for full
 log "latency at $FULL_RATE msg/s with --sync full"
-ours=$("$load" latency --port "$full_port" --pairs "$PAIRS" --rate "$FULL_RATE" --seconds "$SECONDS_" --procs "$PROCS")
+ours=$("$load" latency --port "$port" --pairs "$PAIRS" --rate "$FULL_RATE" --seconds "$SECONDS_" --procs "$PROCS")
 # This disk's fsync: 200 synchronous 4 KiB writes (dd oflag=dsync), the time of one.
 dd_out=$(dd if=/dev/zero of="$work/fsync.probe" bs=4k count=200 oflag=dsync 2>&1 | tail -1)
 fsync_ms=$(awk -v s="$(sed -E 's/.* copied, ([0-9.]+) s.*/\1/' <<<"$dd_out")" 'BEGIN { printf "%.2f", s * 1000 / 200 }')
@@ -187,27 +198,27 @@ row "latency visitor -> agent at $FULL_RATE msg/s, --sync full (durable before d
   "$(latency_cells "$ours")" "one fsync on this disk: $fsync_ms ms (dd oflag=dsync)" \
   "$(ratio "$(ms "$p99")" "$fsync_ms") x fsync (p99)" "p99 <= 2 ms" "$met"
 
-throughput_row() {  # NAME PORT SYNC LABEL TARGET_PER_S
+throughput_row() {  # SYNC LABEL TARGET_PER_S
   local tp acked ceil_json ceil_rate beside="ceiling: not built" ratio_cell="-" met
-  log "durable throughput, --sync $3"
-  tp=$("$load" throughput --port "$2" --pairs "$PAIRS" --seconds "$TP_SECONDS" --procs "$PROCS" --window 8)
+  log "durable throughput, --sync $1"
+  server_for "$1"
+  tp=$("$load" throughput --port "$port" --pairs "$PAIRS" --seconds "$TP_SECONDS" --procs "$PROCS" --window 8)
   acked=$(field "$tp" acked_per_s)
   acked=${acked%.*}
-  if [ -x "$ceiling" ] && ceil_json=$("$ceiling" --sync "${3^^}" --seconds "$CEIL_SECONDS" --batch 256 --db "$work/ceiling-$3.db" | tail -1); then
+  if [ -x "$ceiling" ] && ceil_json=$("$ceiling" --sync "${1^^}" --seconds "$CEIL_SECONDS" --batch 256 --db "$work/ceiling-$1.db" | tail -1); then
     ceil_rate=$(field "$ceil_json" rows_per_s)
     ceil_rate=${ceil_rate%.*}
-    beside="raw SQLite ceiling $ceil_rate rows/s (same schema, batches of 256, synchronous=${3^^})"
+    beside="raw SQLite ceiling $ceil_rate rows/s (same schema, batches of 256, synchronous=${1^^})"
     ratio_cell="$(ratio "$acked" "$ceil_rate") x ceiling"
   fi
-  if [ "$5" = "-" ]; then met="-"; else
-    met=$(awk -v a="$acked" -v c="${ceil_rate:-0}" -v t="$5" 'BEGIN { print (a >= t && (c == 0 || a >= c / 2)) ? "yes" : "no" }')
+  if [ "$3" = "-" ]; then met="-"; else
+    met=$(awk -v a="$acked" -v c="${ceil_rate:-0}" -v t="$3" 'BEGIN { print (a >= t && (c == 0 || a >= c / 2)) ? "yes" : "no" }')
   fi
-  row "$4 (acknowledged msg/s, $PAIRS visitors x 8 in flight, agents receiving; errors $(field "$tp" errors), loadgen CPU $(field "$tp" loadgen_cpu_pct)%)" \
-    "$acked" "$beside" "$ratio_cell" "$([ "$5" = "-" ] && echo "-" || echo ">= $5 msg/s and >= half the ceiling")" "$met"
+  row "$2 (acknowledged msg/s, $PAIRS visitors x 8 in flight, agents receiving; errors $(field "$tp" errors), loadgen CPU $(field "$tp" loadgen_cpu_pct)%)" \
+    "$acked" "$beside" "$ratio_cell" "$([ "$3" = "-" ] && echo "-" || echo ">= $3 msg/s and >= half the ceiling")" "$met"
 }
-throughput_row full "$full_port" full "durable throughput, --sync full, group commit" 50000
-stop_server "$full_pid"
-throughput_row normal "$normal_port" normal "throughput, --sync normal (NOT power-loss safe)" -
-stop_server "$normal_pid"
+throughput_row full "durable throughput, --sync full, group commit" 50000
+throughput_row normal "throughput, --sync normal (NOT power-loss safe)" -
+for p in "${kept_pid[@]}"; do stop_server "$p"; done
 [ -x "$ceiling" ] || echo "> ceiling: not built (bench/sqlite/bench_sqlite_ceiling is missing): the durable rows have no ceiling beside them"
 echo "> relay: loadgen = bench/relay/bench_relay_load in $PROCS processes sharing the machine's $(nproc) cores with the server; latency is scheduled send -> receipt (open loop); memory from /proc/PID/status RssAnon before/after, kernel from /proc/slabinfo (both ends of each loopback socket counted, halved)"
