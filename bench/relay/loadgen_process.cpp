@@ -154,7 +154,11 @@ class Worker {
               },
               [this, i](std::string_view text) { agent_message(i, text); },
               [this, i](const std::string& why) {
-                if (!setup_reported_) agent_failed(i, "closed: " + why);
+                if (!setup_reported_) return agent_failed(i, "closed: " + why);
+                // While measuring, the messages for this agent's chats stop arriving: say why.
+                std::fprintf(stderr, "loadgen: agent %d of worker %d was closed while measuring: %s\n", i, share_.index,
+                             why.c_str());
+                ++errors_;
               }});
   }
 

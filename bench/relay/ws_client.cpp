@@ -80,7 +80,11 @@ class Connection final : public WsClient, public std::enable_shared_from_this<Co
   void read_next() {
     ws_.async_read(in_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (self->done_) return;
-      if (ec) return self->ended(ec.message());
+      if (ec) {
+        std::string why = ec.message();
+        if (!self->ws_.reason().reason.empty()) why += " (" + std::string(self->ws_.reason().reason.c_str()) + ")";
+        return self->ended(why);
+      }
       if (self->handlers_.on_message)
         self->handlers_.on_message(
             std::string_view(static_cast<const char*>(self->in_.data().data()), self->in_.size()));
