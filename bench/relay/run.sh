@@ -23,9 +23,9 @@ for f in "$server_bin" "$load" "$echo_bin"; do
 done
 
 if [ $smoke = 1 ]; then
-  HOLD=60 PAIRS=20 RATES="200" FULL_RATE=200 SECONDS_=1 TP_SECONDS=1 PROCS=2 CEIL_SECONDS=1
+  REPEATS=1 HOLD=60 PAIRS=20 RATES="200" FULL_RATE=200 SECONDS_=1 TP_SECONDS=1 PROCS=2 CEIL_SECONDS=1
 else
-  HOLD=19000 PAIRS=1000 RATES="1000 5000 20000" FULL_RATE=5000 SECONDS_=8 TP_SECONDS=8 PROCS=2 CEIL_SECONDS=5
+  REPEATS=3 HOLD=19000 PAIRS=1000 RATES="1000 5000 20000" FULL_RATE=5000 SECONDS_=8 TP_SECONDS=8 PROCS=2 CEIL_SECONDS=5
 fi
 export LIVECHAT_DEMO_PASSWORD=bench-demo-password
 work=$(mktemp -d /tmp/livechat-bench-relay.XXXXXX)
@@ -166,13 +166,29 @@ echo_pid=$!
 pids+=("$echo_pid")
 for _ in $(seq 100); do [ -s "$work/echo.port" ] && break; sleep 0.05; done
 echo_port=$(cat "$work/echo.port")
+# median_run JSON...: the run whose p99 is the median (its other figures come with it).
+median_run() {
+  local j
+  for j in "$@"; do echo "$(field "$j" p99_us) $j"; done | sort -g -k1,1 |
+    awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }' | cut -d' ' -f2-
+}
 for rate in $RATES; do
-  log "latency at $rate msg/s: floor, relay$([ $peer = 1 ] && echo ", peer" || true)"
-  floor=$("$load" latency --port "$echo_port" --pairs "$PAIRS" --rate "$rate" --seconds "$SECONDS_" --procs "$PROCS" --echo)
-  server_for normal
-  ours=$("$load" latency --port "$port" --pairs "$PAIRS" --rate "$rate" --seconds "$SECONDS_" --procs "$PROCS")
+  floors=() ours_runs=() theirs_runs=()
+  for rep in $(seq "$REPEATS"); do
+    log "latency at $rate msg/s, run $rep of $REPEATS: floor, relay$([ $peer = 1 ] && echo ", peer" || true)"
+    out=$("$load" latency --port "$echo_port" --pairs "$PAIRS" --rate "$rate" --seconds "$SECONDS_" --procs "$PROCS" --echo)
+    floors+=("$out")
+    server_for normal
+    out=$("$load" latency --port "$port" --pairs "$PAIRS" --rate "$rate" --seconds "$SECONDS_" --procs "$PROCS")
+    ours_runs+=("$out")
+    if [ $peer = 1 ] && out=$("$xmpp_load" latency --port "$ej_port" --pairs "$PAIRS" --rate "$rate" --seconds "$SECONDS_" --procs "$PROCS"); then
+      theirs_runs+=("$out")
+    fi
+  done
+  floor=$(median_run "${floors[@]}") ours=$(median_run "${ours_runs[@]}")
   beside="echo floor $(latency_cells "$floor")"
-  if [ $peer = 1 ] && theirs=$("$xmpp_load" latency --port "$ej_port" --pairs "$PAIRS" --rate "$rate" --seconds "$SECONDS_" --procs "$PROCS"); then
+  if [ ${#theirs_runs[@]} -gt 0 ]; then
+    theirs=$(median_run "${theirs_runs[@]}")
     beside="$beside; ejabberd $(latency_cells "$theirs") (received $(field "$theirs" received)/$(field "$theirs" sent))"
   fi
   p99=$(field "$ours" p99_us) floor99=$(field "$floor" p99_us)
@@ -181,7 +197,7 @@ for rate in $RATES; do
     target="p99 <= 2 ms and <= 5x floor"
     met=$(awk -v a="$p99" -v f="$floor99" 'BEGIN { print (a <= 2000 && a <= 5 * f) ? "yes" : "no" }')
   fi
-  row "latency visitor -> agent at $rate msg/s, p50 / p99 / p99.9 (--sync normal; received $(field "$ours" received)/$(field "$ours" sent), loadgen CPU $(field "$ours" loadgen_cpu_pct)%)" \
+  row "latency visitor -> agent at $rate msg/s, p50 / p99 / p99.9 (--sync normal; median of $REPEATS runs by p99, each side; received $(field "$ours" received)/$(field "$ours" sent), loadgen CPU $(field "$ours" loadgen_cpu_pct)%)" \
     "$(latency_cells "$ours")" "$beside" "$(ratio "$p99" "$floor99") x floor (p99)" "$target" "$met"
 done
 
