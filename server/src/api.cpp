@@ -327,14 +327,22 @@ void Api::add_user(Call& call) {
   u.name = trim(*name);
   u.email = trim(*email);
   if (!parse_role(*role, u.role)) return call.error(400, ErrorCode::invalid_field, "role is admin or regular", "role");
-  std::string hash = hash_password(*password);
-  if (hash.empty()) return call.error(503, ErrorCode::conflict, "could not hash the password; try again");
-  Write w;
-  w.credentials.push_back(CredentialRow{u.id, hash});
+  // Hashing (argon2id) takes a tenth of a second or more: on the hasher thread, as for sign-in,
+  // so the I/O thread keeps serving every socket meanwhile.
   auto respond = call.respond;
-  engine_.run(AddUser{u}, Actor{Actor::Kind::agent, call.user->id}, std::move(w), [this, respond, id = u.id](Result<Outcome> r) {
-    if (!r) return send_error(respond, r.error());
-    send_json(respond, 201, user_json(engine_.committed().users.at(id)));
+  Actor admin{Actor::Kind::agent, call.user->id};
+  hasher_.run([this, respond, u, admin, pw = *password]() {
+    std::string hash = hash_password(pw);
+    loop_.post([this, respond, u, admin, hash]() {
+      if (hash.empty())
+        return send_json(respond, 503, {{"error", {{"code", "conflict"}, {"message", "could not hash the password; try again"}}}});
+      Write w;
+      w.credentials.push_back(CredentialRow{u.id, hash});
+      engine_.run(AddUser{u}, admin, std::move(w), [this, respond, id = u.id](Result<Outcome> r) {
+        if (!r) return send_error(respond, r.error());
+        send_json(respond, 201, user_json(engine_.committed().users.at(id)));
+      });
+    });
   });
 }
 

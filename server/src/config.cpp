@@ -50,6 +50,11 @@ Status set(Config& c, const std::string& name, const std::string& value) {
     if (ec != std::errc() || end != value.data() + value.size() || n < least || n > 1'000'000)
       return make_error(ErrorCode::invalid_field,
                         "--" + name + " wants a number from " + std::to_string(least) + " to 1000000", name);
+  } else if (name == "max-frames-per-second") {
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), c.max_frames_per_second);
+    if (ec != std::errc() || end != value.data() + value.size() || c.max_frames_per_second < 1)
+      return make_error(ErrorCode::invalid_field, "--max-frames-per-second wants a whole number of at least 1",
+                        "max-frames-per-second");
   } else {
     return make_error(ErrorCode::bad_request, "unknown option --" + name + " (see --help)", name);
   }
@@ -64,7 +69,8 @@ Result<Config> parse_config(const std::vector<std::string>& args, std::string (*
       {"LIVECHAT_PUBLIC_URL", "public-url"}, {"LIVECHAT_SYNC", "sync"},     {"LIVECHAT_LOG_LEVEL", "log-level"},
       {"LIVECHAT_AWAY_GRACE_MS", "away-grace-ms"}, {"LIVECHAT_SESSION_TTL_MS", "session-ttl-ms"},
       {"LIVECHAT_MAX_CONNECTIONS_PER_IP", "max-connections-per-ip"},
-      {"LIVECHAT_TOKEN_GUESSES_PER_MINUTE", "token-guesses-per-minute"}};
+      {"LIVECHAT_TOKEN_GUESSES_PER_MINUTE", "token-guesses-per-minute"},
+      {"LIVECHAT_MAX_FRAMES_PER_SECOND", "max-frames-per-second"}};
   for (const auto& [var, name] : vars)
     if (std::string v = env(var); !v.empty())
       if (auto s = set(c, name, v); !s) return make_error(s.error().code, std::string(var) + ": " + s.error().message);
@@ -114,6 +120,8 @@ Usage: livechat-server [options]
                               LIVECHAT_MAX_CONNECTIONS_PER_IP
   --token-guesses-per-minute N  invalid tokens one address may present a minute before its
                               tokens are refused unchecked (default 60)  LIVECHAT_TOKEN_GUESSES_PER_MINUTE
+  --max-frames-per-second N  frames one WebSocket may send per second, sustained (default 20;
+                       a burst of twice as many); benchmarks raise it   LIVECHAT_MAX_FRAMES_PER_SECOND
   --port-file PATH     write the port listened on to PATH (for scripts and tests)
   --help               this text
 

@@ -25,6 +25,7 @@ struct Config {
   int64_t session_ttl_ms = 30LL * 24 * 3600 * 1000;  // --session-ttl-ms N  LIVECHAT_SESSION_TTL_MS
   int64_t max_connections_per_ip = 1000;  // --max-connections-per-ip N  LIVECHAT_MAX_CONNECTIONS_PER_IP (0: no cap)
   int64_t token_guesses_per_minute = 60;  // --token-guesses-per-minute N  LIVECHAT_TOKEN_GUESSES_PER_MINUTE
+  int max_frames_per_second = 20;         // --max-frames-per-second N  LIVECHAT_MAX_FRAMES_PER_SECOND
   std::string port_file;                  // --port-file PATH      (tests: the port chosen)
   bool help = false;                      // --help
 };

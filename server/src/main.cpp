@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
   EngineOptions engine_options;
   engine_options.away_grace_ms = config.away_grace_ms;
   engine_options.max_token_failures_per_minute = static_cast<int>(config.token_guesses_per_minute);
+  engine_options.max_frames_per_second = config.max_frames_per_second;
   Engine engine(*loop, *store.value(), engine_options);
   if (auto s = engine.load(); !s) {
     log_error("cannot load the event log", {{"error", s.error().message}});

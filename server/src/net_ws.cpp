@@ -20,7 +20,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 #include <chrono>
-#include <deque>
+#include <list>
 
 #include "log.hpp"
 #include "net_internal.hpp"
@@ -31,6 +31,10 @@ namespace {
 
 namespace websocket = boost::beast::websocket;
 using std::chrono::milliseconds;
+
+// Memory per idle socket (docs/benchmarks.md): a waiting read holds a buffer of this many bytes
+// at most (Beast would reserve 1,536), grown by doubling only while a larger message arrives.
+constexpr std::size_t kIdleReadBytes = 256;
 
 // Close reasons travel in a control frame: at most 123 bytes, cut on a UTF-8 boundary.
 std::string close_reason_text(std::string reason) {
@@ -45,7 +49,7 @@ class WsSession final : public Connection, public Session, public std::enable_sh
  public:
   WsSession(std::shared_ptr<Net::Core> core, beast::tcp_stream stream, ConnectionSlot slot, Channel channel,
             const HttpRequest& upgrade)
-      : core_(std::move(core)), ws_(std::move(stream)), slot_(std::move(slot)) {
+      : core_(std::move(core)), ws_(stream.release_socket()), slot_(std::move(slot)) {
     id = slot_.id();
     this->channel = channel;
     origin = upgrade.header("origin");
@@ -62,7 +66,6 @@ class WsSession final : public Connection, public Session, public std::enable_sh
     timeouts.idle_timeout =
         options.ws_idle_timeout_ms > 0 ? milliseconds(options.ws_idle_timeout_ms) : websocket::stream_base::none();
     timeouts.keep_alive_pings = true;
-    beast::get_lowest_layer(ws_).expires_never();  // the websocket's own timer takes over
     ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "livechat"); }));
@@ -129,7 +132,8 @@ class WsSession final : public Connection, public Session, public std::enable_sh
   void read_more() {
     // Never more than one byte past the limit: enough to know it was exceeded.
     std::size_t room = core_->options.max_frame_bytes + 1 - in_.size();
-    ws_.async_read_some(in_, room, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+    std::size_t chunk = std::min(room, std::max(kIdleReadBytes, in_.size()));
+    ws_.async_read_some(in_, chunk, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
       self->on_read(ec, n);
     });
   }
@@ -160,7 +164,7 @@ class WsSession final : public Connection, public Session, public std::enable_sh
       begin_close(websocket::close_code::internal_error, "internal error", true);
     }
     in_.consume(in_.size());
-    if (in_.capacity() > 64 * 1024) in_.shrink_to_fit();  // one big message must not pin memory
+    if (in_.capacity() > kIdleReadBytes) in_.shrink_to_fit();  // idle sockets keep little
     if (!closing_ && !finished_) read_more();
   }
 
@@ -234,9 +238,8 @@ class WsSession final : public Connection, public Session, public std::enable_sh
 
   void cut() {
     beast::error_code ignored;
-    auto& stream = beast::get_lowest_layer(ws_);
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream.close();
+    ws_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+    ws_.next_layer().close(ignored);
   }
 
   // The end, whatever caused it: closes the socket, tells the handler once, frees the slot.
@@ -261,9 +264,13 @@ class WsSession final : public Connection, public Session, public std::enable_sh
   }
 
   std::shared_ptr<Net::Core> core_;
-  websocket::stream<beast::tcp_stream> ws_;
+  // A plain socket below: the websocket's own timer does the timeouts (a tcp_stream's two
+  // timers would cost ~500 bytes per socket for nothing).
+  websocket::stream<tcp::socket> ws_;
   beast::flat_buffer in_;            // the message being read
-  std::deque<std::string> queue_;    // frames to send; front() is being written while writing_
+  // Frames to send; front() is being written while writing_. A list: an empty std::deque
+  // allocates 576 bytes, and elements must not move while Beast writes from them.
+  std::list<std::string> queue_;
   std::size_t queued_ = 0;           // bytes in queue_
   std::function<void()> drained_;    // when_drained(): called once the queue is empty
   ConnectionSlot slot_;
