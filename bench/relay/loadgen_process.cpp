@@ -340,7 +340,13 @@ class Worker {
   }
 
   void schedule_tick() {
-    tick_.expires_after(std::chrono::milliseconds(1));
+    // Wake when the next message is due (at most 1 ms away), so pacing adds no tick delay.
+    int64_t wait_ns = 1'000'000;
+    if (sending_ && o_.mode == Mode::latency && share_.rate > 0) {
+      int64_t next = start_ns_ + static_cast<int64_t>(sent_ * 1e9 / share_.rate);
+      wait_ns = std::clamp<int64_t>(next - now_ns(), 0, wait_ns);
+    }
+    tick_.expires_after(std::chrono::nanoseconds(wait_ns));
     tick_.async_wait([this](boost::system::error_code ec) {
       if (!ec) on_tick();
     });
@@ -355,7 +361,8 @@ class Worker {
       drain_until_ns_ = now + int64_t(kDrainDeadlineMs) * 1'000'000;
     }
     if (sending_ && o_.mode == Mode::latency && !live_.empty()) {
-      auto due = static_cast<uint64_t>(elapsed * share_.rate);
+      // Message k is due at k / rate: by now messages 0 .. floor(elapsed * rate) are due.
+      auto due = static_cast<uint64_t>(elapsed * share_.rate) + 1;
       for (; sent_ < due; ++sent_) {
         int64_t scheduled = start_ns_ + static_cast<int64_t>(sent_ * 1e9 / share_.rate);
         Visitor& v = visitors_[live_[sent_ % live_.size()]];
