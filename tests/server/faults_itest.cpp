@@ -131,6 +131,9 @@ TEST_F(Faults, CutMidSendThenResentExactlyOnce) {
     FaultProxy* proxy = through_proxy(p);
     ASSERT_TRUE(proxy);
     Command m = message(300);
+    // Let frames still on their way from the previous case arrive first: the cut to the client
+    // must land in this message's own answer.
+    p.pump(300);
     // To the server: half of the send_message frame. To the client: 10 bytes of the first
     // frame the server sends back (the message's event, before the ack).
     proxy->cut_after(direction, direction == Direction::to_server ? m.frame.dump().size() / 2 : 10);
