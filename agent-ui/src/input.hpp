@@ -6,6 +6,9 @@
 //    be lost or seen without Shift. Here Shift+Enter becomes a '\n' character at once (in order
 //    with the typed characters) and a plain Enter a send request for the composer's next frame;
 //    characters typed after that Enter wait one frame so they start the next message;
+//  - one editing key per frame: after the press of an editing key (Backspace, arrows, Enter,
+//    Ctrl+<key>...) reaches ImGui, later key and character events wait for the end of the frame
+//    that saw it (a fast Ctrl+A, Backspace, "text" loses nothing);
 //  - the mouse wheel in ImGui's units (Emscripten 3.1.6 passes raw DOM deltas, sign flipped).
 #pragma once
 #include <GLFW/glfw3.h>
