@@ -30,6 +30,7 @@ else
 fi
 export LIVECHAT_DEMO_PASSWORD=bench-demo-password
 work=$(mktemp -d /tmp/livechat-bench-relay.XXXXXX)
+chmod 755 "$work"  # the peer (ejabberd) runs as its own user and must reach its folder inside
 pids=()
 cleanup() {
   local p
