@@ -88,7 +88,7 @@ class WsSession final : public Connection,
     cookie_token = upgrade.cookie("lc_session");
   }
 
-  // Answers the upgrade with 101 (queued first), opens, and starts reading.
+  // Answers the upgrade with 101 (queued first) and opens.
   void start(std::string accept_key) {
     slot_.track(weak_from_this());
     core_->websocket_started();
@@ -107,7 +107,8 @@ class WsSession final : public Connection,
       log_error("on_open threw", {{"connection", id}, {"error", e.what()}});
       begin_close(CloseCode::internal_error, "internal error", true);
     }
-    if (!finished_) wait_readable();
+    // Reading starts once the 101 is out (written()): a peer that sends and leaves at once
+    // still gets its answer before its end of stream ends the connection.
   }
 
   // --- Connection ----------------------------------------------------------------------------
@@ -338,7 +339,7 @@ class WsSession final : public Connection,
   }
 
   void written(const Out& out) {
-    if (out.raw()) return;
+    if (out.raw()) return wait_readable();  // the handshake's answer is out: start reading
     queued_ -= out.payload.size();
     if (out.opcode() == ws::text) {
       core_->counters.frames_out.fetch_add(1, std::memory_order_relaxed);
