@@ -224,6 +224,11 @@ class WsSession final : public Connection,
         begin_close(failure.code, failure.reason, true);
       }
       if (peer_closed_) return;  // nothing more to read
+      if (round + 1 == kReadsPerWake) {
+        // More may wait, and readiness is edge-triggered: come back after the others had a turn.
+        asio::post(core_->io, [self = shared_from_this()] { self->on_readable({}); });
+        return;
+      }
     }
     wait_readable();
   }
@@ -292,42 +297,45 @@ class WsSession final : public Connection,
     return true;
   }
 
-  // One sendmsg of what is left of sending_. True when all of it is written.
+  // Writes what is left of sending_ with gather writes (sendmsg) until all of it is out (true),
+  // or the socket is full: then waits for room (false), as readiness is edge-triggered only an
+  // EAGAIN may end the attempt.
   bool write_batch() {
-    iovec parts[2 * kBatchFrames];
-    int count = 0;
-    std::size_t skip = sent_;
-    auto add = [&](const void* data, std::size_t size) {
-      if (skip >= size) {
-        skip -= size;
-        return;
+    while (true) {
+      iovec parts[2 * kBatchFrames];
+      int count = 0;
+      std::size_t skip = sent_;
+      auto add = [&](const void* data, std::size_t size) {
+        if (skip >= size) {
+          skip -= size;
+          return;
+        }
+        parts[count++] = {const_cast<char*>(static_cast<const char*>(data)) + skip, size - skip};
+        skip = 0;
+      };
+      for (const Out& out : sending_) {
+        add(out.header, out.header_size);
+        add(out.payload.data(), out.payload.size());
       }
-      parts[count++] = {const_cast<char*>(static_cast<const char*>(data)) + skip, size - skip};
-      skip = 0;
-    };
-    for (const Out& out : sending_) {
-      add(out.header, out.header_size);
-      add(out.payload.data(), out.payload.size());
-    }
-    msghdr message{};
-    message.msg_iov = parts;
-    message.msg_iovlen = static_cast<std::size_t>(count);
-    ssize_t n = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      msghdr message{};
+      message.msg_iov = parts;
+      message.msg_iovlen = static_cast<std::size_t>(count);
+      ssize_t n = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
         log_debug("websocket write failed", {{"connection", id}, {"errno", errno}});
         finish();
         return false;
       }
-      n = 0;
+      if (n < 0) break;
+      sent_ += static_cast<std::size_t>(n);
+      while (done_ < sending_.size() && sent_ >= done_bytes_ + sending_[done_].wire_size()) {
+        written(sending_[done_]);
+        done_bytes_ += sending_[done_].wire_size();
+        ++done_;
+      }
+      if (done_ == sending_.size()) return true;
     }
-    sent_ += static_cast<std::size_t>(n);
-    while (done_ < sending_.size() && sent_ >= done_bytes_ + sending_[done_].wire_size()) {
-      written(sending_[done_]);
-      done_bytes_ += sending_[done_].wire_size();
-      ++done_;
-    }
-    if (done_ == sending_.size()) return true;
     writing_ = true;
     socket_.async_wait(tcp::socket::wait_write, [self = shared_from_this()](const boost::system::error_code& ec) {
       self->writing_ = false;

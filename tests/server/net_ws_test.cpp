@@ -30,9 +30,15 @@ std::string upgrade_request(const std::string& key = "dGhlIHNhbXBsZSBub25jZQ==",
          "\r\n\r\n";
 }
 
-// A short client frame (payload under 126 bytes), masked unless told.
+// A client frame (payload under 64 KiB), masked unless told.
 std::string client_frame(uint8_t first_byte, const std::string& payload, bool masked = true) {
-  std::string out{static_cast<char>(first_byte), static_cast<char>((masked ? 0x80 : 0) | payload.size())};
+  std::string out{static_cast<char>(first_byte)};
+  char mask_bit = static_cast<char>(masked ? 0x80 : 0);
+  if (payload.size() < 126) {
+    out.push_back(static_cast<char>(mask_bit | payload.size()));
+  } else {
+    out += {static_cast<char>(mask_bit | 126), static_cast<char>(payload.size() >> 8), static_cast<char>(payload.size())};
+  }
   const char key[4] = {0x01, 0x02, 0x03, 0x04};
   if (masked) out.append(key, 4);
   for (std::size_t i = 0; i < payload.size(); ++i) out.push_back(static_cast<char>(payload[i] ^ (masked ? key[i % 4] : 0)));
@@ -334,6 +340,21 @@ TEST_F(NetWs, ProtocolErrorsCloseWithTheirCodes) {
     EXPECT_TRUE(client.closed()) << "the server ends the connection after its close frame";
   }
   EXPECT_TRUE(eventually([&] { return sockets_->close_count() == 4; }));
+}
+
+TEST_F(NetWs, ABurstFarBeyondOneReadIsAllAnswered) {
+  ASSERT_NO_FATAL_FAILURE(start());  // max_frame_bytes = 1024; the server reads 64 KiB at a time
+  RawClient client;
+  raw_upgrade(client, net_->port());
+  constexpr int kMessages = 400;
+  std::string burst;
+  for (int i = 0; i < kMessages; ++i) burst += client_frame(0x81, std::string(1000, 'x'));
+  ASSERT_TRUE(client.write(burst, 10000));  // 400 KB in one write
+  const std::size_t echo = 4 + std::string("echo:|visitor|https://shop.example|").size() + 1000;  // 4-byte header
+  std::string got;
+  for (int i = 0; i < 400 && got.size() < kMessages * echo && !client.closed(); ++i) got += client.read_until_closed(50);
+  EXPECT_EQ(got.size(), kMessages * echo);
+  EXPECT_EQ(net_->stats().frames_in, static_cast<uint64_t>(kMessages));
 }
 
 TEST_F(NetWs, SilentSocketIsPingedThenClosed) {
