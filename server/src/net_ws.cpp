@@ -25,6 +25,7 @@
 // sweep() on every socket (pings, idle cuts, close deadlines).
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
@@ -68,6 +69,22 @@ Out frame(uint8_t opcode, std::string payload) {
   return out;
 }
 
+// A socket bound to the io_context's own executor, not the type-erased any_io_executor of
+// tcp::socket: smaller, and so is every operation waiting on it (docs/benchmarks.md).
+using Socket = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
+
+// Moves an accepted socket's descriptor to a Socket; false (the socket closed) on failure.
+bool adopt(tcp::socket& from, Socket& to) {
+  boost::system::error_code ec;
+  tcp::endpoint local = from.local_endpoint(ec);
+  tcp protocol = ec ? tcp::v4() : local.protocol();  // Net::serve() may hand over a socketpair
+  int fd = from.release(ec);
+  if (ec) return false;
+  to.assign(protocol, fd, ec);
+  if (ec) ::close(fd);
+  return !ec;
+}
+
 // Data frames may be dropped when closing; the handshake's answer and the close frame may not.
 bool droppable(const Out& out) { return !out.raw() && out.opcode() != ws::close; }
 
@@ -76,7 +93,7 @@ class WsSession final : public Connection,
                         public ws::ReaderSink,
                         public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(std::shared_ptr<Net::Core> core, tcp::socket socket, ConnectionSlot slot, Channel channel,
+  WsSession(std::shared_ptr<Net::Core> core, Socket socket, ConnectionSlot slot, Channel channel,
             const HttpRequest& upgrade)
       : core_(std::move(core)), socket_(std::move(socket)), reader_(core_->options.max_frame_bytes),
         slot_(std::move(slot)) {
@@ -432,7 +449,7 @@ class WsSession final : public Connection,
   }
 
   std::shared_ptr<Net::Core> core_;
-  tcp::socket socket_;
+  Socket socket_;
   ws::Reader reader_;                // the unfinished frame or message, if any
   std::vector<Out> sending_;         // the batch being written: sent_ bytes of it are out
   std::vector<Out> queue_;           // frames waiting for the next batch
@@ -478,7 +495,12 @@ void start_websocket(std::shared_ptr<Net::Core> core, beast::tcp_stream stream, 
   }
   beast::websocket::detail::sec_ws_accept_type accept;
   beast::websocket::detail::make_sec_ws_accept(accept, key);
-  auto session = std::make_shared<WsSession>(std::move(core), std::move(socket), std::move(slot), channel, upgrade);
+  Socket adopted(core->io);
+  if (!adopt(socket, adopted)) {
+    log_debug("websocket socket not adopted", {{"remote", upgrade.remote}});
+    return;
+  }
+  auto session = std::make_shared<WsSession>(std::move(core), std::move(adopted), std::move(slot), channel, upgrade);
   session->start(std::string(accept.data(), accept.size()));
 }
 
