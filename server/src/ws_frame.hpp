@@ -55,9 +55,9 @@ class Reader {
  public:
   explicit Reader(std::size_t max_message_bytes) : max_message_bytes_(max_message_bytes) {}
 
-  // Parses `data` (unmasked in place: the caller's buffer is scratch). Returns a Failure once the
-  // stream breaks a rule (after which feed() always fails the same way), else nullptr-reason
-  // Failure{normal, nullptr}: all bytes taken, or the sink said stop.
+  // Parses `data` (unmasked in place: the caller's buffer is scratch). Once the stream breaks a
+  // rule, returns that Failure (and the same from every later call); else a Failure whose reason
+  // is null: all bytes were taken, or the sink said stop (the rest of `data` dropped).
   Failure feed(char* data, std::size_t size, ReaderSink& sink);
 
   // Heap bytes held for unfinished work (the partial frame and the message being assembled).
