@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -35,11 +36,11 @@ std::string endpoint_text(const tcp::endpoint& endpoint) {
 // client sees the status as its upgrade's). The answer is a few hundred bytes: an empty socket
 // buffer takes them at once. What the client sent so far is read and dropped first, so that the
 // close sends FIN, not a reset that could destroy the answer on its way.
-void refuse(tcp::socket& socket, const char* status, const char* message) {
-  std::string body = json_error_body("rate_limited", message);
-  std::string text = std::string("HTTP/1.1 ") + status +
-                     "\r\nContent-Type: application/json\r\nConnection: close\r\nRetry-After: 10\r\nContent-Length: " +
-                     std::to_string(body.size()) + "\r\n\r\n" + body;
+void answer_and_close(tcp::socket& socket, const char* status, std::string_view code, std::string_view message,
+                      std::string_view headers) {
+  std::string body = json_error_body(code, message);
+  std::string text = std::string("HTTP/1.1 ") + status + "\r\nContent-Type: application/json\r\nConnection: close\r\n" +
+                     std::string(headers) + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   boost::system::error_code ignored;
   socket.non_blocking(true, ignored);
   char sink[4096];
@@ -48,6 +49,10 @@ void refuse(tcp::socket& socket, const char* status, const char* message) {
   socket.write_some(asio::buffer(text), ignored);
   socket.shutdown(tcp::socket::shutdown_send, ignored);
   socket.close(ignored);
+}
+
+void refuse(tcp::socket& socket, const char* status, const char* message) {
+  answer_and_close(socket, status, "rate_limited", message, "Retry-After: 10\r\n");
 }
 
 // --- ConnectionSlot --------------------------------------------------------------------------
@@ -153,6 +158,38 @@ void Net::Core::stop_now() {
   }
   for (auto& session : live) session->shutdown();
   log_info("stopped listening", {{"port", port.load()}, {"closed_connections", live.size()}});
+}
+
+// The sweep: one timer for every WebSocket (no timer per socket). Ticks often enough for the
+// idle ping and the close deadline to be late by a small part of their own length, at most 1 s.
+void Net::Core::websocket_started() {
+  ++websockets;
+  arm_sweep();
+}
+
+void Net::Core::arm_sweep() {
+  if (sweeping) return;
+  sweeping = true;
+  int tick = options.close_timeout_ms / 2;
+  if (options.ws_idle_timeout_ms > 0) tick = std::min(tick, options.ws_idle_timeout_ms / 4);
+  sweep_timer.expires_after(std::chrono::milliseconds(std::clamp(tick, 10, 1000)));
+  sweep_timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    self->sweeping = false;
+    if (!ec) self->sweep();
+  });
+}
+
+void Net::Core::sweep() {
+  if (websockets == 0) return;  // the last one is gone: stop ticking until the next one
+  // Copy first: a session that ends unregisters itself.
+  std::vector<std::shared_ptr<Session>> live;
+  live.reserve(sessions.size());
+  for (auto& [id, weak] : sessions) {
+    if (auto session = weak.lock()) live.push_back(std::move(session));
+  }
+  auto now = std::chrono::steady_clock::now();
+  for (auto& session : live) session->sweep(now);
+  arm_sweep();
 }
 
 // --- Net -------------------------------------------------------------------------------------

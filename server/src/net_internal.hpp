@@ -5,11 +5,13 @@
 // session's last handler ran. Core tracks sessions by weak_ptr only, to close them on stop().
 #pragma once
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -34,6 +36,8 @@ class Session {
  public:
   virtual ~Session() = default;
   virtual void shutdown() = 0;  // loop thread; idempotent
+  // Net::Core's sweep, about once a second: WebSockets ping, time out and cut late closes here.
+  virtual void sweep(std::chrono::steady_clock::time_point) {}
 };
 
 // One accepted TCP connection, counted against max_connections and the per-IP limit, and known
@@ -61,8 +65,11 @@ class ConnectionSlot {
 
 // {"error":{"code":...,"message":...}}
 std::string json_error_body(std::string_view code, std::string_view message);
-// Answers an over-limit connection with an HTTP `status` ("429 Too Many Requests") and a JSON
-// error saying `message`, then closes it; never blocks.
+// Answers a connection with an HTTP `status` ("400 Bad Request"), `headers` (each ending in
+// CRLF) and a JSON error {code, message}, then closes it; never blocks.
+void answer_and_close(tcp::socket& socket, const char* status, std::string_view code, std::string_view message,
+                      std::string_view headers);
+// The answer to an over-limit connection ("429 Too Many Requests"): a rate_limited error.
 void refuse(tcp::socket& socket, const char* status, const char* message);
 // "ip:port", with [brackets] around IPv6 addresses.
 std::string endpoint_text(const tcp::endpoint& endpoint);
@@ -78,13 +85,25 @@ void start_websocket(std::shared_ptr<Net::Core> core, beast::tcp_stream stream, 
 
 struct Net::Core : std::enable_shared_from_this<Net::Core> {
   Core(boost::asio::io_context& io, NetOptions options, HttpHandler& http, SocketHandler& sockets)
-      : io(io), options(std::move(options)), http(http), sockets(sockets), acceptor(io), accept_retry(io) {}
+      : io(io), options(std::move(options)), http(http), sockets(sockets), acceptor(io), accept_retry(io),
+        sweep_timer(io) {}
 
   void accept_next();
   void on_accept(const boost::system::error_code& ec, net_detail::tcp::socket socket);
   // Counts a connected socket against the limits (closing it beyond them), then serves it.
   void serve_socket(net_detail::tcp::socket socket, std::string ip, std::string remote);
   void stop_now();
+  // WebSockets count themselves in and out: the sweep ticks while any is alive.
+  void websocket_started();
+  void websocket_ended() { --websockets; }
+  void arm_sweep();
+  void sweep();
+  // The I/O thread's read buffer: every WebSocket reads into it, then keeps only what is unfinished.
+  static constexpr std::size_t kReadBufferBytes = 64 * 1024;
+  char* read_buffer() {
+    if (!read_buffer_) read_buffer_ = std::make_unique<char[]>(kReadBufferBytes);
+    return read_buffer_.get();
+  }
 
   boost::asio::io_context& io;
   const NetOptions options;
@@ -101,6 +120,10 @@ struct Net::Core : std::enable_shared_from_this<Net::Core> {
   std::size_t connections = 0;
   std::unordered_map<std::string, std::size_t> per_ip;
   std::unordered_map<uint64_t, std::weak_ptr<net_detail::Session>> sessions;
+  std::size_t websockets = 0;              // WebSocket sessions not yet finished
+  bool sweeping = false;                   // sweep_timer is armed
+  boost::asio::steady_timer sweep_timer;   // one for every WebSocket: see sweep()
+  std::unique_ptr<char[]> read_buffer_;
 
   // Any thread (relaxed): NetStats.
   struct Counters {

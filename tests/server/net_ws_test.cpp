@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <set>
@@ -21,6 +22,34 @@
 
 namespace livechat::server::net_fixture {
 namespace {
+
+// An upgrade request as a browser sends it, with `key` and `version`.
+std::string upgrade_request(const std::string& key = "dGhlIHNhbXBsZSBub25jZQ==", const std::string& version = "13") {
+  return "GET /ws/visitor HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Origin: https://shop.example\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: " + version +
+         "\r\n\r\n";
+}
+
+// A client frame (payload under 64 KiB), masked unless told.
+std::string client_frame(uint8_t first_byte, const std::string& payload, bool masked = true) {
+  std::string out{static_cast<char>(first_byte)};
+  char mask_bit = static_cast<char>(masked ? 0x80 : 0);
+  if (payload.size() < 126) {
+    out.push_back(static_cast<char>(mask_bit | payload.size()));
+  } else {
+    out += {static_cast<char>(mask_bit | 126), static_cast<char>(payload.size() >> 8), static_cast<char>(payload.size())};
+  }
+  const char key[4] = {0x01, 0x02, 0x03, 0x04};
+  if (masked) out.append(key, 4);
+  for (std::size_t i = 0; i < payload.size(); ++i) out.push_back(static_cast<char>(payload[i] ^ (masked ? key[i % 4] : 0)));
+  return out;
+}
+
+// The bytes of a server close frame with `code` and `reason`.
+std::string server_close(int code, const std::string& reason) {
+  return std::string{static_cast<char>(0x88), static_cast<char>(2 + reason.size()), static_cast<char>(code >> 8),
+                     static_cast<char>(code & 0xFF)} + reason;
+}
 
 // --------------------------------------------------------------------------------------------
 // WebSockets
@@ -230,6 +259,114 @@ TEST_F(NetWs, StopSaysGoingAwayAndClosesTheListener) {
   RawClient late;
   EXPECT_FALSE(late.connect("127.0.0.1", port, 1000)) << "no longer listening";
   net_->stop();  // idempotent
+}
+
+// --------------------------------------------------------------------------------------------
+// The handshake and the framing, byte by byte (our own RFC 6455 server: net_ws.cpp, ws_frame.cpp)
+// --------------------------------------------------------------------------------------------
+
+// Connects and upgrades; returns what the server answered within a moment (the 101).
+std::string raw_upgrade(RawClient& client, uint16_t port) {
+  EXPECT_TRUE(client.connect("127.0.0.1", port)) << client.error();
+  EXPECT_TRUE(client.write(upgrade_request())) << client.error();
+  std::string answer;
+  for (int i = 0; i < 100 && answer.find("\r\n\r\n") == std::string::npos && !client.closed(); ++i) {
+    answer += client.read_until_closed(50);
+  }
+  return answer;
+}
+
+TEST_F(NetWs, HandshakeAnswers101WithTheAcceptKeyThenACloseIsEchoed) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  RawClient client;
+  std::string answer = raw_upgrade(client, net_->port());
+  EXPECT_EQ(answer.rfind("HTTP/1.1 101 Switching Protocols\r\n", 0), 0u) << answer;
+  EXPECT_NE(answer.find("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"), std::string::npos)
+      << "RFC 6455's example key and answer";
+  EXPECT_NE(answer.find("Upgrade: websocket\r\n"), std::string::npos);
+  EXPECT_NE(answer.find("Server: livechat\r\n"), std::string::npos);
+  ASSERT_TRUE(eventually([&] { return sockets_->open_count() == 1; }));
+  ASSERT_TRUE(client.write(client_frame(0x88, std::string("\x0f\xa0", 2) + "bye")));  // 4000 "bye"
+  EXPECT_EQ(client.read_until_closed(5000), server_close(4000, ""));
+  EXPECT_TRUE(client.closed());
+  EXPECT_TRUE(eventually([&] { return sockets_->close_count() == 1; }));
+}
+
+TEST_F(NetWs, BadHandshakesAreRefused) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  std::string old_version = raw(upgrade_request("dGhlIHNhbXBsZSBub25jZQ==", "8"));
+  EXPECT_EQ(old_version.rfind("HTTP/1.1 426 ", 0), 0u) << old_version;
+  EXPECT_NE(old_version.find("Sec-WebSocket-Version: 13\r\n"), std::string::npos) << old_version;
+  std::string bad_key = raw(upgrade_request("not-a-key"));
+  EXPECT_EQ(bad_key.rfind("HTTP/1.1 400 ", 0), 0u) << bad_key;
+  EXPECT_NE(bad_key.find("\"bad_request\""), std::string::npos) << bad_key;
+  std::string no_version = raw(upgrade_request("dGhlIHNhbXBsZSBub25jZQ==", ""));
+  EXPECT_EQ(no_version.rfind("HTTP/1.1 400 ", 0), 0u) << no_version;
+  EXPECT_EQ(sockets_->open_count(), 0u);
+}
+
+TEST_F(NetWs, PingGetsItsPongAndAMessageStillFlows) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  RawClient client;
+  raw_upgrade(client, net_->port());
+  ASSERT_TRUE(client.write(client_frame(0x89, "abcd") + client_frame(0x81, "hi")));
+  std::string expected = std::string("\x8a\x04" "abcd") + "\x81" +
+                         static_cast<char>(std::string("echo:hi|visitor|https://shop.example|").size()) +
+                         "echo:hi|visitor|https://shop.example|";
+  std::string got;
+  for (int i = 0; i < 100 && got.size() < expected.size() && !client.closed(); ++i) got += client.read_until_closed(50);
+  EXPECT_EQ(got, expected);
+}
+
+TEST_F(NetWs, ProtocolErrorsCloseWithTheirCodes) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  struct Case {
+    const char* name;
+    std::string frame;
+    std::string close;
+  };
+  const Case cases[] = {
+      {"unmasked", client_frame(0x81, "hi", false), server_close(1002, "frame not masked")},
+      {"reserved bit", client_frame(0xC1, "hi"), server_close(1002, "reserved bits set")},
+      {"invalid UTF-8", client_frame(0x81, "\xff"), server_close(1007, "invalid UTF-8")},
+      {"binary", client_frame(0x82, "\x01"), server_close(1003, "text frames only")},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    RawClient client;
+    raw_upgrade(client, net_->port());
+    ASSERT_TRUE(client.write(c.frame));
+    EXPECT_EQ(client.read_until_closed(5000), c.close);
+    EXPECT_TRUE(client.closed()) << "the server ends the connection after its close frame";
+  }
+  EXPECT_TRUE(eventually([&] { return sockets_->close_count() == 4; }));
+}
+
+TEST_F(NetWs, ABurstFarBeyondOneReadIsAllAnswered) {
+  ASSERT_NO_FATAL_FAILURE(start());  // max_frame_bytes = 1024; the server reads 64 KiB at a time
+  RawClient client;
+  raw_upgrade(client, net_->port());
+  constexpr int kMessages = 400;
+  std::string burst;
+  for (int i = 0; i < kMessages; ++i) burst += client_frame(0x81, std::string(1000, 'x'));
+  ASSERT_TRUE(client.write(burst, 10000));  // 400 KB in one write
+  const std::size_t echo = 4 + std::string("echo:|visitor|https://shop.example|").size() + 1000;  // 4-byte header
+  std::string got;
+  for (int i = 0; i < 400 && got.size() < kMessages * echo && !client.closed(); ++i) got += client.read_until_closed(50);
+  EXPECT_EQ(got.size(), kMessages * echo);
+  EXPECT_EQ(net_->stats().frames_in, static_cast<uint64_t>(kMessages));
+}
+
+TEST_F(NetWs, SilentSocketIsPingedThenClosed) {
+  NetOptions options = test_options();
+  options.ws_idle_timeout_ms = 400;
+  ASSERT_NO_FATAL_FAILURE(start(options));
+  RawClient client;
+  raw_upgrade(client, net_->port());
+  std::string got = client.read_until_closed(10000);
+  EXPECT_EQ(got, std::string("\x89\x00", 2)) << "one ping at half the idle time, then the cut";
+  EXPECT_TRUE(client.closed());
+  EXPECT_TRUE(eventually([&] { return sockets_->close_count() == 1; }));
 }
 
 }  // namespace
