@@ -183,7 +183,8 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
       return send_error(http::status::forbidden, "forbidden", refusal, true);
     }
     closed_ = true;  // the stream now belongs to the WebSocket session
-    start_websocket(core_, std::move(stream_), std::move(slot_), channel, std::move(req), request);
+    std::string early(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    start_websocket(core_, std::move(stream_), std::move(slot_), channel, std::move(req), request, std::move(early));
   }
 
   void call_handler(HttpRequest request) {

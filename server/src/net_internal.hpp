@@ -78,9 +78,10 @@ std::string endpoint_text(const tcp::endpoint& endpoint);
 void start_http_session(std::shared_ptr<Net::Core> core, tcp::socket socket, ConnectionSlot slot,
                         std::string remote);
 // net_ws.cpp: completes the upgrade `request` (already admitted) and runs the WebSocket.
-// `upgrade` is the same request as the handler saw it (origin, cookie, remote).
+// `upgrade` is the same request as the handler saw it (origin, cookie, remote); `early` the bytes
+// the client sent right behind it (already read from the socket), read before anything else.
 void start_websocket(std::shared_ptr<Net::Core> core, beast::tcp_stream stream, ConnectionSlot slot,
-                     Channel channel, Request request, const HttpRequest& upgrade);
+                     Channel channel, Request request, const HttpRequest& upgrade, std::string early);
 }  // namespace net_detail
 
 struct Net::Core : std::enable_shared_from_this<Net::Core> {

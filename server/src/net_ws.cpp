@@ -106,7 +106,8 @@ class WsSession final : public Connection,
   }
 
   // Answers the upgrade with 101 (queued first) and opens.
-  void start(std::string accept_key) {
+  void start(std::string accept_key, std::string early) {
+    if (!early.empty()) early_ = std::make_unique<std::string>(std::move(early));
     slot_.track(weak_from_this());
     core_->websocket_started();
     boost::system::error_code ignored;
@@ -232,21 +233,34 @@ class WsSession final : public Connection,
         if (read_ec != asio::error::eof) log_debug("websocket read ended", {{"connection", id}, {"error", read_ec.message()}});
         return finish();
       }
-      if (read_failed_) continue;  // after a protocol error: drain until the peer leaves
-      ws::Failure failure = reader_.feed(buffer, n, *this);
-      if (finished_) return;
-      if (failure.reason) {
-        read_failed_ = true;
-        log_debug("websocket protocol error", {{"connection", id}, {"reason", failure.reason}});
-        begin_close(failure.code, failure.reason, true);
-      }
-      if (peer_closed_) return;  // nothing more to read
+      if (!take(buffer, n)) return;
       if (round + 1 == kReadsPerWake) {
         // More may wait, and readiness is edge-triggered: come back after the others had a turn.
         asio::post(core_->io, [self = shared_from_this()] { self->on_readable({}); });
         return;
       }
     }
+    wait_readable();
+  }
+
+  // Hands `n` bytes the peer sent to the frame reader (unmasked in place). False once nothing
+  // more is to be read: the connection finished or the peer's close frame arrived.
+  bool take(char* bytes, std::size_t n) {
+    if (read_failed_) return true;  // after a protocol error: drain until the peer leaves
+    ws::Failure failure = reader_.feed(bytes, n, *this);
+    if (finished_) return false;
+    if (failure.reason) {
+      read_failed_ = true;
+      log_debug("websocket protocol error", {{"connection", id}, {"reason", failure.reason}});
+      begin_close(failure.code, failure.reason, true);
+    }
+    return !peer_closed_;
+  }
+
+  // Reading starts once the handshake's answer is out, with any bytes the client sent right
+  // behind its upgrade request (the HTTP reader had them already).
+  void start_reading() {
+    if (auto early = std::move(early_); early && !take(early->data(), early->size())) return;
     wait_readable();
   }
 
@@ -364,7 +378,7 @@ class WsSession final : public Connection,
   }
 
   void written(const Out& out) {
-    if (out.raw()) return wait_readable();  // the handshake's answer is out: start reading
+    if (out.raw()) return start_reading();  // the handshake's answer is out
     queued_ -= out.payload.size();
     if (out.opcode() == ws::text) {
       core_->counters.frames_out.fetch_add(1, std::memory_order_relaxed);
@@ -451,6 +465,7 @@ class WsSession final : public Connection,
   std::shared_ptr<Net::Core> core_;
   Socket socket_;
   ws::Reader reader_;                // the unfinished frame or message, if any
+  std::unique_ptr<std::string> early_;  // bytes sent right behind the upgrade request, until read
   std::vector<Out> sending_;         // the batch being written: sent_ bytes of it are out
   std::vector<Out> queue_;           // frames waiting for the next batch
   std::size_t sent_ = 0;             // bytes of sending_ written
@@ -479,7 +494,7 @@ void refuse_upgrade(tcp::socket& socket, const char* status, const char* message
 }  // namespace
 
 void start_websocket(std::shared_ptr<Net::Core> core, beast::tcp_stream stream, ConnectionSlot slot, Channel channel,
-                     Request request, const HttpRequest& upgrade) {
+                     Request request, const HttpRequest& upgrade, std::string early) {
   tcp::socket socket = stream.release_socket();
   // RFC 6455 section 4.2.1 (net_http.cpp checked GET, Upgrade and Connection already).
   auto version = request[http::field::sec_websocket_version];
@@ -501,7 +516,7 @@ void start_websocket(std::shared_ptr<Net::Core> core, beast::tcp_stream stream, 
     return;
   }
   auto session = std::make_shared<WsSession>(std::move(core), std::move(adopted), std::move(slot), channel, upgrade);
-  session->start(std::string(accept.data(), accept.size()));
+  session->start(std::string(accept.data(), accept.size()), std::move(early));
 }
 
 }  // namespace livechat::server::net_detail

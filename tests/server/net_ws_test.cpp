@@ -318,6 +318,22 @@ TEST_F(NetWs, PingGetsItsPongAndAMessageStillFlows) {
   EXPECT_EQ(got, expected);
 }
 
+TEST_F(NetWs, FramesSentRightBehindTheUpgradeRequestAreRead) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  RawClient client;
+  ASSERT_TRUE(client.connect("127.0.0.1", net_->port())) << client.error();
+  // One write: the HTTP reader takes the request and already holds these frames.
+  ASSERT_TRUE(client.write(upgrade_request() + client_frame(0x81, "first") + client_frame(0x81, "second")));
+  std::string got;
+  for (int i = 0; i < 100 && got.find("echo:second") == std::string::npos && !client.closed(); ++i)
+    got += client.read_until_closed(50);
+  EXPECT_EQ(got.rfind("HTTP/1.1 101 Switching Protocols\r\n", 0), 0u) << got;
+  std::size_t first = got.find("echo:first|"), second = got.find("echo:second|");
+  EXPECT_NE(first, std::string::npos) << got;
+  EXPECT_NE(second, std::string::npos) << got;
+  EXPECT_LT(first, second);
+}
+
 TEST_F(NetWs, ProtocolErrorsCloseWithTheirCodes) {
   ASSERT_NO_FATAL_FAILURE(start());
   struct Case {
