@@ -127,5 +127,7 @@ bool parse_item_kind(std::string_view, ItemKind&);
 // The visibility rule: a user never sees a conversation assigned to someone else; the bot phase
 // is the visitor's alone. Unassigned and closed conversations are visible to every user.
 bool can_see(const Conversation&, const UserId&);
+// The same rule for a conversation in `phase` with `assignee` (e.g. as it was before an event).
+bool can_see(Phase phase, const UserId& assignee, const UserId& user);
 
 }  // namespace livechat
