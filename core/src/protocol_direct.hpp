@@ -1,11 +1,14 @@
-// Internal to core/src/protocol_encode.cpp and protocol_direct.cpp (not installed, not API): the
-// frames a chat message makes (the sender's ack, the message_posted event for the widget and
-// the dashboard, the assignee's notify) written straight as text, without building a JSON DOM.
-// The DOM path (to_json_value of the frame, then dump) stays the definition: these writers give
-// byte for byte the same text, which tests/core/protocol_direct_test.cpp checks on many frames.
+// Internal to the core's protocol files (not installed, not API): the frames of a chat message
+// handled without a JSON DOM. Written straight as text: the sender's ack, the message_posted
+// event for the widget and the dashboard, the assignee's notify; read straight: send_message.
+// The DOM paths stay the definition: the writers give byte for byte the text that dumping
+// to_json_value(frame) gives, and the reader accepts only frames the full decoder accepts, with
+// the same result. tests/core/protocol_direct_test.cpp checks both on many frames.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "livechat/protocol.hpp"
 
@@ -17,5 +20,12 @@ namespace livechat::detail {
 bool encode_direct(const ServerFrame& frame, std::string& out);
 // The same for the event frame {pos, event}, without a copy of the event.
 bool encode_event_frame_direct(uint64_t pos, const Event& event, std::string& out);
+
+// A send_message frame in its plainest shape (a flat object of exactly v, type, id,
+// conversation, text and client_id; strings without escapes; every field valid), or nullopt:
+// then decode_client_frame's full path reads it (and words any error).
+std::optional<ClientFrame> decode_send_message_direct(std::string_view text);
+// decode_client_frame's full path: the DOM, every frame type, every error.
+Result<ClientFrame> decode_client_frame_dom(std::string_view text);
 
 }  // namespace livechat::detail

@@ -1,7 +1,9 @@
-// The frames written straight as text (ack, message_posted event, notify: protocol_direct.cpp)
-// against their definition, the DOM path: dumping to_json_value(frame). Byte for byte, on the
-// events of a long random command run and on random strings full of what JSON must escape,
-// including invalid UTF-8 (where the direct writer must step aside for the DOM's U+FFFD).
+// The frames handled without a JSON DOM (protocol_direct.hpp) against their definitions.
+// Written (ack, message_posted event, notify): byte for byte what dumping to_json_value(frame)
+// gives, on the events of a long random command run and on random strings full of what JSON
+// must escape, including invalid UTF-8 (where the direct writer must step aside for the DOM's
+// U+FFFD). Read (send_message): whatever the direct reader accepts, the full decoder accepts
+// with the same frame, on random frames and on random mutations of them.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -148,6 +150,94 @@ TEST(ProtocolDirect, OtherFramesKeepTheDomPath) {
                                    ServerFrame{EventFrame{1, WaitExpired{"c_1", 2, 3}}}}) {
     EXPECT_FALSE(written_directly(frame));
     EXPECT_EQ(encode(frame), dom_text(frame));
+  }
+}
+
+// A send_message frame as a client writes it, or with its keys in another order and spaces.
+std::string send_message_text(Rng& rng, const std::string& id, const SendMessage& m) {
+  if (rng.below(2) == 0) return encode(ClientFrame{CommandFrame{id, m}});
+  auto quoted = [](const std::string& s) { return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
+  std::vector<std::string> fields = {"\"v\":1", "\"type\":\"send_message\"", "\"id\":" + quoted(id),
+                                     "\"conversation\":" + quoted(m.conversation), "\"text\":" + quoted(m.text),
+                                     "\"client_id\":" + quoted(m.client_id)};
+  for (std::size_t i = fields.size(); i > 1; --i) std::swap(fields[i - 1], fields[rng.below(static_cast<int>(i))]);
+  const char* spaces[] = {"", " ", "\n\t ", "\r\n"};
+  std::string text = std::string(spaces[rng.below(4)]) + "{";
+  for (std::size_t i = 0; i < fields.size(); ++i) text += (i ? "," : "") + std::string(spaces[rng.below(4)]) + fields[i];
+  return text + spaces[rng.below(4)] + "}" + spaces[rng.below(4)];
+}
+
+// Checks one text: if the direct reader takes it, the full decoder reads the same frame.
+bool read_directly(std::string_view text) {
+  auto direct = detail::decode_send_message_direct(text);
+  if (!direct) return false;
+  auto full = detail::decode_client_frame_dom(text);
+  EXPECT_TRUE(full.ok()) << text;
+  if (full.ok()) EXPECT_TRUE(full.value() == *direct) << text;
+  return true;
+}
+
+TEST(ProtocolDirect, SendMessagesReadLikeTheFullDecoder) {
+  Rng rng{11};
+  int direct = 0, plain = 0, mutated_direct = 0;
+  const std::string kEdits[] = {"\"", "\\", ",", ":", "{", "}", " ", "1", "0", "x", "\x01", "\xc3", "\"v\":2,", "\"a\":\"b\","};
+  // Half the frames need no escape at all (what chat messages mostly look like).
+  const std::string kPlain[] = {"hello", " ", "/", "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x91\x8b", "u_0123456789abcdef"};
+  for (int i = 0; i < 20'000; ++i) {
+    bool allow_invalid = rng.below(8) == 0, escapes = rng.below(2) == 0;
+    auto str = [&] {
+      if (escapes) return random_string(rng, allow_invalid);
+      std::string s;
+      for (int n = rng.below(6); n > 0; --n) s += kPlain[rng.below(std::size(kPlain))];
+      return s;
+    };
+    std::string id = rng.below(20) ? str() + "r" : "";
+    SendMessage m{str() + "c", str(), rng.below(20) ? str() + "m" : ""};
+    if (rng.below(50) == 0) m.text = std::string(kMaxMessageBytes + rng.below(2), 'x');
+    if (rng.below(50) == 0) m.conversation = std::string(kMaxIdBytes + rng.below(2), 'c');
+    std::string text = send_message_text(rng, id, m);
+    bool took = read_directly(text);
+    direct += took;
+    // A frame the full decoder accepts whose strings needed no escape is the direct reader's.
+    if (text.find('\\') == std::string::npos && detail::decode_client_frame_dom(text).ok()) {
+      ++plain;
+      EXPECT_TRUE(took) << text;
+    }
+    ASSERT_EQ(decode_client_frame(text).ok(), detail::decode_client_frame_dom(text).ok()) << text;
+    for (int k = 0; k < 3; ++k) {  // a few random edits: the direct reader must not be fooled
+      std::size_t at = static_cast<std::size_t>(rng.below(static_cast<int>(text.size()) + 1));
+      switch (rng.below(3)) {
+        case 0: text.insert(at, kEdits[rng.below(std::size(kEdits))]); break;
+        case 1: if (at < text.size()) text.erase(at, 1 + rng.below(3)); break;
+        default: if (at < text.size()) text[at] = kEdits[rng.below(std::size(kEdits))][0];
+      }
+      mutated_direct += read_directly(text);
+    }
+  }
+  EXPECT_GT(direct, 5'000);
+  EXPECT_GT(plain, 5'000);
+  EXPECT_GT(mutated_direct, 1'000);  // edits inside values: still frames, still read alike
+}
+
+TEST(ProtocolDirect, OtherClientFramesKeepTheFullPath) {
+  const std::string rows[] = {
+      R"({"v":1,"type":"send_message","id":"r","conversation":"c","text":"hi","client_id":"m","extra":1})",
+      R"({"v":1,"type":"send_message","id":"r","conversation":"c","text":"hi"})",
+      R"({"v":1,"type":"send_message","id":"r","id":"r","conversation":"c","text":"hi","client_id":"m"})",
+      R"({"v":2,"type":"send_message","id":"r","conversation":"c","text":"hi","client_id":"m"})",
+      R"({"v":1,"type":"answer","id":"r","conversation":"c","text":"hi","client_id":"m"})",
+      R"({"v":1,"type":"send_message","id":"","conversation":"c","text":"hi","client_id":"m"})",
+      R"({"v":1,"type":"send_message","id":"r","conversation":"c","text":"say "hi"","client_id":"m"})",
+      R"({"v":1.0,"type":"send_message","id":"r","conversation":"c","text":"hi","client_id":"m"})",
+      R"({"v":1,"type":"send_message","id":"r","conversation":"c","text":"hi","client_id":"m"} x)",
+  };
+  for (const auto& text : rows) {
+    EXPECT_FALSE(detail::decode_send_message_direct(text)) << text;
+    auto full = detail::decode_client_frame_dom(text);
+    auto both = decode_client_frame(text);
+    ASSERT_EQ(both.ok(), full.ok()) << text;
+    if (full.ok()) EXPECT_TRUE(both.value() == full.value()) << text;
+    else EXPECT_EQ(both.error().message, full.error().message) << text;
   }
 }
 
