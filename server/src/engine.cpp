@@ -152,7 +152,8 @@ void Engine::run(const Command& command, const Actor& actor, Write extra, Reply 
   }
   // Always through the store, even with no events: a duplicate's ack must wait until the
   // original is durable, and the empty write is committed after it.
-  submit(std::move(extra), [reply = std::move(reply), out = std::move(staged.value())]() mutable { reply(std::move(out)); });
+  submit(std::move(extra),
+         [reply = std::move(reply), out = std::move(staged.value())]() mutable { reply(std::move(out)); });
 }
 
 void Engine::write(Write rows, std::function<void(const Status&)> done) {

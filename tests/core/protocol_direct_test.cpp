@@ -156,14 +156,17 @@ TEST(ProtocolDirect, OtherFramesKeepTheDomPath) {
 // A send_message frame as a client writes it, or with its keys in another order and spaces.
 std::string send_message_text(Rng& rng, const std::string& id, const SendMessage& m) {
   if (rng.below(2) == 0) return encode(ClientFrame{CommandFrame{id, m}});
-  auto quoted = [](const std::string& s) { return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); };
+  auto quoted = [](const std::string& s) {
+    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
   std::vector<std::string> fields = {"\"v\":1", "\"type\":\"send_message\"", "\"id\":" + quoted(id),
                                      "\"conversation\":" + quoted(m.conversation), "\"text\":" + quoted(m.text),
                                      "\"client_id\":" + quoted(m.client_id)};
   for (std::size_t i = fields.size(); i > 1; --i) std::swap(fields[i - 1], fields[rng.below(static_cast<int>(i))]);
   const char* spaces[] = {"", " ", "\n\t ", "\r\n"};
   std::string text = std::string(spaces[rng.below(4)]) + "{";
-  for (std::size_t i = 0; i < fields.size(); ++i) text += (i ? "," : "") + std::string(spaces[rng.below(4)]) + fields[i];
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    text += (i ? "," : "") + std::string(spaces[rng.below(4)]) + fields[i];
   return text + spaces[rng.below(4)] + "}" + spaces[rng.below(4)];
 }
 
@@ -180,9 +183,11 @@ bool read_directly(std::string_view text) {
 TEST(ProtocolDirect, SendMessagesReadLikeTheFullDecoder) {
   Rng rng{11};
   int direct = 0, plain = 0, mutated_direct = 0;
-  const std::string kEdits[] = {"\"", "\\", ",", ":", "{", "}", " ", "1", "0", "x", "\x01", "\xc3", "\"v\":2,", "\"a\":\"b\","};
+  const std::string kEdits[] = {"\"", "\\", ",", ":", "{", "}", " ", "1", "0", "x", "\x01", "\xc3",
+                                "\"v\":2,", "\"a\":\"b\","};
   // Half the frames need no escape at all (what chat messages mostly look like).
-  const std::string kPlain[] = {"hello", " ", "/", "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x91\x8b", "u_0123456789abcdef"};
+  const std::string kPlain[] = {"hello", " ", "/", "\x7f", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x91\x8b",
+                                "u_0123456789abcdef"};
   for (int i = 0; i < 20'000; ++i) {
     bool allow_invalid = rng.below(8) == 0, escapes = rng.below(2) == 0;
     auto str = [&] {
