@@ -176,7 +176,9 @@ bool read_directly(std::string_view text) {
   if (!direct) return false;
   auto full = detail::decode_client_frame_dom(text);
   EXPECT_TRUE(full.ok()) << text;
-  if (full.ok()) EXPECT_TRUE(full.value() == *direct) << text;
+  if (full.ok()) {
+    EXPECT_TRUE(full.value() == *direct) << text;
+  }
   return true;
 }
 
@@ -241,8 +243,11 @@ TEST(ProtocolDirect, OtherClientFramesKeepTheFullPath) {
     auto full = detail::decode_client_frame_dom(text);
     auto both = decode_client_frame(text);
     ASSERT_EQ(both.ok(), full.ok()) << text;
-    if (full.ok()) EXPECT_TRUE(both.value() == full.value()) << text;
-    else EXPECT_EQ(both.error().message, full.error().message) << text;
+    if (full.ok()) {
+      EXPECT_TRUE(both.value() == full.value()) << text;
+    } else {
+      EXPECT_EQ(both.error().message, full.error().message) << text;
+    }
   }
 }
 
