@@ -66,7 +66,7 @@ struct Apply {
     m.text = e.text;
     m.at = e.at;
     m.client_id = e.client_id;
-    if (!e.client_id.empty()) c->client_ids[e.author_id + '\n' + e.client_id] = e.seq;
+    if (!e.client_id.empty()) c->client_ids[client_key(e.author_id, e.client_id)] = e.seq;
     c->messages.push_back(std::move(m));
   }
   void operator()(const LiveChatRequested& e) {

@@ -64,11 +64,22 @@ bool parse_system_note(std::string_view s, SystemNote& out) { return parse_name(
 bool parse_item_kind(std::string_view s, ItemKind& out) { return parse_name(kItems, s, out); }
 bool parse_actor_kind(std::string_view s, Actor::Kind& out) { return parse_name(kActors, s, out); }
 
-bool can_see(const Conversation& c, const UserId& user) {
-  switch (c.phase) {
+std::string client_key(std::string_view author_id, std::string_view client_id) {
+  std::string key;
+  key.reserve(author_id.size() + 1 + client_id.size());
+  key += author_id;
+  key += '\n';
+  key += client_id;
+  return key;
+}
+
+bool can_see(const Conversation& c, const UserId& user) { return can_see(c.phase, c.assignee, user); }
+
+bool can_see(Phase phase, const UserId& assignee, const UserId& user) {
+  switch (phase) {
     case Phase::bot: return false;
     case Phase::unassigned: return true;
-    case Phase::assigned: return c.assignee == user;
+    case Phase::assigned: return assignee == user;
     case Phase::closed: return true;
   }
   return false;

@@ -18,6 +18,7 @@
 #include "livechat/protocol.hpp"
 #include "livechat/protocol_json.hpp"
 #include "livechat/validate.hpp"
+#include "protocol_direct.hpp"
 #include "protocol_reader.hpp"
 
 namespace livechat {
@@ -272,6 +273,12 @@ const std::string& request_id_of(const ClientFrame& frame) {
 }
 
 Result<ClientFrame> decode_client_frame(std::string_view text) {
+  // The busiest frame, in its usual shape, without the DOM (protocol_direct.hpp).
+  if (auto message = detail::decode_send_message_direct(text)) return std::move(*message);
+  return detail::decode_client_frame_dom(text);
+}
+
+Result<ClientFrame> detail::decode_client_frame_dom(std::string_view text) {
   json j;
   std::string type;
   if (auto error = parse_frame(text, kMaxFrameBytes, j, type)) return *error;

@@ -6,6 +6,7 @@
 
 #include "livechat/protocol.hpp"
 #include "livechat/protocol_json.hpp"
+#include "protocol_direct.hpp"
 
 namespace livechat {
 
@@ -88,6 +89,13 @@ json frame(std::string_view type) { return json{{"v", kProtocolVersion}, {"type"
 
 // Compact text; invalid UTF-8 becomes U+FFFD instead of aborting (JSON_NOEXCEPTION).
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+json event_frame_json(uint64_t pos, const Event& event) {
+  json j = frame("event");
+  j["pos"] = pos;
+  j["event"] = to_json_value(event);
+  return j;
+}
 
 }  // namespace
 
@@ -251,8 +259,8 @@ std::string encode(const ClientFrame& client_frame) {
   return dump(out);
 }
 
-std::string encode(const ServerFrame& server_frame) {
-  json out = std::visit(
+json to_json_value(const ServerFrame& server_frame) {
+  return std::visit(
       [](const auto& f) -> json {
         using T = std::decay_t<decltype(f)>;
         if constexpr (std::is_same_v<T, AckFrame>) {
@@ -269,10 +277,7 @@ std::string encode(const ServerFrame& server_frame) {
           if (!f.error.field.empty()) j["field"] = f.error.field;
           return j;
         } else if constexpr (std::is_same_v<T, EventFrame>) {
-          json j = frame("event");
-          j["pos"] = f.pos;
-          j["event"] = to_json_value(f.event);
-          return j;
+          return event_frame_json(f.pos, f.event);
         } else if constexpr (std::is_same_v<T, ServerTyping>) {
           json j = frame("typing");
           j["conversation"] = f.conversation;
@@ -339,7 +344,18 @@ std::string encode(const ServerFrame& server_frame) {
         }
       },
       server_frame);
-  return dump(out);
+}
+
+std::string encode(const ServerFrame& server_frame) {
+  std::string text;
+  if (detail::encode_direct(server_frame, text)) return text;
+  return dump(to_json_value(server_frame));
+}
+
+std::string encode_event_frame(uint64_t pos, const Event& event) {
+  std::string text;
+  if (detail::encode_event_frame_direct(pos, event, text)) return text;
+  return dump(event_frame_json(pos, event));
 }
 
 }  // namespace livechat

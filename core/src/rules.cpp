@@ -167,7 +167,7 @@ Result<Decision> on(const Ctx& ctx, const SendMessage& cmd) {
   // A repeated idempotency id is answered with the original, before any state check: a resend
   // after the conversation closed must still be acknowledged, not refused.
   if (!cmd.client_id.empty()) {
-    auto it = c.client_ids.find(ctx.actor.id + '\n' + cmd.client_id);
+    auto it = c.client_ids.find(client_key(ctx.actor.id, cmd.client_id));
     if (it != c.client_ids.end()) return Decision{{}, it->second};
   }
   if (c.phase == Phase::closed) return err(ErrorCode::closed, "the conversation is closed");

@@ -1,5 +1,8 @@
 #include "livechat/state_hash.hpp"
 
+#include <algorithm>
+#include <vector>
+
 namespace livechat {
 
 namespace {
@@ -73,10 +76,14 @@ struct Hasher {
       str(i.by);
     }
     u64(c.last_seq);
-    u64(c.client_ids.size());
-    for (const auto& [k, seq] : c.client_ids) {
-      str(k);
-      u64(seq);
+    // In key order, whatever order the hashed map keeps them in.
+    std::vector<const std::pair<const std::string, Seq>*> ids;
+    for (const auto& entry : c.client_ids) ids.push_back(&entry);
+    std::sort(ids.begin(), ids.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+    u64(ids.size());
+    for (const auto* entry : ids) {
+      str(entry->first);
+      u64(entry->second);
     }
   }
 };

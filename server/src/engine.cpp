@@ -20,13 +20,6 @@ namespace {
 const Actor kSystem{Actor::Kind::system, ""};
 const Actor kBot{Actor::Kind::bot, ""};
 
-bool visible(Phase phase, const UserId& assignee, const UserId& user) {
-  Conversation c;
-  c.phase = phase;
-  c.assignee = assignee;
-  return can_see(c, user);
-}
-
 // Events a visitor sees of their own conversation (never the side panel or CRM links).
 bool visitor_sees(const Event& e) {
   return std::holds_alternative<ConversationStarted>(e) || std::holds_alternative<MessagePosted>(e) ||
@@ -34,6 +27,34 @@ bool visitor_sees(const Event& e) {
          std::holds_alternative<ConversationAssigned>(e) || std::holds_alternative<ConversationUnassigned>(e) ||
          std::holds_alternative<ConversationClosed>(e);
 }
+
+// Up to `max` bytes of valid UTF-8 `s`, cut at a character boundary.
+std::string_view clip(std::string_view s, std::size_t max) {
+  if (s.size() <= max) return s;
+  while (max > 0 && (static_cast<unsigned char>(s[max]) & 0xC0) == 0x80) --max;
+  return s.substr(0, max);
+}
+
+// The notify frame for `n`, caused by event `e` in conversation `c`, as text.
+std::string notify_text(const Notification& n, const Conversation& c, const Event& e) {
+  NotifyFrame f;
+  f.kind = std::string(notification_kind_name(n.kind));
+  f.conversation = n.conversation;
+  switch (n.kind) {
+    case NotificationKind::new_unassigned: f.title = "New chat waiting"; break;
+    case NotificationKind::assigned_to_you: f.title = "Chat assigned to you"; break;
+    case NotificationKind::new_message: f.title = "New message"; break;
+  }
+  f.body = !c.panel.person_name.empty() ? c.panel.person_name
+           : !c.visitor_name.empty()     ? c.visitor_name
+                                         : std::string("A visitor");
+  if (const auto* m = std::get_if<MessagePosted>(&e)) {
+    f.body += ": ";
+    f.body += clip(to_plain_text(m->text), 200);
+  }
+  return encode(f);
+}
+
 }  // namespace
 
 std::string utc_date(int64_t ms) {
@@ -107,7 +128,6 @@ Result<Outcome> Engine::stage(const Command& command, const Actor& actor, TimeMs
   out.last_seq = out.duplicate_of.value_or(0);
   for (auto& e : decision.value().events) {
     livechat::apply(live_, e);
-    write.events.push_back(StoredEvent{next_pos_++, e});
     out.last_seq = event_seq(e);
     if (const ConversationId* id = event_conversation(e)) {
       const Conversation& c = live_.conversations.at(*id);
@@ -119,7 +139,7 @@ Result<Outcome> Engine::stage(const Command& command, const Actor& actor, TimeMs
         }
       }
     }
-    out.events.push_back(std::move(e));
+    write.events.push_back(StoredEvent{next_pos_++, std::move(e)});
   }
   return out;
 }
@@ -132,7 +152,8 @@ void Engine::run(const Command& command, const Actor& actor, Write extra, Reply 
   }
   // Always through the store, even with no events: a duplicate's ack must wait until the
   // original is durable, and the empty write is committed after it.
-  submit(std::move(extra), [reply, out = std::move(staged.value())]() { reply(out); });
+  submit(std::move(extra),
+         [reply = std::move(reply), out = std::move(staged.value())]() mutable { reply(std::move(out)); });
 }
 
 void Engine::write(Write rows, std::function<void(const Status&)> done) {
@@ -180,12 +201,18 @@ void Engine::on_durable(const std::vector<StoredEvent>& events) {
 
 void Engine::deliver(const StoredEvent& stored, Phase phase_before, const UserId& assignee_before) {
   const Event& e = stored.event;
+  // Most recipients get the same frames: each is written once, when first needed, and copied.
+  std::string event_text, conversation_text;
+  auto event_frame = [&]() -> const std::string& {
+    if (event_text.empty()) event_text = encode_event_frame(stored.pos, e);
+    return event_text;
+  };
   const ConversationId* id = event_conversation(e);
   if (!id) {
     // User events: every dashboard keeps the team list, except a user's own settings.
     const auto* settings = std::get_if<NotificationSettingsChanged>(&e);
     for (Session* s : agents_)
-      if (!settings || s->user == settings->user) send(*s, EventFrame{stored.pos, e});
+      if (!settings || s->user == settings->user) s->connection->send(event_frame());
     return;
   }
   const Conversation& c = committed_.conversations.at(*id);
@@ -201,7 +228,7 @@ void Engine::deliver(const StoredEvent& stored, Phase phase_before, const UserId
           send(*s, EventFrame{0, UserAdded{shown}});
         }
       }
-      send(*s, EventFrame{stored.pos, e});
+      s->connection->send(event_frame());
     }
     // The widget's input follows who has the chat: ended, a human, or the chatbot again.
     if (std::holds_alternative<ConversationClosed>(e) || std::holds_alternative<ConversationAssigned>(e) ||
@@ -211,31 +238,20 @@ void Engine::deliver(const StoredEvent& stored, Phase phase_before, const UserId
   // Dashboards: the visibility rule decides between the event, the whole conversation (it just
   // came into view) and a hidden notice (it just left).
   auto notes = notifications_for(committed_, e);
+  std::vector<std::string> note_texts;  // notes[i] as a notify frame
+  for (const auto& n : notes) note_texts.push_back(notify_text(n, c, e));
   for (Session* s : agents_) {
-    bool before = visible(phase_before, assignee_before, s->user), after = can_see(c, s->user);
-    if (before && after)
-      send(*s, EventFrame{stored.pos, e});
-    else if (after)
-      send(*s, ConversationFrame{stored.pos, c});
-    else if (before)
+    bool before = can_see(phase_before, assignee_before, s->user), after = can_see(c, s->user);
+    if (before && after) {
+      s->connection->send(event_frame());
+    } else if (after) {
+      if (conversation_text.empty()) conversation_text = encode(ConversationFrame{stored.pos, c});
+      s->connection->send(conversation_text);
+    } else if (before) {
       send(*s, HiddenFrame{c.id});
-    for (const auto& n : notes) {
-      if (n.user != s->user) continue;
-      NotifyFrame f;
-      f.kind = std::string(notification_kind_name(n.kind));
-      f.conversation = n.conversation;
-      std::string who = !c.panel.person_name.empty() ? c.panel.person_name
-                        : !c.visitor_name.empty()     ? c.visitor_name
-                                                      : std::string("A visitor");
-      switch (n.kind) {
-        case NotificationKind::new_unassigned: f.title = "New chat waiting"; break;
-        case NotificationKind::assigned_to_you: f.title = "Chat assigned to you"; break;
-        case NotificationKind::new_message: f.title = "New message"; break;
-      }
-      f.body = who;
-      if (const auto* m = std::get_if<MessagePosted>(&e)) f.body += ": " + to_plain_text(m->text).substr(0, 200);
-      send(*s, f);
     }
+    for (std::size_t i = 0; i < notes.size(); ++i)
+      if (notes[i].user == s->user) s->connection->send(note_texts[i]);
   }
 }
 

@@ -15,6 +15,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "livechat/playbook.hpp"
@@ -46,7 +47,6 @@ struct EngineStats {
 
 // What one command (or a group of commands made by one action) produced.
 struct Outcome {
-  std::vector<Event> events;
   std::optional<Seq> duplicate_of;
   Seq last_seq = 0;  // the conversation's last seq after these events (for acks)
 };
@@ -146,14 +146,15 @@ class Engine : public SocketHandler {
   Throttle token_failures_{options_.max_token_failures_per_minute};
   State live_, committed_;
   uint64_t next_pos_ = 1, committed_pos_ = 0;
-  std::map<uint64_t, std::unique_ptr<Session>> sessions_;  // by connection id
-  std::map<ConversationId, std::set<Session*>> watchers_;   // visitor sessions showing a conversation
-  std::set<Session*> agents_;                               // agent sessions past hello
-  std::map<std::string, ConversationId> latest_conversation_;  // visitor id -> newest (committed)
-  std::map<std::string, CachedPlaybook> playbooks_;
-  std::map<ConversationId, Run> runs_;
-  std::map<ConversationId, Loop::TimerId> wait_timers_;
-  std::map<UserId, Loop::TimerId> away_timers_;
+  // Looked up on every frame and event by id, never walked in an order anyone sees: hashed.
+  std::unordered_map<uint64_t, std::unique_ptr<Session>> sessions_;  // by connection id
+  std::unordered_map<ConversationId, std::set<Session*>> watchers_;   // visitor sessions showing a conversation
+  std::set<Session*> agents_;                                         // agent sessions past hello
+  std::unordered_map<std::string, ConversationId> latest_conversation_;  // visitor id -> newest (committed)
+  std::unordered_map<std::string, CachedPlaybook> playbooks_;
+  std::unordered_map<ConversationId, Run> runs_;
+  std::unordered_map<ConversationId, Loop::TimerId> wait_timers_;
+  std::unordered_map<UserId, Loop::TimerId> away_timers_;
   EngineStats stats_;
   Histogram commit_latency_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards callbacks after destruction

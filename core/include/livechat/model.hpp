@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "livechat/side_panel.hpp"
@@ -97,8 +99,11 @@ struct Conversation {
   std::vector<Message> messages;
   SidePanel panel;
   std::vector<ItemLink> items;
-  Seq last_seq = 0;                        // seq of the newest event of this conversation
-  std::map<std::string, Seq> client_ids;   // author_id + '\n' + client_id -> seq (idempotency)
+  Seq last_seq = 0;  // seq of the newest event of this conversation
+  // client_key(author_id, client_id) -> seq (idempotency). Looked up for every message sent,
+  // so hashed; whoever walks it in an order others see sorts the keys (state_hash; the JSON
+  // object of to_json_value sorts them itself).
+  std::unordered_map<std::string, Seq> client_ids;
   bool operator==(const Conversation&) const = default;
 };
 
@@ -107,6 +112,9 @@ struct State {
   std::map<ConversationId, Conversation> conversations;
   bool operator==(const State&) const = default;
 };
+
+// The key of Conversation::client_ids: author_id + '\n' + client_id.
+std::string client_key(std::string_view author_id, std::string_view client_id);
 
 // Limits the rules enforce.
 inline constexpr std::size_t kMaxMessageBytes = 8000;  // one chat message, UTF-8 bytes
@@ -127,5 +135,7 @@ bool parse_item_kind(std::string_view, ItemKind&);
 // The visibility rule: a user never sees a conversation assigned to someone else; the bot phase
 // is the visitor's alone. Unassigned and closed conversations are visible to every user.
 bool can_see(const Conversation&, const UserId&);
+// The same rule for a conversation in `phase` with `assignee` (e.g. as it was before an event).
+bool can_see(Phase phase, const UserId& assignee, const UserId& user);
 
 }  // namespace livechat

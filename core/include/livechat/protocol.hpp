@@ -238,8 +238,13 @@ using ServerFrame = std::variant<AckFrame, ErrorFrame, EventFrame, ServerTyping,
 // Writes a frame as compact JSON text (one line, object keys in sorted order). Never fails and
 // never validates: values are written as they are, except that invalid UTF-8 in a string is
 // replaced by U+FFFD (so the receiver's decode never sees it). Callers keep within the limits.
+// The frames a chat message makes (ack, message_posted event, notify) are written straight as
+// text (protocol_direct.cpp); every frame reads exactly as dumping to_json_value(frame)
+// (protocol_json.hpp) would write it, byte for byte.
 std::string encode(const ClientFrame& frame);
 std::string encode(const ServerFrame& frame);
+// encode(EventFrame{pos, event}) without copying the event: the server sends one event to many.
+std::string encode_event_frame(uint64_t pos, const Event& event);
 
 // Reads one client frame. Checks, in order: size <= kMaxFrameBytes (too_large); the text is
 // valid UTF-8 (bad_request); nesting <= kMaxFrameDepth (bad_request, checked before parsing);

@@ -8,6 +8,7 @@
 
 #include "livechat/events.hpp"
 #include "livechat/model.hpp"
+#include "livechat/protocol.hpp"
 #include "livechat/result.hpp"
 #include "livechat/side_panel.hpp"
 
@@ -36,5 +37,10 @@ Result<SidePanel> side_panel_from_json(const nlohmann::json& value);
 // back gives an equal Conversation.
 nlohmann::json to_json_value(const Conversation& conversation);
 Result<Conversation> conversation_from_json(const nlohmann::json& value);
+
+// A whole server frame as a JSON value: the definition of its text. encode(frame) gives what
+// dumping this value gives (compact, invalid UTF-8 replaced by U+FFFD), though it writes the
+// busiest frames without building the value.
+nlohmann::json to_json_value(const ServerFrame& frame);
 
 }  // namespace livechat
