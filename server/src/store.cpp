@@ -2,16 +2,17 @@
 // store_sqlite.hpp the internals; reads are in store_read.cpp, the schema in store_schema.cpp).
 //
 // Group commit: submit() appends to queue_ under mu_. The writer thread takes everything queued
-// (at most max_batch Writes); when fewer than kShortQueue were waiting it first lingers up to
-// group_window_us for more. The batch is ONE transaction (BEGIN IMMEDIATE ... COMMIT, one fsync
-// with synchronous=FULL) run with statements prepared once at open. Then each Write's done is
-// handed to post, in submit order, with ok or with the batch's error (after a ROLLBACK every
-// Write of the failed batch gets the same error; later batches proceed normally).
+// (swapping the vector, so nothing is copied); when fewer than kShortQueue were waiting it first
+// lingers up to group_window_us for more. Each max_batch Writes of what it took are ONE
+// transaction (BEGIN IMMEDIATE ... COMMIT, one fsync with synchronous=FULL) run with statements
+// prepared once at open. Then each Write's done is handed to post, in submit order, with ok or
+// with the batch's error (after a ROLLBACK every Write of the failed batch gets the same error;
+// later batches proceed normally).
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
-#include <iterator>
+#include <span>
 
 #include "livechat/protocol_json.hpp"
 #include "store_sqlite.hpp"
@@ -200,7 +201,7 @@ StoreStats SqliteStore::stats() const {
 }
 
 void SqliteStore::writer_loop() {
-  std::vector<Pending> batch;
+  std::vector<Pending> taken;  // swapped with queue_: both buffers are reused, nothing is copied
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -213,36 +214,36 @@ void SqliteStore::writer_loop() {
           return stopping_ || flush_waiters_ > 0 || queue_.size() >= std::min(kShortQueue, options_.max_batch);
         });
       }
-      batch.clear();
-      if (queue_.size() <= options_.max_batch) {
-        batch.swap(queue_);
-      } else {
-        const auto end = queue_.begin() + static_cast<std::ptrdiff_t>(options_.max_batch);
-        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
-        queue_.erase(queue_.begin(), end);
-      }
+      taken.swap(queue_);
     }
-
-    uint64_t events = 0;
-    const Status status = commit_batch(batch, events);
-    for (Pending& p : batch) {
-      if (p.done) post_([done = std::move(p.done), status] { done(status); });
+    // Everything taken, in transactions of at most max_batch Writes each.
+    for (std::size_t first = 0; first < taken.size(); first += options_.max_batch) {
+      const std::size_t n = std::min(options_.max_batch, taken.size() - first);
+      commit_and_answer(std::span<Pending>(taken.data() + first, n));
     }
-
-    {
-      std::lock_guard lock(mu_);
-      finished_ += batch.size();
-      if (status) {
-        ++stats_.commits;
-        stats_.writes += batch.size();
-        stats_.events += events;
-        ++stats_.batch_histogram[histogram_bucket(batch.size())];
-      } else {
-        ++stats_.rollbacks;
-      }
-    }
-    idle_.notify_all();
+    taken.clear();
   }
+}
+
+void SqliteStore::commit_and_answer(std::span<Pending> batch) {
+  uint64_t events = 0;
+  const Status status = commit_batch(batch, events);
+  for (Pending& p : batch) {
+    if (p.done) post_([done = std::move(p.done), status] { done(status); });
+  }
+  {
+    std::lock_guard lock(mu_);
+    finished_ += batch.size();
+    if (status) {
+      ++stats_.commits;
+      stats_.writes += batch.size();
+      stats_.events += events;
+      ++stats_.batch_histogram[histogram_bucket(batch.size())];
+    } else {
+      ++stats_.rollbacks;
+    }
+  }
+  idle_.notify_all();
 }
 
 // --- one transaction ---------------------------------------------------------------------------
@@ -254,7 +255,7 @@ Status SqliteStore::run(Stmt& s, std::string_view what) {
   return sqlite::error_from(wdb_.get(), rc, what);
 }
 
-Status SqliteStore::commit_batch(std::vector<Pending>& batch, uint64_t& events) {
+Status SqliteStore::commit_batch(std::span<const Pending> batch, uint64_t& events) {
   Status s = run(w_.begin, "begin");
   if (!s) return s;
   uint64_t pos = written_pos_;

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -202,7 +203,9 @@ class SqliteStore final : public Store {
   Status prepare_writes();
   Status prepare_reads();
   void writer_loop();
-  Status commit_batch(std::vector<Pending>& batch, uint64_t& events);
+  // One transaction for `batch`, then each Write's done handed to post, then the counters.
+  void commit_and_answer(std::span<Pending> batch);
+  Status commit_batch(std::span<const Pending> batch, uint64_t& events);
   Status write_one(const Write& w, uint64_t& last_pos);
   Status write_event(const StoredEvent& e, uint64_t& last_pos);
   Status run(sqlite::Stmt& s, std::string_view what);  // step once, expect SQLITE_DONE
