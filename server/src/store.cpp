@@ -78,21 +78,23 @@ bool Write::empty() const {
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions options, Post post) {
   if (options.max_batch == 0) options.max_batch = 1;
   if (options.group_window_us < 0) options.group_window_us = 0;
-  auto store = std::make_unique<SqliteStore>(options, std::move(post));
+  if (options.checkpoint_pages < 1) options.checkpoint_pages = 1;
+  auto store = std::make_unique<SqliteStore>(std::move(options), std::move(post));
   Status s = store->start(path);
   if (!s) return s.error();
   return std::unique_ptr<Store>(std::move(store));
 }
 
 Status SqliteStore::start(const std::string& path) {
-  Result<sqlite::Db> w = sqlite::open_connection(path, sqlite::ConnRole::writer, options_.synchronous_full);
+  const char* vfs = options_.vfs.empty() ? nullptr : options_.vfs.c_str();
+  Result<sqlite::Db> w = sqlite::open_connection(path, sqlite::ConnRole::writer, options_.synchronous_full, vfs);
   if (!w) return w.error();
   wdb_ = std::move(w.value());
   Status s = sqlite::migrate(wdb_.get());
   if (s) s = prepare_writes();
   if (!s) return s;
   // The reader is opened only now, so it never sees a half-migrated schema.
-  Result<sqlite::Db> r = sqlite::open_connection(path, sqlite::ConnRole::reader, options_.synchronous_full);
+  Result<sqlite::Db> r = sqlite::open_connection(path, sqlite::ConnRole::reader, options_.synchronous_full, vfs);
   if (!r) return r.error();
   rdb_ = std::move(r.value());
   s = prepare_reads();
@@ -103,6 +105,8 @@ Status SqliteStore::start(const std::string& path) {
   if (last.value().step() != SQLITE_ROW) return sqlite::error_from(wdb_.get(), SQLITE_ERROR, "read last pos");
   written_pos_ = static_cast<uint64_t>(last.value().i64(0));
 
+  s = start_checkpointer(path);
+  if (!s) return s;
   writer_ = std::thread([this] { writer_loop(); });
   return ok_status();
 }
@@ -114,6 +118,7 @@ SqliteStore::~SqliteStore() {
   }
   wake_.notify_all();
   if (writer_.joinable()) writer_.join();  // commits everything still queued first
+  stop_checkpointer();                     // then copies the whole WAL into the file
   // Statements before their connections (Stmt and Db members would do it in this order anyway).
   w_ = WriteStmts{};
   r_ = ReadStmts{};
@@ -196,8 +201,16 @@ void SqliteStore::flush() {
 }
 
 StoreStats SqliteStore::stats() const {
-  std::lock_guard lock(mu_);
-  return stats_;
+  StoreStats out;
+  {
+    std::lock_guard lock(mu_);
+    out = stats_;
+  }
+  std::lock_guard lock(wal_mu_);
+  out.wal_frames = static_cast<uint64_t>(wal_.frames);
+  // A 32-byte file header, then each frame: a 24-byte header and one page.
+  out.wal_bytes = wal_.frames > 0 ? 32 + out.wal_frames * (static_cast<uint64_t>(page_size_) + 24) : 0;
+  return out;
 }
 
 void SqliteStore::writer_loop() {
@@ -220,6 +233,7 @@ void SqliteStore::writer_loop() {
     for (std::size_t first = 0; first < taken.size(); first += options_.max_batch) {
       const std::size_t n = std::min(options_.max_batch, taken.size() - first);
       commit_and_answer(std::span<Pending>(taken.data() + first, n));
+      checkpoint_if_wal_too_big();
     }
     taken.clear();
   }
