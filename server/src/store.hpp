@@ -112,7 +112,8 @@ struct StoreOptions {
   // WAL frames (pages) are not yet copied.
   int checkpoint_pages = 1000;
   // Past this much WAL the writer itself runs a RESTART checkpoint between two batches (commits
-  // wait for it), so the file stays bounded even when passive checkpoints cannot finish.
+  // wait for it), so the file stays bounded even when passive checkpoints cannot finish: once no
+  // passive checkpoint is running, or at twice the limit at the latest.
   int64_t wal_limit_bytes = int64_t{64} << 20;
   std::string vfs = {};  // the SQLite VFS every connection uses; empty: the default (tests wrap it)
 };

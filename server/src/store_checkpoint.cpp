@@ -11,11 +11,12 @@
 //     reader still needs and never block the writer (nor wait for it);
 //   - the WAL starts over from its beginning (at the next commit) only when a checkpoint has
 //     copied every frame and finished before that commit. Under a steady stream of commits a
-//     passive checkpoint rarely finishes between two of them, so the WAL keeps growing; past
-//     wal_limit_bytes the writer runs a RESTART checkpoint itself between two batches (the only
-//     time commits wait: for the frames the checkpointer has not copied yet, and its fsyncs).
-//     When frames pile up uncopied (a reader holding an old snapshot, a slow disk) it is logged
-//     once per episode;
+//     passive checkpoint rarely finishes between two of them (it fsyncs twice), so the WAL keeps
+//     growing; past wal_limit_bytes the writer runs a RESTART checkpoint itself between two
+//     batches, once no passive one is running (or at twice the limit). That is the only time
+//     commits wait: for the frames the checkpointer has not copied yet, and the fsyncs;
+//   - frames piling up uncopied (a reader holding an old snapshot, a slow disk) are logged once
+//     per episode;
 //   - at close: a TRUNCATE checkpoint, so the file is whole and the WAL empty.
 // Durability is unchanged: synchronous=FULL still fsyncs the WAL at every commit; with NORMAL the
 // WAL is fsynced by checkpoints only (a power cut may lose the last commits, never corrupt the
@@ -74,6 +75,7 @@ void SqliteStore::stop_checkpointer() {
   checkpointer_.join();
   // The writer has stopped, so its connection is free here; closing it alone would checkpoint
   // too, but this way a failure is logged.
+  std::lock_guard running(checkpoint_mu_);
   const Checkpointed c = checkpoint(wdb_.get(), SQLITE_CHECKPOINT_TRUNCATE, CheckpointKind::forced);
   if (c.rc != SQLITE_OK) {
     log_warn("store: the checkpoint at close did not finish; the WAL keeps the rest",
@@ -123,7 +125,9 @@ void SqliteStore::checkpointer_loop() {
     if (wal_.stopping) return;
     tried_at = wal_.frames;
     lock.unlock();
+    std::unique_lock running(checkpoint_mu_);
     const Checkpointed c = checkpoint(cdb_.get(), SQLITE_CHECKPOINT_PASSIVE, CheckpointKind::passive);
+    running.unlock();
     if (c.rc != SQLITE_OK && c.rc != SQLITE_BUSY) {  // BUSY: another process is checkpointing
       log_warn("store: a WAL checkpoint failed", {{"error", sqlite3_errmsg(cdb_.get())}});
     }
@@ -134,6 +138,13 @@ void SqliteStore::checkpointer_loop() {
 void SqliteStore::checkpoint_if_wal_too_big() {
   const int64_t bytes = int64_t{writer_frames_} * page_size_;
   if (bytes < options_.wal_limit_bytes || writer_frames_ < next_forced_at_) return;
+  // While a passive checkpoint copies, let it finish and try after the next batch (rather than
+  // wait for all of it, then copy the rest), unless the WAL has reached twice its limit.
+  std::unique_lock running(checkpoint_mu_, std::try_to_lock);
+  if (!running.owns_lock()) {
+    if (bytes / 2 < options_.wal_limit_bytes) return;
+    running.lock();
+  }
   const Checkpointed c = checkpoint(wdb_.get(), SQLITE_CHECKPOINT_RESTART, CheckpointKind::forced);
   if (c.rc == SQLITE_OK) {
     writer_frames_ = 0;  // the next commit starts the WAL over
@@ -149,7 +160,6 @@ void SqliteStore::checkpoint_if_wal_too_big() {
 }
 
 SqliteStore::Checkpointed SqliteStore::checkpoint(sqlite3* db, int mode, CheckpointKind kind) {
-  std::lock_guard running(checkpoint_mu_);
   uint64_t restarts = 0;
   {
     std::lock_guard lock(wal_mu_);

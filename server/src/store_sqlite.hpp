@@ -228,7 +228,8 @@ class SqliteStore final : public Store {
   void wal_committed(int frames);  // writer thread, from on_wal_commit
   void checkpointer_loop();
   void checkpoint_if_wal_too_big();  // writer thread, between batches
-  Checkpointed checkpoint(sqlite3* db, int mode, CheckpointKind kind);  // one, timed and counted
+  // One checkpoint, timed and counted. The caller holds checkpoint_mu_.
+  Checkpointed checkpoint(sqlite3* db, int mode, CheckpointKind kind);
 
   StoreOptions options_;
   Post post_;

@@ -1,8 +1,14 @@
 // The SQLite store, part 3: WAL checkpoints (store_checkpoint.cpp). Commits complete while a
 // checkpoint is in progress, the WAL stays bounded under a stream of commits, a reader that keeps
 // checkpoints from copying is logged once, and closing leaves a whole file and no WAL.
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <condition_variable>
+#include <set>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -22,10 +28,12 @@ constexpr const char* kGateVfs = "livechat-test-gate";
 
 class Gate {
  public:
-  void shut() {
+  // From now on, writes after the first `let_through` wait at the gate.
+  void shut(int let_through = 0) {
     std::lock_guard lock(mu_);
     shut_ = true;
     held_ = false;
+    let_through_ = let_through;
   }
   void open() {
     std::lock_guard lock(mu_);
@@ -40,7 +48,7 @@ class Gate {
   // Called by every write to a main database file.
   void pass() {
     std::unique_lock lock(mu_);
-    if (!shut_) return;
+    if (!shut_ || let_through_-- > 0) return;
     held_ = true;
     cv_.notify_all();
     cv_.wait(lock, [&] { return !shut_; });
@@ -50,6 +58,7 @@ class Gate {
   std::mutex mu_;
   std::condition_variable cv_;
   bool shut_ = false, held_ = false;
+  int let_through_ = 0;
 };
 
 Gate& gate() {
@@ -231,14 +240,16 @@ TEST_P(StoreWalBound, TheWalStaysBoundedUnderAStreamOfCommits) {
     most_frames = std::max(most_frames, store->stats().wal_frames);  // as the hook reported it
   }
   const StoreStats stats = store->stats();
-  EXPECT_LE(most_frames, static_cast<uint64_t>(kLimitFrames + kOneCommitFrames));
+  // Past the limit the writer lets a running passive checkpoint finish first, up to twice the limit.
+  const int64_t bound = (GetParam().checkpoint_pages > 1'000'000 ? kLimitFrames : 2 * kLimitFrames) + kOneCommitFrames;
+  EXPECT_LE(most_frames, static_cast<uint64_t>(bound));
   EXPECT_GT(stats.checkpoints, 0u);
   if (GetParam().checkpoint_pages > 1'000'000) {
     EXPECT_EQ(stats.checkpoints, stats.forced_checkpoints);
   }
   const int64_t wal = file_size(file() + "-wal");
   EXPECT_GT(wal, 0);
-  EXPECT_LE(wal, 32 + (kLimitFrames + kOneCommitFrames) * (page + 24));
+  EXPECT_LE(wal, 32 + bound * (page + 24));
   EXPECT_EQ(store->last_pos(), 600u);
 }
 
@@ -254,16 +265,17 @@ TEST_F(StoreTest, AReaderThatKeepsCheckpointsFromCopyingIsLoggedOnce) {
     std::lock_guard lock(mu);
     warnings.emplace_back(line);
   });
-  auto store = open(small_wal(8, int64_t{64} << 20));
+  auto store = open(small_wal(64, int64_t{64} << 20));
   ASSERT_TRUE(store);
   ASSERT_OK(put(*store, start()));
+  ASSERT_LT(store->stats().wal_frames, 64u);  // the schema and one commit: nothing to copy yet
 
   // A reader in the middle of a transaction keeps its snapshot: frames after it stay uncopied.
   sqlite3* reader = nullptr;
   ASSERT_EQ(sqlite3_open_v2(file().c_str(), &reader, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM events;", nullptr, nullptr, nullptr), SQLITE_OK);
-  for (uint64_t pos = 2; pos <= 200; ++pos) ASSERT_OK(put(*store, message(pos)));
-  EXPECT_GE(store->stats().wal_frames, 4u * 8u);
+  for (uint64_t pos = 2; pos <= 300; ++pos) ASSERT_OK(put(*store, message(pos)));
+  EXPECT_GE(store->stats().wal_frames, 4u * 64u);
   sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
   sqlite3_close(reader);
   store.reset();
@@ -273,13 +285,81 @@ TEST_F(StoreTest, AReaderThatKeepsCheckpointsFromCopyingIsLoggedOnce) {
   EXPECT_NE(warnings[0].find("\"level\":\"warn\""), std::string::npos) << warnings[0];
 }
 
+// A process killed (kill -9) while a checkpoint has copied part of the WAL into the file loses
+// nothing that was acknowledged: the reopened file holds every Write whose done ran, and is whole.
+// The store runs in a child process; it reports each acknowledged pos through a pipe.
+TEST_F(StoreTest, AKillDuringACheckpointLosesNothingAcknowledged) {
+  register_gate_vfs();
+  for (bool full : {false, true}) {
+    SCOPED_TRACE(full ? "synchronous=FULL" : "synchronous=NORMAL");
+    std::filesystem::remove(file());
+    std::filesystem::remove(file() + "-wal");
+    std::filesystem::remove(file() + "-shm");
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    constexpr uint64_t kHeld = ~uint64_t{0};
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {  // the child: never returns into the test
+      close(fds[0]);
+      const int out = fds[1];
+      StoreOptions o = small_wal(16, int64_t{64} << 20);
+      o.synchronous_full = full;
+      o.vfs = kGateVfs;
+      auto opened = Store::open(file(), o, [](std::function<void()> task) { task(); });
+      if (!opened.ok()) _exit(1);
+      Store& store = *opened.value();
+      auto ack = [out](uint64_t pos) {
+        return [out, pos](const Status& s) {
+          if (s.ok() && write(out, &pos, sizeof pos) != sizeof pos) _exit(1);
+        };
+      };
+      store.submit(start(), ack(1));
+      for (uint64_t pos = 2; pos <= 100; ++pos) store.submit(message(pos), ack(pos));
+      store.flush();
+      gate().shut(3);  // the next checkpoint copies three pages, then waits
+      store.submit(big_message(101, 400'000), ack(101));
+      if (!gate().wait_held(std::chrono::seconds(60))) _exit(1);
+      for (uint64_t pos = 102; pos <= 150; ++pos) store.submit(message(pos), ack(pos));
+      store.flush();
+      if (write(out, &kHeld, sizeof kHeld) != sizeof kHeld) _exit(1);
+      for (;;) pause();  // killed here, mid-checkpoint
+    }
+    close(fds[1]);
+    std::set<uint64_t> acked;
+    bool held = false;
+    while (!held) {
+      pollfd p{fds[0], POLLIN, 0};
+      if (poll(&p, 1, 60'000) != 1) break;
+      uint64_t pos = 0;
+      if (read(fds[0], &pos, sizeof pos) != sizeof pos) break;
+      if (pos == kHeld) held = true;
+      else acked.insert(pos);
+    }
+    kill(child, SIGKILL);
+    int status = 0;
+    waitpid(child, &status, 0);
+    close(fds[0]);
+    ASSERT_TRUE(held) << "the child did not reach a checkpoint in progress";
+    ASSERT_EQ(acked.size(), 150u);
+
+    auto store = open();
+    ASSERT_TRUE(store);
+    EXPECT_TRUE(store->integrity_ok());
+    auto read = store->events_after(0, 1000);
+    ASSERT_TRUE(read.ok());
+    const std::vector<uint64_t> got = positions(read.value());
+    EXPECT_EQ(std::set<uint64_t>(got.begin(), got.end()), acked);
+  }
+}
+
 TEST_F(StoreTest, ClosingLeavesAWholeFileAndNoWal) {
   {
     auto store = open(small_wal(16, int64_t{64} << 20));
     ASSERT_TRUE(store);
     ASSERT_OK(put(*store, start()));
     for (uint64_t pos = 2; pos <= 300; ++pos) ASSERT_OK(put(*store, message(pos)));
-    EXPECT_GT(store->stats().checkpoints, 0u);
+    EXPECT_TRUE(eventually([&] { return store->stats().checkpoints > 0; }));
   }
   // Everything is in the database file itself.
   EXPECT_EQ(file_size(file() + "-wal"), -1);
