@@ -21,6 +21,8 @@
 // Durability is unchanged: synchronous=FULL still fsyncs the WAL at every commit; with NORMAL the
 // WAL is fsynced by checkpoints only (a power cut may lose the last commits, never corrupt the
 // file). Checkpoints run one at a time (checkpoint_mu_): SQLite answers SQLITE_BUSY to a second.
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 
@@ -61,7 +63,10 @@ Status SqliteStore::start_checkpointer(const std::string& path) {
   Status s = sqlite::exec(wdb_.get(), "PRAGMA wal_autocheckpoint=0");
   if (!s) return s;
   sqlite3_wal_hook(wdb_.get(), &SqliteStore::on_wal_commit, this);
-  checkpointer_ = std::thread([this] { checkpointer_loop(); });
+  checkpointer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-checkpt");
+    checkpointer_loop();
+  });
   return ok_status();
 }
 
