@@ -54,6 +54,11 @@ std::string metrics_text(const Net& net, const Store& store, const Engine& engin
   }
   m.sample("livechat_commit_batch_size_sum", static_cast<double>(s.writes));
   m.sample("livechat_commit_batch_size_count", static_cast<double>(s.commits));
+  m.family("livechat_checkpoint_seconds", "WAL checkpoints: passive (own thread) or forced (WAL past its limit; commits wait).",
+           MetricType::histogram);
+  m.histogram_samples("livechat_checkpoint_seconds", store.checkpoint_seconds(CheckpointKind::passive), {{"kind", "passive"}});
+  m.histogram_samples("livechat_checkpoint_seconds", store.checkpoint_seconds(CheckpointKind::forced), {{"kind", "forced"}});
+  m.gauge("livechat_wal_bytes", "WAL in use after the last commit.", static_cast<double>(s.wal_bytes));
   m.histogram("livechat_commit_latency_seconds", "From a command's decision to its durable commit.",
               engine.commit_latency());
   return m.take();

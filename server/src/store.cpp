@@ -2,16 +2,19 @@
 // store_sqlite.hpp the internals; reads are in store_read.cpp, the schema in store_schema.cpp).
 //
 // Group commit: submit() appends to queue_ under mu_. The writer thread takes everything queued
-// (at most max_batch Writes); when fewer than kShortQueue were waiting it first lingers up to
-// group_window_us for more. The batch is ONE transaction (BEGIN IMMEDIATE ... COMMIT, one fsync
-// with synchronous=FULL) run with statements prepared once at open. Then each Write's done is
-// handed to post, in submit order, with ok or with the batch's error (after a ROLLBACK every
-// Write of the failed batch gets the same error; later batches proceed normally).
+// (swapping the vector, so nothing is copied); when fewer than kShortQueue were waiting it first
+// lingers up to group_window_us for more. Each max_batch Writes of what it took are ONE
+// transaction (BEGIN IMMEDIATE ... COMMIT, one fsync with synchronous=FULL) run with statements
+// prepared once at open. Then each Write's done is handed to post, in submit order, with ok or
+// with the batch's error (after a ROLLBACK every Write of the failed batch gets the same error;
+// later batches proceed normally).
 #include <nlohmann/json.hpp>
+
+#include <pthread.h>
 
 #include <algorithm>
 #include <chrono>
-#include <iterator>
+#include <span>
 
 #include "livechat/protocol_json.hpp"
 #include "store_sqlite.hpp"
@@ -77,21 +80,23 @@ bool Write::empty() const {
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions options, Post post) {
   if (options.max_batch == 0) options.max_batch = 1;
   if (options.group_window_us < 0) options.group_window_us = 0;
-  auto store = std::make_unique<SqliteStore>(options, std::move(post));
+  if (options.checkpoint_pages < 1) options.checkpoint_pages = 1;
+  auto store = std::make_unique<SqliteStore>(std::move(options), std::move(post));
   Status s = store->start(path);
   if (!s) return s.error();
   return std::unique_ptr<Store>(std::move(store));
 }
 
 Status SqliteStore::start(const std::string& path) {
-  Result<sqlite::Db> w = sqlite::open_connection(path, sqlite::ConnRole::writer, options_.synchronous_full);
+  const char* vfs = options_.vfs.empty() ? nullptr : options_.vfs.c_str();
+  Result<sqlite::Db> w = sqlite::open_connection(path, sqlite::ConnRole::writer, options_.synchronous_full, vfs);
   if (!w) return w.error();
   wdb_ = std::move(w.value());
   Status s = sqlite::migrate(wdb_.get());
   if (s) s = prepare_writes();
   if (!s) return s;
   // The reader is opened only now, so it never sees a half-migrated schema.
-  Result<sqlite::Db> r = sqlite::open_connection(path, sqlite::ConnRole::reader, options_.synchronous_full);
+  Result<sqlite::Db> r = sqlite::open_connection(path, sqlite::ConnRole::reader, options_.synchronous_full, vfs);
   if (!r) return r.error();
   rdb_ = std::move(r.value());
   s = prepare_reads();
@@ -102,7 +107,12 @@ Status SqliteStore::start(const std::string& path) {
   if (last.value().step() != SQLITE_ROW) return sqlite::error_from(wdb_.get(), SQLITE_ERROR, "read last pos");
   written_pos_ = static_cast<uint64_t>(last.value().i64(0));
 
-  writer_ = std::thread([this] { writer_loop(); });
+  s = start_checkpointer(path);
+  if (!s) return s;
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "store-writer");  // as top -H, perf and strace show it
+    writer_loop();
+  });
   return ok_status();
 }
 
@@ -113,6 +123,7 @@ SqliteStore::~SqliteStore() {
   }
   wake_.notify_all();
   if (writer_.joinable()) writer_.join();  // commits everything still queued first
+  stop_checkpointer();                     // then copies the whole WAL into the file
   // Statements before their connections (Stmt and Db members would do it in this order anyway).
   w_ = WriteStmts{};
   r_ = ReadStmts{};
@@ -195,12 +206,20 @@ void SqliteStore::flush() {
 }
 
 StoreStats SqliteStore::stats() const {
-  std::lock_guard lock(mu_);
-  return stats_;
+  StoreStats out;
+  {
+    std::lock_guard lock(mu_);
+    out = stats_;
+  }
+  std::lock_guard lock(wal_mu_);
+  out.wal_frames = static_cast<uint64_t>(wal_.frames);
+  // A 32-byte file header, then each frame: a 24-byte header and one page.
+  out.wal_bytes = wal_.frames > 0 ? 32 + out.wal_frames * (static_cast<uint64_t>(page_size_) + 24) : 0;
+  return out;
 }
 
 void SqliteStore::writer_loop() {
-  std::vector<Pending> batch;
+  std::vector<Pending> taken;  // swapped with queue_: both buffers are reused, nothing is copied
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -213,36 +232,37 @@ void SqliteStore::writer_loop() {
           return stopping_ || flush_waiters_ > 0 || queue_.size() >= std::min(kShortQueue, options_.max_batch);
         });
       }
-      batch.clear();
-      if (queue_.size() <= options_.max_batch) {
-        batch.swap(queue_);
-      } else {
-        const auto end = queue_.begin() + static_cast<std::ptrdiff_t>(options_.max_batch);
-        batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(end));
-        queue_.erase(queue_.begin(), end);
-      }
+      taken.swap(queue_);
     }
-
-    uint64_t events = 0;
-    const Status status = commit_batch(batch, events);
-    for (Pending& p : batch) {
-      if (p.done) post_([done = std::move(p.done), status] { done(status); });
+    // Everything taken, in transactions of at most max_batch Writes each.
+    for (std::size_t first = 0; first < taken.size(); first += options_.max_batch) {
+      const std::size_t n = std::min(options_.max_batch, taken.size() - first);
+      commit_and_answer(std::span<Pending>(taken.data() + first, n));
+      checkpoint_if_wal_too_big();
     }
-
-    {
-      std::lock_guard lock(mu_);
-      finished_ += batch.size();
-      if (status) {
-        ++stats_.commits;
-        stats_.writes += batch.size();
-        stats_.events += events;
-        ++stats_.batch_histogram[histogram_bucket(batch.size())];
-      } else {
-        ++stats_.rollbacks;
-      }
-    }
-    idle_.notify_all();
+    taken.clear();
   }
+}
+
+void SqliteStore::commit_and_answer(std::span<Pending> batch) {
+  uint64_t events = 0;
+  const Status status = commit_batch(batch, events);
+  for (Pending& p : batch) {
+    if (p.done) post_([done = std::move(p.done), status] { done(status); });
+  }
+  {
+    std::lock_guard lock(mu_);
+    finished_ += batch.size();
+    if (status) {
+      ++stats_.commits;
+      stats_.writes += batch.size();
+      stats_.events += events;
+      ++stats_.batch_histogram[histogram_bucket(batch.size())];
+    } else {
+      ++stats_.rollbacks;
+    }
+  }
+  idle_.notify_all();
 }
 
 // --- one transaction ---------------------------------------------------------------------------
@@ -254,7 +274,7 @@ Status SqliteStore::run(Stmt& s, std::string_view what) {
   return sqlite::error_from(wdb_.get(), rc, what);
 }
 
-Status SqliteStore::commit_batch(std::vector<Pending>& batch, uint64_t& events) {
+Status SqliteStore::commit_batch(std::span<const Pending> batch, uint64_t& events) {
   Status s = run(w_.begin, "begin");
   if (!s) return s;
   uint64_t pos = written_pos_;

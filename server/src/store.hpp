@@ -2,7 +2,8 @@
 // conversations and messages, CRM records, credentials, sessions, visitors, playbooks and chatbot
 // runs. Writes are grouped: many Writes share one transaction and one fsync (group commit), done
 // on the store's own writer thread; each Write's callback runs once it is durable. Reads use a
-// second connection and see only committed data.
+// second connection and see only committed data. WAL checkpoints run on a third thread with a
+// third connection (store_checkpoint.cpp): commits do not wait for them.
 //
 // Threading: submit() and every read are called from the server's I/O thread. Callbacks are
 // delivered through the `post` function given to open() (the server posts them to the I/O thread).
@@ -16,6 +17,7 @@
 
 #include "livechat/events.hpp"
 #include "livechat/result.hpp"
+#include "metrics.hpp"
 
 namespace livechat::server {
 
@@ -105,6 +107,15 @@ struct StoreOptions {
   bool synchronous_full = true;  // PRAGMA synchronous=FULL (power-loss safe) or NORMAL
   int group_window_us = 200;     // how long the writer waits to gather more Writes into a batch
   std::size_t max_batch = 4096;  // Writes per transaction at most
+  // WAL checkpoints (copying committed pages from the -wal file into the database file) run on
+  // their own thread and connection, never inside a commit: a PASSIVE checkpoint once this many
+  // WAL frames (pages) are not yet copied.
+  int checkpoint_pages = 1000;
+  // Past this much WAL the writer itself runs a RESTART checkpoint between two batches (commits
+  // wait for it), so the file stays bounded even when passive checkpoints cannot finish: once no
+  // passive checkpoint is running, or at twice the limit at the latest.
+  int64_t wal_limit_bytes = int64_t{64} << 20;
+  std::string vfs = {};  // the SQLite VFS every connection uses; empty: the default (tests wrap it)
 };
 
 struct StoreStats {
@@ -113,7 +124,13 @@ struct StoreStats {
   uint64_t events = 0;          // events committed
   uint64_t batch_histogram[8] = {};  // Writes per commit: 1, 2-3, 4-7, 8-15, 16-63, 64-255, 256-1023, 1024+
   uint64_t rollbacks = 0;       // batches that failed and were rolled back (their Writes got the error)
+  uint64_t checkpoints = 0;         // checkpoints run, passive and forced
+  uint64_t forced_checkpoints = 0;  // RESTART (past wal_limit_bytes) and the TRUNCATE at close
+  uint64_t wal_frames = 0;  // frames (pages) in the WAL after the last commit, copied or not
+  uint64_t wal_bytes = 0;   // the WAL those frames fill (its header and frame headers included)
 };
+
+enum class CheckpointKind { passive, forced };
 
 class Store {
  public:
@@ -132,6 +149,8 @@ class Store {
   // handed to post. Never call it from a done that post runs inline on the writer thread.
   virtual void flush() = 0;
   virtual StoreStats stats() const = 0;
+  // How long checkpoints took (thread-safe to read while the store runs).
+  virtual const Histogram& checkpoint_seconds(CheckpointKind kind) const = 0;
 
   // --- reads (committed data only) ------------------------------------------------------------
   virtual Result<std::vector<StoredEvent>> events_after(uint64_t after_pos, std::size_t limit) = 0;

@@ -195,10 +195,10 @@ Result<Stmt> prepare(sqlite3* db, std::string_view sql) {
   return Stmt(s);
 }
 
-Result<Db> open_connection(const std::string& path, ConnRole role, bool synchronous_full) {
+Result<Db> open_connection(const std::string& path, ConnRole role, bool synchronous_full, const char* vfs) {
   sqlite3* raw = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &raw, flags, vfs);
   Db db(raw);  // closes even when opening failed
   if (rc != SQLITE_OK) return error_from(raw, rc, "open " + path);
   sqlite3_extended_result_codes(db.get(), 1);

@@ -1,6 +1,7 @@
 // Internals of the SQLite Store (store.hpp): small RAII wrappers over the sqlite3 C API, the
 // schema migrations (store_schema.cpp) and the Store implementation class, whose members are
-// split between store.cpp (open, writer thread, group commit) and store_read.cpp (reads).
+// split between store.cpp (open, writer thread, group commit), store_checkpoint.cpp (WAL
+// checkpoints) and store_read.cpp (reads).
 // Nothing outside store*.cpp and the store's tests should include this header.
 #pragma once
 #include <sqlite3.h>
@@ -8,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -125,9 +127,11 @@ Result<Stmt> prepare(sqlite3* db, std::string_view sql);
 
 // Opens (creating if needed) `path` in SQLite's multi-thread mode (one connection per thread)
 // and sets the connection pragmas: busy_timeout, foreign_keys=ON, synchronous, and for the
-// writer journal_mode=WAL (persistent in the file). The reader connection is query_only.
-enum class ConnRole { writer, reader };
-Result<Db> open_connection(const std::string& path, ConnRole role, bool synchronous_full);
+// writer journal_mode=WAL (persistent in the file). The reader connection is query_only; the
+// checkpointer's only runs checkpoints (their fsyncs follow its synchronous setting, so it must
+// match the writer's). `vfs`: a registered SQLite VFS name, or null for the default.
+enum class ConnRole { writer, reader, checkpointer };
+Result<Db> open_connection(const std::string& path, ConnRole role, bool synchronous_full, const char* vfs = nullptr);
 
 // --- schema (store_schema.cpp) ----------------------------------------------------------------
 // The schema version this build writes (PRAGMA user_version). Version 0 is an empty file.
@@ -147,7 +151,7 @@ namespace livechat::server {
 // The Store over SQLite. Write members live in store.cpp, read members in store_read.cpp.
 class SqliteStore final : public Store {
  public:
-  SqliteStore(StoreOptions options, Post post) : options_(options), post_(std::move(post)) {}
+  SqliteStore(StoreOptions options, Post post) : options_(std::move(options)), post_(std::move(post)) {}
   ~SqliteStore() override;
 
   // Opens both connections, migrates, prepares every statement and starts the writer.
@@ -156,6 +160,7 @@ class SqliteStore final : public Store {
   void submit(Write write, Done done) override;
   void flush() override;
   StoreStats stats() const override;
+  const Histogram& checkpoint_seconds(CheckpointKind kind) const override;
 
   Result<std::vector<StoredEvent>> events_after(uint64_t after_pos, std::size_t limit) override;
   Result<std::vector<StoredEvent>> conversation_events(const std::string& conversation, uint64_t after_seq,
@@ -202,10 +207,29 @@ class SqliteStore final : public Store {
   Status prepare_writes();
   Status prepare_reads();
   void writer_loop();
-  Status commit_batch(std::vector<Pending>& batch, uint64_t& events);
+  // One transaction for `batch`, then each Write's done handed to post, then the counters.
+  void commit_and_answer(std::span<Pending> batch);
+  Status commit_batch(std::span<const Pending> batch, uint64_t& events);
   Status write_one(const Write& w, uint64_t& last_pos);
   Status write_event(const StoredEvent& e, uint64_t& last_pos);
   Status run(sqlite::Stmt& s, std::string_view what);  // step once, expect SQLITE_DONE
+
+  // --- WAL checkpoints (store_checkpoint.cpp) ---
+  struct Checkpointed {
+    int rc = SQLITE_OK;
+    int frames = 0, copied = 0;  // frames in the WAL, and how many of them are in the file now
+  };
+  // Turns off SQLite's checkpoint inside COMMIT, hooks the writer's commits and starts the
+  // checkpointer thread on its own connection. Before the writer thread starts.
+  Status start_checkpointer(const std::string& path);
+  // After the writer thread has stopped: joins the checkpointer, then a TRUNCATE checkpoint.
+  void stop_checkpointer();
+  static int on_wal_commit(void* self, sqlite3* db, const char* name, int frames);
+  void wal_committed(int frames);  // writer thread, from on_wal_commit
+  void checkpointer_loop();
+  void checkpoint_if_wal_too_big();  // writer thread, between batches
+  // One checkpoint, timed and counted. The caller holds checkpoint_mu_.
+  Checkpointed checkpoint(sqlite3* db, int mode, CheckpointKind kind);
 
   StoreOptions options_;
   Post post_;
@@ -223,6 +247,25 @@ class SqliteStore final : public Store {
   bool stopping_ = false;
   StoreStats stats_;
   std::thread writer_;
+
+  // The WAL as the writer's commits and the checkpoints see it (wal_mu_).
+  struct Wal {
+    int frames = 0;         // frames in the WAL after the last commit
+    int copied = 0;         // of those, how many a checkpoint has copied into the file
+    uint64_t restarts = 0;  // times the WAL started over from its beginning
+    bool warned = false;    // "checkpoints are not keeping up" logged in this episode
+    bool stopping = false;
+  };
+  mutable std::mutex wal_mu_;
+  std::condition_variable checkpoint_wake_;
+  Wal wal_;
+  std::mutex checkpoint_mu_;  // held through every checkpoint: SQLite refuses a second at once
+  sqlite::Db cdb_;            // the checkpointer's connection
+  std::thread checkpointer_;
+  int page_size_ = 4096;
+  int writer_frames_ = 0;     // writer thread: WAL frames after its last commit
+  int next_forced_at_ = 0;    // writer thread: no forced checkpoint below this many frames
+  Histogram passive_seconds_, forced_seconds_;
 };
 
 }  // namespace livechat::server

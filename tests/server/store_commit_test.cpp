@@ -2,6 +2,7 @@
 // commit (batching, callbacks through post in submit order), a failing batch, durability across
 // reopen and the synchronous option. Each test works on its own file in a fresh temporary dir.
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <thread>
 
@@ -248,6 +249,47 @@ TEST_F(StoreTest, BatchesNeverExceedMaxBatch) {
   EXPECT_GE(stats.commits, 13u);  // ceil(100 / 8)
   for (int bucket = 4; bucket < 8; ++bucket) EXPECT_EQ(stats.batch_histogram[bucket], 0u) << bucket;
   EXPECT_EQ(results.got.size(), 100u);
+}
+
+// Writes that pile up while a commit is in progress are taken at once and committed in
+// transactions of at most max_batch each, in submit order.
+TEST_F(StoreTest, AQueueLongerThanMaxBatchIsCommittedInFullBatches) {
+  auto store = open(StoreOptions{true, 0, 8});
+  std::mutex mu;
+  std::condition_variable cv;
+  bool first_done_running = false, release = false;
+  Results results;
+  Write first;
+  first.credentials = {{"u-first", "h"}};
+  store->submit(std::move(first), [&](const Status&) {  // runs on the writer thread (inline post)
+    std::unique_lock lock(mu);
+    first_done_running = true;
+    cv.notify_all();
+    cv.wait(lock, [&] { return release; });
+  });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return first_done_running; });
+  }
+  for (int i = 0; i < 20; ++i) {  // the writer is held in the first done: these all queue up
+    Write w;
+    w.credentials = {{numbered("u", i), "h"}};
+    store->submit(std::move(w), results.done(i));
+  }
+  {
+    std::lock_guard lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  store->flush();
+
+  const StoreStats stats = store->stats();
+  EXPECT_EQ(stats.commits, 4u);  // 1, then 8 + 8 + 4
+  EXPECT_EQ(stats.batch_histogram[0], 1u);
+  EXPECT_EQ(stats.batch_histogram[2], 1u);  // 4..7
+  EXPECT_EQ(stats.batch_histogram[3], 2u);  // 8..15
+  ASSERT_EQ(results.got.size(), 20u);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(results.got[i].first, i);
 }
 
 TEST_F(StoreTest, DoneRunsThroughPost) {
