@@ -209,14 +209,15 @@ int main(int argc, char** argv) {
   } else {
     for (auto& c : children)
       if (::write(c.down, "go\n", 3) != 3) broken = true;
-    uint64_t sent = 0, received = 0, errors = 0;
+    uint64_t sent = 0, received = 0, delivered = 0, errors = 0;
     double cpu = 0;
     for (auto& c : children) {
       std::string line;
-      unsigned long long s = 0, r = 0, e = 0;
+      unsigned long long s = 0, r = 0, d = 0, e = 0;
       double cpu_s = 0;
       std::size_t n = 0;
-      if (!read_line(c.up, line) || std::sscanf(line.c_str(), "result %llu %llu %llu %lf %zu", &s, &r, &e, &cpu_s, &n) != 5) {
+      if (!read_line(c.up, line) ||
+          std::sscanf(line.c_str(), "result %llu %llu %llu %llu %lf %zu", &s, &r, &d, &e, &cpu_s, &n) != 6) {
         broken = true;
         continue;
       }
@@ -225,6 +226,7 @@ int main(int argc, char** argv) {
       if (std::fread(all.data() + at, sizeof(uint32_t), n, c.up) != n) broken = true;
       sent += s;
       received += r;
+      delivered += d;
       errors += e;
       cpu += cpu_s;
     }
@@ -237,7 +239,8 @@ int main(int argc, char** argv) {
              {"errors", errors}};
     } else {
       out = {{"mode", "throughput"}, {"pairs", ready}, {"seconds", o.seconds}, {"acked", received},
-             {"acked_per_s", std::round(received / o.seconds)}, {"errors", errors}, {"loadgen_cpu_pct", cpu_pct}};
+             {"acked_per_s", std::round(received / o.seconds)}, {"delivered", delivered},
+             {"delivered_per_s", std::round(delivered / o.seconds)}, {"errors", errors}, {"loadgen_cpu_pct", cpu_pct}};
     }
     if (received == 0) broken = true;
     std::printf("%s\n", out.dump().c_str());
