@@ -2,8 +2,8 @@
 // store_sqlite.hpp the internals; reads are in store_read.cpp, the schema in store_schema.cpp).
 //
 // Group commit: submit() appends to queue_ under mu_. The writer thread takes everything queued
-// (swapping the vector, so nothing is copied); when fewer than kShortQueue were waiting it first
-// lingers up to group_window_us for more. Each max_batch Writes of what it took are ONE
+// (swapping the vector, so nothing is copied); with group_window_us > 0 (off by default) and
+// fewer than kShortQueue waiting it first lingers that long for more. Each max_batch Writes of what it took are ONE
 // transaction (BEGIN IMMEDIATE ... COMMIT, one fsync with synchronous=FULL) run with statements
 // prepared once at open. Then each Write's done is handed to post, in submit order, with ok or
 // with the batch's error (after a ROLLBACK every Write of the failed batch gets the same error;

@@ -105,7 +105,10 @@ struct Write {
 
 struct StoreOptions {
   bool synchronous_full = true;  // PRAGMA synchronous=FULL (power-loss safe) or NORMAL
-  int group_window_us = 200;     // how long the writer waits to gather more Writes into a batch
+  // How long the writer lingers for more Writes before a small batch. 0 (default): never; the
+  // Writes that arrive while a commit runs form the next batch anyway (natural group commit),
+  // and lingering only added its own length to every message's latency (docs/benchmarks.md).
+  int group_window_us = 0;
   std::size_t max_batch = 4096;  // Writes per transaction at most
   // WAL checkpoints (copying committed pages from the -wal file into the database file) run on
   // their own thread and connection, never inside a commit: a PASSIVE checkpoint once this many
