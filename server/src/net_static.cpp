@@ -93,8 +93,35 @@ bool percent_decode(std::string_view in, bool plus_is_space, std::string& out) {
   return true;
 }
 
+namespace {
+// RFC 9112 section 3.2.2: a server accepts a target in absolute form too ("http://host/a?b", what
+// clients send to proxies) and serves its path and query: "/a?b". "" when `target` is not in
+// absolute form with an http(s) scheme and a host.
+std::string origin_form_of(std::string_view target) {
+  for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://")}) {
+    if (target.size() <= scheme.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < scheme.size() && same; ++i)
+      same = std::tolower(static_cast<unsigned char>(target[i])) == scheme[i];
+    if (!same) continue;
+    std::string_view rest = target.substr(scheme.size());
+    std::size_t end = rest.find_first_of("/?");
+    if (end == 0) return {};  // no host
+    std::string origin;  // built with append: GCC 12 warns (-Wrestrict) on "/" + std::string
+    if (end == std::string_view::npos || rest[end] == '?') origin.push_back('/');
+    if (end != std::string_view::npos) origin.append(rest.substr(end));
+    return origin;
+  }
+  return {};
+}
+}  // namespace
+
 bool parse_target(std::string_view target, std::string& path, std::map<std::string, std::string>& query) {
-  if (target.empty() || target.front() != '/') return false;
+  if (!target.empty() && target.front() != '/') {
+    std::string origin = origin_form_of(target);
+    return !origin.empty() && parse_target(origin, path, query);
+  }
+  if (target.empty()) return false;
   std::size_t question = target.find('?');
   std::string_view raw_path = target.substr(0, question);
   if (!percent_decode(raw_path, false, path)) return false;

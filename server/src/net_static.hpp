@@ -13,9 +13,10 @@ namespace livechat::server::net_detail {
 // on a '%' not followed by two hex digits; `out` is then unspecified.
 bool percent_decode(std::string_view in, bool plus_is_space, std::string& out);
 
-// Splits an origin-form request target ("/a%20b?x=1&y") into its decoded path and query
-// parameters (first value wins for repeated keys; a key without '=' has value ""). False when
-// the target is not origin-form, an escape is invalid, or the path holds a NUL byte.
+// Splits a request target ("/a%20b?x=1&y", or in absolute form "http://host/a%20b?x=1&y") into
+// its decoded path and query parameters (first value wins for repeated keys; a key without '='
+// has value ""). False when the target is in neither form, an escape is invalid, or the path
+// holds a NUL byte.
 bool parse_target(std::string_view target, std::string& path, std::map<std::string, std::string>& query);
 
 // The Content-Type for a file name, from its extension (lower-cased); application/octet-stream

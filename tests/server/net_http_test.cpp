@@ -121,7 +121,7 @@ TEST_F(NetHttp, MalformedRequestsAre400AndCloseTheConnection) {
       {"invalid percent-encoding in path", "GET /app%zz.js HTTP/1.1\r\nHost: x\r\n\r\n"},
       {"invalid percent-encoding in query", "GET /api/echo?x=%4 HTTP/1.1\r\nHost: x\r\n\r\n"},
       {"NUL in path", "GET /app%00.js HTTP/1.1\r\nHost: x\r\n\r\n"},
-      {"absolute-form target", "GET http://x/app.js HTTP/1.1\r\nHost: x\r\n\r\n"},
+      {"absolute-form target of another scheme", "GET ftp://x/app.js HTTP/1.1\r\nHost: x\r\n\r\n"},
       {"binary garbage", "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n"},
   };
   for (const auto& [label, request] : rows) {
@@ -131,6 +131,10 @@ TEST_F(NetHttp, MalformedRequestsAre400AndCloseTheConnection) {
     EXPECT_NE(answer.find("\"code\":\"bad_request\""), std::string::npos) << label << ": " << answer;
     EXPECT_TRUE(closed) << label;
   }
+  // RFC 9112 section 3.2.2: the absolute form is served like its path.
+  std::string absolute = raw("GET http://x/app.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(absolute.rfind("HTTP/1.1 200", 0), 0u) << absolute;
+  EXPECT_NE(absolute.find("console.log('plain')"), std::string::npos) << absolute;
   std::string huge_header = "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'h') + "\r\n\r\n";
   std::string answer = raw(huge_header);
   EXPECT_EQ(answer.rfind("HTTP/1.1 431", 0), 0u) << answer.substr(0, 200);

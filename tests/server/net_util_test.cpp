@@ -73,7 +73,20 @@ TEST(NetUtil, ParseTarget) {
 
   EXPECT_FALSE(net_detail::parse_target("", path, query)) << "empty";
   EXPECT_FALSE(net_detail::parse_target("api", path, query)) << "not origin-form";
-  EXPECT_FALSE(net_detail::parse_target("http://host/x", path, query)) << "absolute-form";
+  EXPECT_FALSE(net_detail::parse_target("ftp://host/x", path, query)) << "not http(s)";
+  EXPECT_FALSE(net_detail::parse_target("http:///x", path, query)) << "absolute form without a host";
+  EXPECT_FALSE(net_detail::parse_target("http://", path, query)) << "scheme alone";
+
+  // Absolute form (RFC 9112 section 3.2.2): its path and query.
+  ASSERT_TRUE(net_detail::parse_target("HTTP://shop.example:8080/api/x%20y?q=1", path, query));
+  EXPECT_EQ(path, "/api/x y");
+  EXPECT_EQ(query.at("q"), "1");
+  ASSERT_TRUE(net_detail::parse_target("https://shop.example?q=2", path, query));
+  EXPECT_EQ(path, "/");
+  EXPECT_EQ(query.at("q"), "2");
+  ASSERT_TRUE(net_detail::parse_target("http://shop.example", path, query));
+  EXPECT_EQ(path, "/");
+  EXPECT_TRUE(query.empty());
   EXPECT_FALSE(net_detail::parse_target("/a%zz", path, query)) << "bad escape in path";
   EXPECT_FALSE(net_detail::parse_target("/a?x=%4", path, query)) << "bad escape in query";
   EXPECT_FALSE(net_detail::parse_target("/a%00b", path, query)) << "NUL in path";
