@@ -8,8 +8,8 @@
 // pragmas cannot drift from what livechat-server runs. One "row" is one chat message, written
 // exactly as the store writes a MessagePosted event (store.cpp, write_event):
 //   1. INSERT INTO events (pos, type, conversation, seq, at, body)  -- body is to_json_value(event)
-//   2. INSERT INTO messages (conversation_id, seq, ...)             -- the projection
-//   3. UPDATE conversations SET last_seq = ? WHERE id = ?           -- the conversation's seq
+//   2. UPDATE conversations SET last_seq = ? WHERE id = ?           -- the conversation's seq
+// (`messages` is a view over the log since schema version 2: nothing more to write.)
 // N messages per BEGIN IMMEDIATE ... COMMIT (one fsync with synchronous=FULL), statements
 // prepared once, messages spread round-robin over kConversations conversations.
 // Maintenance reminder: the SQL below copies store.cpp's prepare_writes(); change both together.
@@ -48,7 +48,7 @@ int usage(const char* why) {
   std::fprintf(stderr,
                "bench_sqlite_ceiling: %s\n"
                "usage: bench_sqlite_ceiling --sync FULL|NORMAL --seconds S --batch N --db PATH\n"
-               "  inserts chat messages (event-log row + messages row + conversation update) into a\n"
+               "  inserts chat messages (event-log row + conversation update) into a\n"
                "  fresh SQLite file at PATH with the server's schema and pragmas, N per transaction,\n"
                "  for S seconds; prints one JSON line.\n",
                why);
@@ -112,7 +112,7 @@ bool prepare(sqlite3* db, Stmt& s, const char* sql) {
 
 struct Writer {
   sqlite3* db = nullptr;
-  Stmt begin, commit, event, conv_insert, message, conv_seq;
+  Stmt begin, commit, event, conv_insert, conv_seq;
   uint64_t pos = 0;                   // the log's last pos
   std::vector<uint64_t> last_seq;     // per conversation
 
@@ -122,9 +122,6 @@ struct Writer {
            prepare(db, conv_insert,
                    "INSERT INTO conversations (id, visitor_id, playbook_id, phase, assignee, created_at, closed_at, "
                    "last_seq) VALUES (?, ?, ?, 'bot', NULL, ?, NULL, ?)") &&
-           prepare(db, message,
-                   "INSERT INTO messages (conversation_id, seq, author, author_id, text, at, client_id) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?)") &&
            prepare(db, conv_seq, "UPDATE conversations SET last_seq = ?2 WHERE id = ?1");
   }
 
@@ -218,15 +215,6 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const livechat::MessagePosted& m = batch[i];
       if (!w.insert_event(livechat::Event{m}, m.conversation, m.seq, m.at, bodies[i])) return 1;
-      Stmt& st = w.message;
-      st.bind(1, m.conversation);
-      st.bind_u64(2, m.seq);
-      st.bind(3, livechat::author_name(m.author));
-      st.bind(4, m.author_id);
-      st.bind(5, m.text);
-      st.bind(6, m.at);
-      st.bind(7, m.client_id);
-      if (!run(w.db, st, "insert message")) return 1;
       w.conv_seq.bind(1, m.conversation);
       w.conv_seq.bind_u64(2, m.seq);
       if (!run(w.db, w.conv_seq, "update conversation")) return 1;

@@ -49,4 +49,4 @@ for sync in FULL NORMAL; do
   done
 done
 fs=$(df -PT "$work" | awk 'NR == 2 {print $2}')
-echo "> raw SQLite ceiling: one row is one chat message as the server writes it (event-log row + messages row + conversation last_seq update), WAL, on a fresh $fs file; $([ $smoke = 1 ] && echo "one ${seconds} s run" || echo "median of $runs runs of ${seconds} s") per row; only the transactions are timed."
+echo "> raw SQLite ceiling: one row is one chat message as the server writes it (event-log row + conversation last_seq update; messages is a view over the log), WAL, on a fresh $fs file; $([ $smoke = 1 ] && echo "one ${seconds} s run" || echo "median of $runs runs of ${seconds} s") per row; only the transactions are timed."

@@ -151,9 +151,6 @@ Status SqliteStore::prepare_writes() {
       {&w_.conv_unassign,
        "UPDATE conversations SET last_seq = ?2, phase = 'unassigned', assignee = NULL WHERE id = ?1"},
       {&w_.conv_close, "UPDATE conversations SET last_seq = ?2, phase = 'closed', closed_at = ?3 WHERE id = ?1"},
-      {&w_.message,
-       "INSERT INTO messages (conversation_id, seq, author, author_id, text, at, client_id) "
-       "VALUES (?, ?, ?, ?, ?, ?, ?)"},
       {&w_.organization, upsert_sql("organizations", {"id", "name", "address", "created_at", "updated_at"})},
       {&w_.person,
        upsert_sql("persons", {"id", "name", "email", "phone", "organization_id", "created_at", "updated_at"})},
@@ -340,16 +337,6 @@ Status SqliteStore::write_event(const StoredEvent& e, uint64_t& last_pos) {
           st.bind(4, ev.at);
           st.bind_u64(5, ev.seq);
           s = run(st, at_pos + ": start conversation " + in_quotes(ev.conversation));
-        } else if constexpr (std::is_same_v<T, MessagePosted>) {
-          Stmt& st = w_.message;
-          st.bind(1, ev.conversation);
-          st.bind_u64(2, ev.seq);
-          st.bind(3, author_name(ev.author));
-          st.bind_id(4, ev.author_id);
-          st.bind(5, ev.text);
-          st.bind(6, ev.at);
-          st.bind_id(7, ev.client_id);
-          s = run(st, at_pos + ": message in conversation " + in_quotes(ev.conversation));
         } else if constexpr (std::is_same_v<T, LiveChatRequested>) {
           update = &w_.conv_phase;
           update->bind(3, phase_name(Phase::unassigned));

@@ -1,5 +1,5 @@
-// Durable storage: one SQLite file in WAL mode holding the append-only event log, projections of
-// conversations and messages, CRM records, credentials, sessions, visitors, playbooks and chatbot
+// Durable storage: one SQLite file in WAL mode holding the append-only event log, a projection of
+// conversations (and a `messages` view over the log), CRM records, credentials, sessions, visitors, playbooks and chatbot
 // runs. Writes are grouped: many Writes share one transaction and one fsync (group commit), done
 // on the store's own writer thread; each Write's callback runs once it is durable. Reads use a
 // second connection and see only committed data. WAL checkpoints run on a third thread with a

@@ -192,7 +192,7 @@ class SqliteStore final : public Store {
   // Statements of the writer connection, prepared once and reused by every batch.
   struct WriteStmts {
     sqlite::Stmt begin, commit, rollback;
-    sqlite::Stmt event, conv_insert, conv_seq, conv_phase, conv_assign, conv_unassign, conv_close, message;
+    sqlite::Stmt event, conv_insert, conv_seq, conv_phase, conv_assign, conv_unassign, conv_close;
     sqlite::Stmt person, organization, lead, activity, note;
     sqlite::Stmt credential, session, end_session, visitor, playbook, delete_playbook, run;
   };

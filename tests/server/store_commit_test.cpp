@@ -159,9 +159,6 @@ TEST_F(StoreTest, ConstraintViolationFailsEveryWriteOfItsBatchAndLaterBatchesSuc
       {"activity_missing_person",
        with([](Write& w) { w.activities = {ActivityRow{"x", "s", "task", "", "", "missing", "", "", false, 1, 1}}; }),
        "FOREIGN KEY"},
-      {"message_missing_conversation",
-       with([](Write& w) { w.events = {at(1, MessagePosted{"missing", 1, 1, Author::visitor, "v", "hi", ""})}; }),
-       "FOREIGN KEY"},
       {"lead_bad_kind", with([&](Write& w) { w.leads = {bad_kind}; }), "CHECK"},
   };
   for (const Row& row : rows) {

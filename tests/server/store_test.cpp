@@ -13,7 +13,7 @@ TEST_F(StoreTest, FreshFileIsMigratedInWalModeAndReopenAppliesNothing) {
   open().reset();
   EXPECT_EQ(scalar(file(), "PRAGMA user_version"), std::to_string(sqlite::schema_version_known()));
   EXPECT_EQ(scalar(file(), "PRAGMA journal_mode"), "wal");
-  for (const char* table : {"events", "conversations", "messages", "persons", "organizations", "leads", "activities",
+  for (const char* table : {"events", "conversations", "persons", "organizations", "leads", "activities",
                             "notes", "credentials", "sessions", "visitors", "playbooks", "runs"}) {
     EXPECT_EQ(scalar(file(), std::string("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='") + table +
                                  "'"),
@@ -22,6 +22,8 @@ TEST_F(StoreTest, FreshFileIsMigratedInWalModeAndReopenAppliesNothing) {
   }
   EXPECT_EQ(scalar(file(), "SELECT count(*) FROM sqlite_master WHERE type='index' AND name='events_conversation_seq'"),
             "1");
+  EXPECT_EQ(scalar(file(), "SELECT count(*) FROM sqlite_master WHERE type='view' AND name='messages'"), "1")
+      << "messages is a view over the event log since version 2";
 
   // Reopening through the store keeps the version; migrate() on the file applies no step.
   open().reset();
@@ -248,10 +250,36 @@ TEST_F(StoreTest, ConversationProjectionFollowsTheEvents) {
                                                    {"6", "agent", "anna", "Hi, I'm Anna", "5002", "a-1"}}));
 }
 
+TEST_F(StoreTest, VersionOneMessagesTableBecomesAViewOverTheLog) {
+  {
+    auto store = open();
+    ASSERT_OK(put(*store, events_write({at(1, ConversationStarted{"c1", 1, 100, "v1", "", ""}),
+                                        at(2, MessagePosted{"c1", 2, 101, Author::visitor, "v1", "Ciao", "m-1"}),
+                                        at(3, MessagePosted{"c1", 3, 102, Author::bot, "", "Hi!", ""})})));
+  }
+  // The file as version 1 left it: a messages table written beside the log.
+  query(file(), "DROP VIEW messages");
+  query(file(), "CREATE TABLE messages (conversation_id TEXT NOT NULL REFERENCES conversations(id), seq INTEGER NOT "
+                "NULL, author TEXT NOT NULL, author_id TEXT, text TEXT NOT NULL, at INTEGER NOT NULL, client_id TEXT, "
+                "PRIMARY KEY (conversation_id, seq)) STRICT");
+  query(file(), "INSERT INTO messages VALUES ('c1', 2, 'visitor', 'v1', 'Ciao', 101, 'm-1'), "
+                "('c1', 3, 'bot', NULL, 'Hi!', 102, NULL)");
+  query(file(), "PRAGMA user_version = 1");
+  const std::string messages = "SELECT conversation_id, seq, author, author_id, text, at, client_id FROM messages ORDER BY seq";
+  const std::vector<std::vector<std::string>> want = {{"c1", "2", "visitor", "v1", "Ciao", "101", "m-1"},
+                                                      {"c1", "3", "bot", "NULL", "Hi!", "102", "NULL"}};
+  ASSERT_EQ(query(file(), messages), want);
+
+  open().reset();  // migrates to the current version
+  EXPECT_EQ(scalar(file(), "PRAGMA user_version"), std::to_string(sqlite::schema_version_known()));
+  EXPECT_EQ(scalar(file(), "SELECT type FROM sqlite_master WHERE name = 'messages'"), "view");
+  EXPECT_EQ(query(file(), messages), want) << "the same rows, now read from the event log";
+}
+
 TEST_F(StoreTest, EventsOfAnUnknownConversationFail) {
   auto store = open();
   const Event rows[] = {
-      MessagePosted{"ghost", 1, 1, Author::visitor, "v", "hi", "m1"},  // messages -> conversations FK
+      MessagePosted{"ghost", 1, 1, Author::visitor, "v", "hi", "m1"},  // its conversation's last_seq
       LiveChatRequested{"ghost", 1, 1, 2},
       ConversationClosed{"ghost", 1, 1, ""},
       ItemRecorded{"ghost", 1, 1, ItemKind::lead, "l1", ""},
