@@ -1,6 +1,8 @@
 // RFC 6455 server framing without I/O: see ws_frame.hpp.
 #include "ws_frame.hpp"
 
+#include "livechat/validate.hpp"
+
 #include <cstring>
 
 namespace livechat::server::ws {
@@ -144,14 +146,14 @@ Reader::Step Reader::step(char* data, std::size_t size, std::size_t& used, Reade
 
   if (data_frame) {
     if (fin && !in_message_) {
-      if (!valid_utf8(bytes)) return fail(CloseCode::bad_payload, "invalid UTF-8");
+      if (!is_valid_utf8(bytes)) return fail(CloseCode::bad_payload, "invalid UTF-8");
       return sink.on_text(bytes) ? Step::frame : Step::stop;
     }
     message_.append(bytes);
     in_message_ = true;
     if (!fin) return Step::frame;
     in_message_ = false;
-    if (!valid_utf8(message_)) return fail(CloseCode::bad_payload, "invalid UTF-8");
+    if (!is_valid_utf8(message_)) return fail(CloseCode::bad_payload, "invalid UTF-8");
     std::string message;
     message.swap(message_);
     return sink.on_text(message) ? Step::frame : Step::stop;
@@ -167,55 +169,12 @@ Reader::Step Reader::step(char* data, std::size_t size, std::size_t& used, Reade
     if (!valid_close_code(sent)) return fail(CloseCode::protocol_error, "bad close code");
     code = static_cast<uint16_t>(sent);
     reason = bytes.substr(2);
-    if (!valid_utf8(reason)) return fail(CloseCode::bad_payload, "invalid UTF-8");
+    if (!is_valid_utf8(reason)) return fail(CloseCode::bad_payload, "invalid UTF-8");
   }
   return sink.on_close(code, reason) ? Step::frame : Step::stop;
 }
 
 // --- helpers ---------------------------------------------------------------------------------
-
-bool valid_utf8(std::string_view text) {
-  auto s = reinterpret_cast<const unsigned char*>(text.data());
-  std::size_t n = text.size(), i = 0;
-  while (i < n) {
-    // ASCII runs, 8 bytes at a time.
-    if (i + 8 <= n) {
-      uint64_t chunk;
-      std::memcpy(&chunk, s + i, 8);
-      if ((chunk & 0x8080808080808080ull) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t extra;
-    unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      extra = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      extra = 2;
-      if (c == 0xE0) low = 0xA0;   // overlong
-      if (c == 0xED) high = 0x9F;  // surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      extra = 3;
-      if (c == 0xF0) low = 0x90;   // overlong
-      if (c == 0xF4) high = 0x8F;  // past U+10FFFF
-    } else {
-      return false;
-    }
-    if (n - i <= extra) return false;
-    if (s[i + 1] < low || s[i + 1] > high) return false;
-    for (std::size_t k = 2; k <= extra; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
 
 std::size_t frame_header(uint8_t opcode, std::size_t size, uint8_t* out) {
   out[0] = static_cast<uint8_t>(0x80 | opcode);

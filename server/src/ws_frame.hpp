@@ -79,9 +79,6 @@ class Reader {
   Failure failure_{CloseCode::normal, nullptr};
 };
 
-// True when `text` is valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
-bool valid_utf8(std::string_view text);
-
 // Writes the header of an unmasked, final server frame with `opcode` and a payload of `size`
 // bytes into `out` (room for 10); returns its length: 2, 4 or 10.
 std::size_t frame_header(uint8_t opcode, std::size_t size, uint8_t* out);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "livechat/validate.hpp"
 #include "ws_frame.hpp"
 
 namespace {
@@ -23,7 +24,7 @@ constexpr std::size_t kLimit = 1024;
 struct Log : ReaderSink {
   std::vector<std::string> seen;
   bool on_text(std::string_view message) override {
-    if (message.size() > kLimit || !valid_utf8(message)) std::abort();
+    if (message.size() > kLimit || !livechat::is_valid_utf8(message)) std::abort();
     seen.push_back("t" + std::string(message));
     return true;
   }
@@ -33,7 +34,7 @@ struct Log : ReaderSink {
     return true;
   }
   bool on_close(uint16_t code, std::string_view reason) override {
-    if (reason.size() > 123 || !valid_utf8(reason)) std::abort();
+    if (reason.size() > 123 || !livechat::is_valid_utf8(reason)) std::abort();
     seen.push_back("c" + std::to_string(code) + std::string(reason));
     return false;
   }

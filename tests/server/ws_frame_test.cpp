@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "livechat/validate.hpp"
 #include "ws_frame.hpp"
 
 namespace livechat::server::ws {
@@ -208,7 +209,7 @@ TEST(WsFrameHeader, ClosePayloadCutsTheReasonOnACharacter) {
   for (int i = 0; i < 100; ++i) long_reason += "\xC3\xA9";  // 200 bytes of 2-byte characters
   std::string payload = close_payload(1000, long_reason);
   EXPECT_LE(payload.size(), 125u);
-  EXPECT_TRUE(valid_utf8(std::string_view(payload).substr(2)));
+  EXPECT_TRUE(livechat::is_valid_utf8(std::string_view(payload).substr(2)));
 }
 
 TEST(WsHandshake, KeyIsSixteenBytesOfBase64) {
@@ -221,14 +222,14 @@ TEST(WsHandshake, KeyIsSixteenBytesOfBase64) {
 }
 
 TEST(WsUtf8, Boundaries) {
-  EXPECT_TRUE(valid_utf8(""));
-  EXPECT_TRUE(valid_utf8("plain ascii, longer than eight bytes"));
-  EXPECT_TRUE(valid_utf8("\xF4\x8F\xBF\xBF"));   // U+10FFFF
-  EXPECT_FALSE(valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
-  EXPECT_FALSE(valid_utf8("\xF0\x80\x80\x80"));  // overlong
-  EXPECT_TRUE(valid_utf8("\xEF\xBF\xBF"));
-  EXPECT_FALSE(valid_utf8("\x80"));
-  EXPECT_FALSE(valid_utf8("abcdefgh\xC3"));      // cut after an ASCII run
+  EXPECT_TRUE(livechat::is_valid_utf8(""));
+  EXPECT_TRUE(livechat::is_valid_utf8("plain ascii, longer than eight bytes"));
+  EXPECT_TRUE(livechat::is_valid_utf8("\xF4\x8F\xBF\xBF"));   // U+10FFFF
+  EXPECT_FALSE(livechat::is_valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  EXPECT_FALSE(livechat::is_valid_utf8("\xF0\x80\x80\x80"));  // overlong
+  EXPECT_TRUE(livechat::is_valid_utf8("\xEF\xBF\xBF"));
+  EXPECT_FALSE(livechat::is_valid_utf8("\x80"));
+  EXPECT_FALSE(livechat::is_valid_utf8("abcdefgh\xC3"));      // cut after an ASCII run
 }
 
 }  // namespace
