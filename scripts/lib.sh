@@ -11,7 +11,7 @@ ensure_setup() {
   for tool in cmake ninja em++ node g++ clang++ llvm-symbolizer chromium sqlite3 gzip; do
     command -v "$tool" >/dev/null 2>&1 || missing=1
   done
-  for header in /usr/include/nlohmann/json.hpp /usr/include/boost/beast.hpp /usr/include/sqlite3.h \
+  for header in /usr/include/nlohmann/json.hpp /usr/include/boost/beast.hpp /usr/include/sqlite3.h /usr/include/CLI/CLI.hpp \
                 /usr/include/sodium.h /usr/include/gtest/gtest.h "$root/third_party/imgui-1.86/imgui.cpp" \
                 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a \
                 /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/sbin/ejabberdctl; do

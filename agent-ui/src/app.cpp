@@ -71,7 +71,7 @@ void App::send(Command command) { platform::ws_send(model.command_frame(std::mov
 void App::create_item(const char* kind) {
   const Conversation* c = model.conversation(selected);
   if (!c) return;
-  std::string who = conversation_name(*c);
+  std::string who = visitor_display_name(*c);
   std::string title = std::string(kind[0] == 'l' ? "Lead" : "Deal") + ": " + who;
   if (title.size() > 200) title.resize(200);
   json body = {{"title", title}};

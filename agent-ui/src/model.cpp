@@ -165,16 +165,5 @@ nlohmann::json Model::debug_json(const ConversationId& selected, const std::stri
   return j;
 }
 
-std::string visitor_display_name(const std::string& name, const std::string& visitor_id) {
-  if (!name.empty()) return name;
-  std::string tail = visitor_id.size() > 4 ? visitor_id.substr(visitor_id.size() - 4) : visitor_id;
-  return "Visitor " + tail;
-}
-
 }  // namespace agent
 
-namespace agent {
-std::string conversation_name(const livechat::Conversation& c) {
-  return visitor_display_name(c.panel.person_name.empty() ? c.visitor_name : c.panel.person_name, c.visitor_id);
-}
-}  // namespace agent

@@ -90,10 +90,4 @@ class Model {
   std::map<std::string, std::string> pending_;  // request id -> frame text, until ack/error
 };
 
-// A generated visitor name for an id ("Visitor 3f2a"), when the visitor gave none.
-std::string visitor_display_name(const std::string& name, const std::string& visitor_id);
-// How a conversation's visitor is called: the side panel's person name, else the name they gave,
-// else a generated one (the same order as the core's InboxRow::visitor_name).
-std::string conversation_name(const livechat::Conversation& c);
-
 }  // namespace agent

@@ -2,8 +2,8 @@
 // top-right corner, "Close conversation" with confirmation), the transcript (bot, visitor and
 // agent messages as rich text; system rows such as "Anna Rossi joined", "Lead created - 14:32"),
 // and the composer (Enter sends, Shift+Enter starts a new line). Closed chats are read-only.
-// What is allowed is the core's decide(): the buttons run it first, so a refused action is
-// disabled here with the core's own message rather than sent.
+// What is allowed is the core's: the buttons ask decide() or its queries (may_write, may_reassign,
+// may_close in rules.hpp) first, so a refused action is disabled or hidden here, never re-derived.
 #include "app.hpp"
 #include "input.hpp"
 #include "livechat/rules.hpp"
@@ -43,10 +43,11 @@ std::string system_row(const App& app, const Message& m) {
 }
 
 void draw_header(App& app, const Conversation& c) {
-  std::string name = conversation_name(c);
+  std::string name = visitor_display_name(c);
   ImGui::PushFont(app.fonts.large);
   // Room for the actions in the top-right corner; the name is clipped before them.
-  float name_w = ImGui::GetContentRegionAvail().x - (c.phase == Phase::assigned && c.assignee == app.model.me.id ? 470 : 160);
+  const bool mine = may_reassign(c, app.model.me.id).ok();  // may reassign: the actions are shown
+  float name_w = ImGui::GetContentRegionAvail().x - (mine ? 470 : 160);
   ImGui::PushClipRect(ImGui::GetCursorScreenPos(),
                       ImVec2(ImGui::GetCursorScreenPos().x + name_w, ImGui::GetCursorScreenPos().y + 100), true);
   ImGui::TextUnformatted(name.c_str());
@@ -76,7 +77,7 @@ void draw_header(App& app, const Conversation& c) {
       ImGui::SetCursorPosX(right - 260);
       ImGui::TextDisabled("%s", app.model.online() ? ok.error().message.c_str() : "Go online to take chats");
     }
-  } else if (c.phase == Phase::assigned && c.assignee == app.model.me.id) {
+  } else if (mine) {
     ImGui::SetCursorPosX(right - 460);
     ImGui::SetNextItemWidth(240);
     std::string current = "Assigned to: " + app.model.user_name(c.assignee);
@@ -94,7 +95,9 @@ void draw_header(App& app, const Conversation& c) {
     }
     ui::track("reassign");
     ImGui::SameLine();
+    ImGui::BeginDisabled(!may_close(c, app.model.me.id).ok());
     if (ui::button("Close conversation", ImVec2(200, 0))) ImGui::OpenPopup("Close conversation?");
+    ImGui::EndDisabled();
   }
   ImGui::EndGroup();
   if (ImGui::BeginPopupModal("Close conversation?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
@@ -137,7 +140,7 @@ void draw_message(App& app, const Conversation& c, const Message& m) {
   }
   std::string who = m.author == Author::bot     ? "Chatbot"
                     : m.author == Author::agent ? app.model.user_name(m.author_id)
-                                                : conversation_name(c);
+                                                : visitor_display_name(c);
   ImVec4 color = m.author == Author::visitor ? ImVec4(0.05f, 0.45f, 0.25f, 1)
                  : m.author == Author::agent ? ImVec4(0.15f, 0.35f, 0.75f, 1)
                                              : ImVec4(0.45f, 0.35f, 0.6f, 1);
@@ -214,7 +217,7 @@ void draw_composer(App& app, const Conversation& c) {
 
 void draw_conversation(App& app, const Conversation& c) {
   draw_header(app, c);
-  bool mine_open = c.phase == Phase::assigned && c.assignee == app.model.me.id;
+  bool mine_open = may_write(c, Actor{Actor::Kind::agent, app.model.me.id}).ok();
   float composer_h = mine_open ? 70 + ImGui::GetStyle().ItemSpacing.y * 2 : 0;
   float typing_h = ImGui::GetTextLineHeightWithSpacing();
   ImGui::BeginChild("##transcript", ImVec2(0, -(composer_h + typing_h)), false);
@@ -232,7 +235,7 @@ void draw_conversation(App& app, const Conversation& c) {
   if (auto t = app.model.typing.find(c.id); t != app.model.typing.end() && c.phase != Phase::closed)
     // The server names the visitor "visitor" (docs/protocol.md says their name or ""): show the name.
     ImGui::TextDisabled("%s is typing...",
-                        t->second.empty() || t->second == "visitor" ? conversation_name(c).c_str() : t->second.c_str());
+                        t->second.empty() || t->second == "visitor" ? visitor_display_name(c).c_str() : t->second.c_str());
   else
     ImGui::Dummy(ImVec2(0, ImGui::GetTextLineHeight()));
   if (mine_open) draw_composer(app, c);

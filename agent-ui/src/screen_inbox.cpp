@@ -7,6 +7,7 @@
 
 #include "app.hpp"
 #include "livechat/richtext.hpp"
+#include "livechat/validate.hpp"
 #include "widgets.hpp"
 
 namespace agent {
@@ -34,14 +35,10 @@ std::string countdown(double now_ms, int64_t deadline) {
 
 // `text` cut (at a UTF-8 boundary, with "...") so that it fits in `width` pixels.
 std::string fit(std::string text, float width) {
-  if (text.size() > 200) text.resize(200);  // then back to a UTF-8 boundary below
-  while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80) text.pop_back();
-  if (!text.empty() && (static_cast<unsigned char>(text.back()) & 0x80)) text.pop_back();
+  text.resize(utf8_prefix(text, 200).size());
   if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
   while (!text.empty()) {
-    std::size_t cut = text.size() - 1;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    text.resize(cut);
+    text.resize(utf8_prefix(text, text.size() - 1).size());  // one character less
     if (ImGui::CalcTextSize((text + "...").c_str()).x <= width) break;
   }
   return text + "...";
@@ -91,7 +88,7 @@ void draw_folder_tabs(App& app, const Inbox& inbox) {
 void draw_row(App& app, const InboxRow& row) {
   ++app.rows_drawn;
   const float h = ImGui::GetTextLineHeightWithSpacing() * 2 + 8;
-  std::string name = visitor_display_name(row.visitor_name, row.visitor_id);
+  const std::string& name = row.visitor_name;  // the core's visitor_display_name
   ImVec2 start = ImGui::GetCursorPos();
   ImGui::PushID(row.id.c_str());
   if (ImGui::Selectable("##row", app.selected == row.id, 0, ImVec2(0, h))) {

@@ -18,7 +18,7 @@ bool folder_of(const Conversation& c, const UserId& user, Folder& out) {
 InboxRow inbox_row(const Conversation& c) {
   InboxRow row;
   row.id = c.id;
-  row.visitor_name = !c.panel.person_name.empty() ? c.panel.person_name : c.visitor_name;
+  row.visitor_name = visitor_display_name(c);
   row.visitor_id = c.visitor_id;
   row.last_at = c.created_at;
   for (auto it = c.messages.rbegin(); it != c.messages.rend(); ++it) {

@@ -6,6 +6,7 @@
 #include "livechat/commands.hpp"
 #include "livechat/events.hpp"
 #include "livechat/model.hpp"
+#include "livechat/validate.hpp"
 
 namespace livechat {
 
@@ -74,6 +75,17 @@ std::string client_key(std::string_view author_id, std::string_view client_id) {
 }
 
 bool can_see(const Conversation& c, const UserId& user) { return can_see(c.phase, c.assignee, user); }
+
+std::string visitor_display_name(std::string_view name, std::string_view visitor_id) {
+  if (!name.empty()) return std::string(name);
+  std::size_t tail = visitor_id.size() > 4 ? visitor_id.size() - 4 : 0;
+  tail = utf8_prefix(visitor_id, tail).size();  // from a character's first byte
+  return "Visitor " + std::string(visitor_id.substr(tail));
+}
+
+std::string visitor_display_name(const Conversation& c) {
+  return visitor_display_name(c.panel.person_name.empty() ? c.visitor_name : c.panel.person_name, c.visitor_id);
+}
 
 bool can_see(Phase phase, const UserId& assignee, const UserId& user) {
   switch (phase) {

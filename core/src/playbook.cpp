@@ -92,13 +92,7 @@ bool is_well_formed_id(std::string_view id) {
 namespace detail {
 
 // A short, UTF-8-safe quotation of user text for error messages.
-std::string excerpt(std::string_view s) {
-  constexpr std::size_t kMax = 40;
-  if (s.size() <= kMax) return std::string(s);
-  std::size_t n = kMax;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return std::string(s.substr(0, n)) + "...";
-}
+std::string excerpt(std::string_view s) { return livechat::excerpt(s, 40); }
 
 const Where kPlaybook{"playbook", ""};
 

@@ -18,14 +18,6 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
-// Cuts s to at most max bytes without splitting a UTF-8 sequence.
-void truncate_utf8(std::string& s, std::size_t max) {
-  if (s.size() <= max) return;
-  std::size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  s.resize(n);
-}
-
 // Replaces each {{key}} (spaces inside the braces allowed) by the answer stored under key, or by
 // nothing when there is none; an unclosed "{{" is kept as written. One pass: answers that
 // themselves contain {{...}} are not expanded. The result is capped at kMaxCardText bytes.
@@ -44,7 +36,7 @@ std::string fill_answers(std::string_view tmpl, const std::map<std::string, std:
       out += it->second;
     i = close + 2;
   }
-  truncate_utf8(out, kMaxCardText);
+  out.resize(utf8_prefix(out, kMaxCardText).size());  // never split a UTF-8 sequence
   return out;
 }
 
@@ -181,24 +173,27 @@ std::string_view capture_noun(CaptureKind k) {
   return "an answer";
 }
 
-// Checks typed text (free-text question or capture); on success `value` holds the trimmed text.
+// Checks typed text (free-text question or capture) with answer_problem(); on success `value`
+// holds the trimmed text.
 std::optional<Refusal> check_typed(std::string_view answer, const CaptureCard* capture, std::string& value) {
-  if (!is_valid_utf8(answer))
-    return Refusal{"invalid_utf8", "Sorry, I could not read some of those characters. Please type it again."};
-  value = trim(answer);
+  Prompt asked{capture ? PromptKind::capture : PromptKind::free_text, {}, {}, capture ? capture->field : CaptureKind::name};
+  std::string_view code = answer_problem(answer, asked);
+  if (code.empty()) {
+    value = trim(answer);
+    return std::nullopt;
+  }
   std::string noun = capture ? std::string(capture_noun(capture->field)) : "an answer";
-  if (value.empty()) return Refusal{"empty_answer", "Please type " + noun + "."};
   std::size_t max = capture ? kMaxPanelField : kMaxCardText;
-  if (value.size() > max)
-    return Refusal{"too_long", "That is too long (at most " + std::to_string(max) + " bytes). Please shorten it."};
-  if (capture && capture->field == CaptureKind::email && !is_valid_email(value))
-    return Refusal{"invalid_email",
-                   "That does not look like an email address. Please enter one like name@example.com."};
-  if (capture && capture->field == CaptureKind::phone && !is_valid_phone(value))
-    return Refusal{"invalid_phone",
-                   "That does not look like a phone number. Please enter 6 to 15 digits, optionally starting "
-                   "with +, for example +1 555 010 0200."};
-  return std::nullopt;
+  std::string text;
+  if (code == "invalid_utf8") text = "Sorry, I could not read some of those characters. Please type it again.";
+  if (code == "empty_answer") text = "Please type " + noun + ".";
+  if (code == "too_long") text = "That is too long (at most " + std::to_string(max) + " bytes). Please shorten it.";
+  if (code == "invalid_email")
+    text = "That does not look like an email address. Please enter one like name@example.com.";
+  if (code == "invalid_phone")
+    text = "That does not look like a phone number. Please enter 6 to 15 digits, optionally starting with +, for "
+           "example +1 555 010 0200.";
+  return Refusal{std::string(code), std::move(text)};
 }
 
 // The button an answer picks: label exactly, then trimmed ASCII case-insensitive, then a 1-based
@@ -226,6 +221,23 @@ std::string answer_key_of(const Card& card) {
   if (const auto* c = std::get_if<CaptureCard>(&card.body))
     return c->answer_key.empty() ? std::string(capture_kind_name(c->field)) : c->answer_key;
   return {};
+}
+
+bool awaits_answer(PromptKind kind) {
+  return kind == PromptKind::buttons || kind == PromptKind::free_text || kind == PromptKind::capture;
+}
+
+std::string_view answer_problem(std::string_view text, const Prompt& prompt) {
+  if (!is_valid_utf8(text)) return "invalid_utf8";
+  std::string value = trim(text);
+  if (value.empty()) return "empty_answer";
+  if (prompt.kind == PromptKind::buttons) return "";  // which button: answer() matches the labels
+  std::size_t max = prompt.kind == PromptKind::capture ? kMaxPanelField : kMaxCardText;
+  if (value.size() > max) return "too_long";
+  if (prompt.kind != PromptKind::capture) return "";
+  if (prompt.field == CaptureKind::email && !is_valid_email(value)) return "invalid_email";
+  if (prompt.field == CaptureKind::phone && !is_valid_phone(value)) return "invalid_phone";
+  return "";
 }
 
 Prompt current_prompt(const Playbook& pb, const PlaybookRun& run) {

@@ -272,6 +272,16 @@ const std::string& request_id_of(const ClientFrame& frame) {
   return none;
 }
 
+std::string request_id_in(std::string_view text) {
+  if (text.size() > kMaxFrameBytes || !is_valid_utf8(text) || !detail::nesting_within(text, kMaxFrameDepth)) return {};
+  json j = json::parse(text, nullptr, false);
+  if (!j.is_object()) return {};
+  auto id = j.find("id");
+  if (id == j.end() || !id->is_string()) return {};
+  const std::string& s = id->get_ref<const std::string&>();
+  return s.size() <= kMaxIdBytes ? s : std::string();
+}
+
 Result<ClientFrame> decode_client_frame(std::string_view text) {
   // The busiest frame, in its usual shape, without the DOM (protocol_direct.hpp).
   if (auto message = detail::decode_send_message_direct(text)) return std::move(*message);

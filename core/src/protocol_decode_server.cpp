@@ -145,18 +145,15 @@ bool parse_notify_kind(std::string_view s, NotificationKind& out) {
 PromptFrame read_prompt(Reader& r) {
   PromptFrame f;
   f.conversation = r.id("conversation", Empty::refused);
-  f.card_id = r.id("card_id", Empty::allowed);
-  const PromptKind kind = r.name("kind", parse_prompt_kind);
-  f.kind = std::string(prompt_kind_name(kind));
-  f.buttons = r.strings("buttons");
-  if (!r.failed() && kind != PromptKind::buttons && !f.buttons.empty())
+  f.prompt.card_id = r.id("card_id", Empty::allowed);
+  f.prompt.kind = r.name("kind", parse_prompt_kind);
+  f.prompt.buttons = r.strings("buttons");
+  if (!r.failed() && f.prompt.kind != PromptKind::buttons && !f.prompt.buttons.empty())
     r.fail(ErrorCode::invalid_field, "field 'buttons' must be empty unless kind is buttons", "buttons");
-  if (kind == PromptKind::capture) {
-    f.field = std::string(capture_kind_name(r.name("field", parse_capture_field)));
-  } else {
-    f.field = r.str("field");
-    if (!r.failed() && !f.field.empty())
-      r.fail(ErrorCode::invalid_field, "field 'field' must be empty unless kind is capture", "field");
+  if (f.prompt.kind == PromptKind::capture) {
+    f.prompt.field = r.name("field", parse_capture_field);
+  } else if (!r.failed() && !r.str("field").empty()) {
+    r.fail(ErrorCode::invalid_field, "field 'field' must be empty unless kind is capture", "field");
   }
   return f;
 }

@@ -308,10 +308,10 @@ json to_json_value(const ServerFrame& server_frame) {
         } else if constexpr (std::is_same_v<T, PromptFrame>) {
           json j = frame("prompt");
           j["conversation"] = f.conversation;
-          j["card_id"] = f.card_id;
-          j["kind"] = f.kind;
-          j["buttons"] = f.buttons;
-          j["field"] = f.field;
+          j["card_id"] = f.prompt.card_id;
+          j["kind"] = prompt_kind_name(f.prompt.kind);
+          j["buttons"] = f.prompt.kind == PromptKind::buttons ? f.prompt.buttons : std::vector<std::string>{};
+          j["field"] = f.prompt.kind == PromptKind::capture ? capture_kind_name(f.prompt.field) : std::string_view{};
           return j;
         } else if constexpr (std::is_same_v<T, SnapshotFrame>) {
           json j = frame("snapshot");

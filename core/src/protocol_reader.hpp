@@ -29,13 +29,8 @@ using nlohmann::json;
 enum class Need { required, optional };
 enum class Empty { allowed, refused };
 
-// Up to `max` bytes of `s`, cut at a code point boundary (s is valid UTF-8), for messages.
-inline std::string clip(std::string_view s, std::size_t max = 64) {
-  if (s.size() <= max) return std::string(s);
-  std::size_t n = max;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  return std::string(s.substr(0, n)) + "...";
-}
+// A quotation of a wire value for an error message.
+inline std::string clip(std::string_view s) { return excerpt(s, 64); }
 
 // Reads the fields of one JSON object. All readers of one value share one error slot; after
 // the first failure every read is a no-op returning a default, so callers check once at the end.

@@ -40,12 +40,9 @@ bool parse_prompt_kind(std::string_view name, PromptKind& out) {
 }
 
 PromptFrame prompt_frame(ConversationId conversation, const Prompt& prompt) {
-  PromptFrame f;
-  f.conversation = std::move(conversation);
-  f.card_id = prompt.card_id;
-  f.kind = std::string(prompt_kind_name(prompt.kind));
-  if (prompt.kind == PromptKind::buttons) f.buttons = prompt.buttons;
-  if (prompt.kind == PromptKind::capture) f.field = std::string(capture_kind_name(prompt.field));
+  PromptFrame f{std::move(conversation), Prompt{prompt.kind, prompt.card_id, {}, CaptureKind::name}};
+  if (prompt.kind == PromptKind::buttons) f.prompt.buttons = prompt.buttons;
+  if (prompt.kind == PromptKind::capture) f.prompt.field = prompt.field;
   return f;
 }
 

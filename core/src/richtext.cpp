@@ -364,19 +364,6 @@ bool is_list_item(std::string_view line) {
 
 // [SECTION] URL policy and renderers
 
-void escape_into(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-}
-
 void render_html(const RichNode& n, std::string& out, int depth, bool in_link) {
   if (depth > kMaxRenderDepth) return;
   auto children = [&](bool link) {
@@ -395,12 +382,12 @@ void render_html(const RichNode& n, std::string& out, int depth, bool in_link) {
     case Kind::bold: wrap("<strong>", "</strong>"); break;
     case Kind::italic: wrap("<em>", "</em>"); break;
     case Kind::line_break: out += "<br>"; break;
-    case Kind::text: escape_into(out, n.text); break;
+    case Kind::text: html_escape_into(out, n.text); break;
     case Kind::link: {
       const std::string href = in_link ? std::string() : safe_url(n.url, UrlUse::link);
-      if (!href.empty()) out += "<a href=\"", escape_into(out, href), out += "\" target=\"_blank\" rel=\"noopener noreferrer\">";
+      if (!href.empty()) out += "<a href=\"", html_escape_into(out, href), out += "\" target=\"_blank\" rel=\"noopener noreferrer\">";
       if (n.children.empty())
-        escape_into(out, n.url);
+        html_escape_into(out, n.url);
       else
         children(in_link || !href.empty());
       if (!href.empty()) out += "</a>";
@@ -408,8 +395,8 @@ void render_html(const RichNode& n, std::string& out, int depth, bool in_link) {
     }
     case Kind::image: {
       const std::string src = safe_url(n.url, UrlUse::image);
-      if (!src.empty()) out += "<img src=\"", escape_into(out, src), out += "\" alt=\"";
-      escape_into(out, n.text);
+      if (!src.empty()) out += "<img src=\"", html_escape_into(out, src), out += "\" alt=\"";
+      html_escape_into(out, n.text);
       if (!src.empty()) out += "\">";
       break;
     }
@@ -448,6 +435,26 @@ void render_plain(const RichNode& n, std::string& out, int depth) {
 }
 
 }  // namespace
+
+void html_escape_into(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  html_escape_into(out, s);
+  return out;
+}
 
 RichNode parse_rich_text(std::string_view source) {
   const std::string text = normalize_source(source);

@@ -150,33 +150,22 @@ Result<Decision> on(const Ctx& ctx, const SendMessage& cmd) {
   auto found = find_conversation(ctx, cmd.conversation);
   if (!found) return found.error();
   const Conversation& c = *found.value();
-  if (trim(cmd.text).empty()) return err(ErrorCode::invalid_field, "the message is empty", "text");
-  if (cmd.text.size() > kMaxMessageBytes)
+  std::string_view problem = message_problem(cmd.text);
+  if (problem == "empty_answer") return err(ErrorCode::invalid_field, "the message is empty", "text");
+  if (problem == "too_long")
     return err(ErrorCode::too_large, "the message is longer than " + std::to_string(kMaxMessageBytes) + " bytes",
                "text");
-  if (!is_valid_utf8(cmd.text)) return err(ErrorCode::invalid_field, "the message is not valid UTF-8", "text");
+  if (problem == "invalid_utf8") return err(ErrorCode::invalid_field, "the message is not valid UTF-8", "text");
   if (cmd.client_id.size() > kMaxIdBytes) return err(ErrorCode::too_large, "client_id is too long", "client_id");
-
-  Author author = Author::visitor;
-  switch (ctx.actor.kind) {
-    case Kind::visitor: author = Author::visitor; break;
-    case Kind::bot: author = Author::bot; break;
-    case Kind::system: return err(ErrorCode::forbidden, "the system posts no messages");
-    case Kind::agent: author = Author::agent; break;
-  }
+  if (ctx.actor.kind == Kind::system) return err(ErrorCode::forbidden, "the system posts no messages");
   // A repeated idempotency id is answered with the original, before any state check: a resend
   // after the conversation closed must still be acknowledged, not refused.
   if (!cmd.client_id.empty()) {
     auto it = c.client_ids.find(client_key(ctx.actor.id, cmd.client_id));
     if (it != c.client_ids.end()) return Decision{{}, it->second};
   }
-  if (c.phase == Phase::closed) return err(ErrorCode::closed, "the conversation is closed");
-  if (author == Author::agent) {
-    if (c.phase != Phase::assigned || c.assignee != ctx.actor.id)
-      return err(ErrorCode::forbidden, "only the assignee can write in this conversation");
-  }
-  if (author == Author::bot && c.phase == Phase::assigned)
-    return err(ErrorCode::forbidden, "the bot is silent once a user has joined");
+  if (auto s = may_write(c, ctx.actor); !s) return s.error();
+  Author author = ctx.actor.kind == Kind::bot ? Author::bot : ctx.actor.kind == Kind::agent ? Author::agent : Author::visitor;
   return one(MessagePosted{c.id, c.last_seq + 1, ctx.now, author, ctx.actor.id, cmd.text, cmd.client_id});
 }
 
@@ -224,9 +213,7 @@ Result<Decision> on(const Ctx& ctx, const Reassign& cmd) {
   auto found = find_conversation(ctx, cmd.conversation);
   if (!found) return found.error();
   const Conversation& c = *found.value();
-  if (c.phase == Phase::closed) return err(ErrorCode::closed, "a closed conversation cannot be reopened");
-  if (c.phase != Phase::assigned || c.assignee != ctx.actor.id)
-    return err(ErrorCode::forbidden, "only the assignee can reassign this conversation");
+  if (auto s = may_reassign(c, ctx.actor.id); !s) return s.error();
   if (cmd.to.empty()) return one(ConversationUnassigned{c.id, c.last_seq + 1, ctx.now, ctx.actor.id});
   if (cmd.to == ctx.actor.id) return err(ErrorCode::conflict, "the conversation is already yours", "to");
   if (!ctx.state.users.count(cmd.to)) return err(ErrorCode::not_found, "no such user", "to");
@@ -237,14 +224,14 @@ Result<Decision> on(const Ctx& ctx, const CloseConversation& cmd) {
   auto found = find_conversation(ctx, cmd.conversation);
   if (!found) return found.error();
   const Conversation& c = *found.value();
-  if (c.phase == Phase::closed) return err(ErrorCode::closed, "the conversation is already closed");
   if (ctx.actor.kind == Kind::bot) {
+    if (c.phase == Phase::closed) return err(ErrorCode::closed, "the conversation is already closed");
     if (c.phase != Phase::bot) return err(ErrorCode::forbidden, "the bot closes only conversations it still handles");
     return one(ConversationClosed{c.id, c.last_seq + 1, ctx.now, {}});
   }
+  if (c.phase == Phase::closed) return err(ErrorCode::closed, "the conversation is already closed");
   if (auto s = require_agent(ctx); !s) return s.error();
-  if (c.phase != Phase::assigned || c.assignee != ctx.actor.id)
-    return err(ErrorCode::forbidden, "only the assignee can close this conversation");
+  if (auto s = may_close(c, ctx.actor.id); !s) return s.error();
   return one(ConversationClosed{c.id, c.last_seq + 1, ctx.now, ctx.actor.id});
 }
 
@@ -282,6 +269,37 @@ Result<Decision> execute(State& state, const Command& command, const Actor& acto
   if (decision)
     for (const auto& e : decision.value().events) apply(state, e);
   return decision;
+}
+
+Status may_write(const Conversation& c, const Actor& actor) {
+  if (actor.kind == Kind::system) return err(ErrorCode::forbidden, "the system posts no messages");
+  if (c.phase == Phase::closed) return err(ErrorCode::closed, "the conversation is closed");
+  if (actor.kind == Kind::agent && (c.phase != Phase::assigned || c.assignee != actor.id))
+    return err(ErrorCode::forbidden, "only the assignee can write in this conversation");
+  if (actor.kind == Kind::bot && c.phase == Phase::assigned)
+    return err(ErrorCode::forbidden, "the bot is silent once a user has joined");
+  return ok_status();
+}
+
+Status may_reassign(const Conversation& c, const UserId& user) {
+  if (c.phase == Phase::closed) return err(ErrorCode::closed, "a closed conversation cannot be reopened");
+  if (c.phase != Phase::assigned || c.assignee != user)
+    return err(ErrorCode::forbidden, "only the assignee can reassign this conversation");
+  return ok_status();
+}
+
+Status may_close(const Conversation& c, const UserId& user) {
+  if (c.phase == Phase::closed) return err(ErrorCode::closed, "the conversation is already closed");
+  if (c.phase != Phase::assigned || c.assignee != user)
+    return err(ErrorCode::forbidden, "only the assignee can close this conversation");
+  return ok_status();
+}
+
+std::string_view message_problem(std::string_view text) {
+  if (trim(text).empty()) return "empty_answer";
+  if (text.size() > kMaxMessageBytes) return "too_long";
+  if (!is_valid_utf8(text)) return "invalid_utf8";
+  return "";
 }
 
 bool anyone_available(const State& state) {

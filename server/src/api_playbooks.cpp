@@ -16,6 +16,7 @@
 #include "api_internal.hpp"
 #include "auth.hpp"
 #include "livechat/playbook.hpp"
+#include "livechat/richtext.hpp"
 #include "livechat/validate.hpp"
 
 namespace livechat::server {
@@ -141,21 +142,6 @@ LiveChatCard default_live_chat_card() {
   return LiveChatCard{};
 }
 
-// '&', '<', '>', '"' and '\'' as HTML entities, for attribute values.
-std::string html_attribute(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
 }  // namespace
 
 // GET /api/playbooks -> [{id, name, published, status, cards, live_chat_cards, updated_at}]
@@ -364,8 +350,8 @@ void Api::snippet(Call& call) {
   auto loaded = load(call, store_, false);
   if (!loaded) return;
   const std::string& id = loaded->row.id;
-  std::string tag = "<script src=\"" + html_attribute(options_.public_origin) +
-                    "/widget/loader.js\" data-playbook=\"" + html_attribute(id) + "\" async></script>";
+  std::string tag = "<script src=\"" + html_escape(options_.public_origin) +
+                    "/widget/loader.js\" data-playbook=\"" + html_escape(id) + "\" async></script>";
   call.json(200, {{"snippet", tag}, {"playbook", id}});
 }
 

@@ -12,6 +12,8 @@
 #include "livechat/notifications.hpp"
 #include "livechat/protocol_json.hpp"
 #include "livechat/richtext.hpp"
+#include "livechat/validate.hpp"
+#include "livechat/visitor.hpp"
 #include "log.hpp"
 
 namespace livechat::server {
@@ -19,21 +21,6 @@ namespace livechat::server {
 namespace {
 const Actor kSystem{Actor::Kind::system, ""};
 const Actor kBot{Actor::Kind::bot, ""};
-
-// Events a visitor sees of their own conversation (never the side panel or CRM links).
-bool visitor_sees(const Event& e) {
-  return std::holds_alternative<ConversationStarted>(e) || std::holds_alternative<MessagePosted>(e) ||
-         std::holds_alternative<LiveChatRequested>(e) || std::holds_alternative<WaitExpired>(e) ||
-         std::holds_alternative<ConversationAssigned>(e) || std::holds_alternative<ConversationUnassigned>(e) ||
-         std::holds_alternative<ConversationClosed>(e);
-}
-
-// Up to `max` bytes of valid UTF-8 `s`, cut at a character boundary.
-std::string_view clip(std::string_view s, std::size_t max) {
-  if (s.size() <= max) return s;
-  while (max > 0 && (static_cast<unsigned char>(s[max]) & 0xC0) == 0x80) --max;
-  return s.substr(0, max);
-}
 
 // The notify frame for `n`, caused by event `e` in conversation `c`, as text.
 std::string notify_text(const Notification& n, const Conversation& c, const Event& e) {
@@ -45,12 +32,10 @@ std::string notify_text(const Notification& n, const Conversation& c, const Even
     case NotificationKind::assigned_to_you: f.title = "Chat assigned to you"; break;
     case NotificationKind::new_message: f.title = "New message"; break;
   }
-  f.body = !c.panel.person_name.empty() ? c.panel.person_name
-           : !c.visitor_name.empty()     ? c.visitor_name
-                                         : std::string("A visitor");
+  f.body = visitor_display_name(c);
   if (const auto* m = std::get_if<MessagePosted>(&e)) {
     f.body += ": ";
-    f.body += clip(to_plain_text(m->text), 200);
+    f.body += utf8_prefix(to_plain_text(m->text), 200);
   }
   return encode(f);
 }

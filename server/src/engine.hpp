@@ -88,6 +88,12 @@ class Engine : public SocketHandler {
 
   // --- SocketHandler ---------------------------------------------------------------------------
   std::string admit(Channel channel, const HttpRequest& upgrade) override;
+  // The Origin rule, for both sockets: one of `playbook`'s allowed sites (listed), else this
+  // server's own pages (own: Origin equals public_origin or http(s):// + Host), else refused.
+  // The dashboard's socket admits own only; the visitor socket own or listed (listed also marks
+  // the playbook embedded).
+  enum class Origin { listed, own, refused };
+  Origin origin_of(const std::string& origin, const std::string& host, const Playbook* playbook) const;
   void on_open(const std::shared_ptr<Connection>& connection) override;
   void on_message(const std::shared_ptr<Connection>& connection, std::string_view text) override;
   void on_close(const std::shared_ptr<Connection>& connection) override;
@@ -127,6 +133,7 @@ class Engine : public SocketHandler {
   PlaybookContext context_for(const CachedPlaybook& playbook) const;
   const CachedPlaybook* playbook(const std::string& id) const;
   void send_prompt(const ConversationId& conversation);
+  Prompt bot_prompt(const ConversationId& conversation) const;  // what the chatbot's run asks now
   void watch(Session& session, const ConversationId& conversation);  // what a widget shows
 
   // engine_items.cpp: leads, deals, activities and their CRM rows

@@ -16,12 +16,11 @@ void Engine::agent_frame(Session& s, ClientFrame frame) {
     if (s.ready) return send_error(s, "", make_error(ErrorCode::conflict, "hello was already said"));
     return agent_hello(s, *hello);
   }
-  if (!s.ready) return send_error(s, "", make_error(ErrorCode::bad_request, "say hello first"));
+  if (!s.ready) return send_error(s, request_id_of(frame), make_error(ErrorCode::bad_request, "say hello first"));
   if (std::holds_alternative<ResumeFrame>(frame)) return send_snapshot(s);
   if (auto* typing = std::get_if<TypingFrame>(&frame)) {
     auto c = committed_.conversations.find(typing->conversation);
-    if (c == committed_.conversations.end() || c->second.phase != Phase::assigned || c->second.assignee != s.user)
-      return;
+    if (c == committed_.conversations.end() || !may_write(c->second, Actor{Actor::Kind::agent, s.user})) return;
     auto w = watchers_.find(typing->conversation);
     if (w == watchers_.end()) return;
     std::string who = committed_.users.count(s.user) ? committed_.users.at(s.user).name : s.user;
@@ -29,7 +28,7 @@ void Engine::agent_frame(Session& s, ClientFrame frame) {
     return;
   }
   auto* command = std::get_if<CommandFrame>(&frame);
-  if (!command) return send_error(s, "", make_error(ErrorCode::forbidden, "not available to agents"));
+  if (!command) return send_error(s, request_id_of(frame), make_error(ErrorCode::forbidden, "not available to agents"));
   uint64_t sid = s.connection->id;
   std::string request_id = command->request_id;
   Actor actor{Actor::Kind::agent, s.user};

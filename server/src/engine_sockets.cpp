@@ -6,24 +6,25 @@
 
 namespace livechat::server {
 
-namespace {
-// "http://host:port" for the Host header, as a browser on our own pages would send as Origin.
-bool same_origin(const std::string& origin, const std::string& host) {
-  return !host.empty() && (origin == "http://" + host || origin == "https://" + host);
+Engine::Origin Engine::origin_of(const std::string& origin, const std::string& host, const Playbook* playbook) const {
+  if (playbook)
+    for (const auto& allowed : playbook->allowed_origins)
+      if (allowed == origin) return Origin::listed;
+  // "http://host:port" for the Host header is what a browser on our own pages sends as Origin.
+  bool own = (!origin.empty() && origin == options_.public_origin) ||
+             (!host.empty() && (origin == "http://" + host || origin == "https://" + host));
+  return own ? Origin::own : Origin::refused;
 }
-}  // namespace
 
 std::string Engine::admit(Channel channel, const HttpRequest& upgrade) {
-  std::string origin = upgrade.header("origin");
-  bool own = same_origin(origin, upgrade.header("host")) || (!origin.empty() && origin == options_.public_origin);
-  if (channel == Channel::agent) return own ? "" : "the dashboard connects only from this server's own pages";
+  std::string origin = upgrade.header("origin"), host = upgrade.header("host");
+  if (channel == Channel::agent)
+    return origin_of(origin, host, nullptr) == Origin::own ? "" : "the dashboard connects only from this server's own pages";
   auto pb = upgrade.query.find("playbook");
   if (pb == upgrade.query.end()) return "missing playbook";
   const CachedPlaybook* cached = playbook(pb->second);
   if (!cached || !cached->playbook.published) return "unknown playbook";
-  if (own) return "";
-  for (const auto& allowed : cached->playbook.allowed_origins)
-    if (allowed == origin) return "";
+  if (origin_of(origin, host, &cached->playbook) != Origin::refused) return "";
   return "this site is not allowed to embed the playbook";
 }
 
@@ -72,15 +73,13 @@ void Engine::on_message(const std::shared_ptr<Connection>& connection, std::stri
   s.refilled_at = now;
   if (s.tokens < 1) {
     // Named by its request id when it has one, so the sender knows which frame to send again.
-    auto refused = decode_client_frame(text);
-    send_error(s, refused ? request_id_of(refused.value()) : std::string(),
-               make_error(ErrorCode::rate_limited, "too many frames; slow down"));
+    send_error(s, request_id_in(text), make_error(ErrorCode::rate_limited, "too many frames; slow down"));
     return;
   }
   s.tokens -= 1;
   auto frame = decode_client_frame(text);
   if (!frame) {
-    send_error(s, "", frame.error());
+    send_error(s, request_id_in(text), frame.error());  // e.g. a message too long: which one
     return;
   }
   if (std::holds_alternative<PingFrame>(frame.value())) {

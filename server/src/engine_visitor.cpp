@@ -5,6 +5,7 @@
 #include "auth.hpp"
 #include "engine.hpp"
 #include "engine_session.hpp"
+#include "livechat/visitor.hpp"
 #include "log.hpp"
 
 namespace livechat::server {
@@ -12,12 +13,6 @@ namespace livechat::server {
 namespace {
 const Actor kBot{Actor::Kind::bot, ""};
 Actor visitor_actor(const std::string& id) { return Actor{Actor::Kind::visitor, id}; }
-
-bool allowed_origin(const Playbook& pb, const std::string& origin) {
-  for (const auto& o : pb.allowed_origins)
-    if (o == origin) return true;
-  return false;
-}
 }  // namespace
 
 const Engine::CachedPlaybook* Engine::playbook(const std::string& id) const {
@@ -46,7 +41,7 @@ void Engine::visitor_frame(Session& s, ClientFrame frame) {
     s.hello_pending = true;
     return visitor_hello(s, *hello);
   }
-  if (!s.ready) return send_error(s, "", make_error(ErrorCode::bad_request, "say hello first"));
+  if (!s.ready) return send_error(s, request_id_of(frame), make_error(ErrorCode::bad_request, "say hello first"));
   if (auto* start = std::get_if<StartFrame>(&frame)) return visitor_start(s, *start);
   if (auto* answer = std::get_if<AnswerFrame>(&frame)) return visitor_answer(s, *answer);
   if (auto* resume = std::get_if<ResumeFrame>(&frame)) return visitor_resume(s, *resume);
@@ -54,7 +49,7 @@ void Engine::visitor_frame(Session& s, ClientFrame frame) {
     auto c = committed_.conversations.find(typing->conversation);
     if (typing->conversation != s.conversation || c == committed_.conversations.end()) return;
     const Conversation& conv = c->second;
-    std::string who = !conv.panel.person_name.empty() ? conv.panel.person_name : conv.visitor_name;  // "" if unknown
+    std::string who = visitor_display_name(conv);
     for (Session* agent : agents_)
       if (conv.phase == Phase::assigned && agent->user == conv.assignee)
         send(*agent, ServerTyping{typing->conversation, typing->typing, who});
@@ -64,12 +59,11 @@ void Engine::visitor_frame(Session& s, ClientFrame frame) {
     auto* message = std::get_if<SendMessage>(&command->command);
     if (!message)
       return send_error(s, command->request_id, make_error(ErrorCode::forbidden, "visitors can only send messages"));
-    // While the chatbot waits for an answer, a typed message is that answer.
+    // While the chatbot waits for an answer, a typed message is that answer (the widget asks the
+    // same typed_text_answers, so it normally sends an answer frame itself).
     auto conv = live_.conversations.find(message->conversation);
-    bool bot_has_it = conv != live_.conversations.end() && conv->second.phase != Phase::assigned;
-    if (auto run = runs_.find(message->conversation);
-        bot_has_it && run != runs_.end() && run->second.run.status == RunStatus::awaiting_answer &&
-        message->conversation == s.conversation)
+    if (conv != live_.conversations.end() && message->conversation == s.conversation &&
+        typed_text_answers(conv->second, bot_prompt(message->conversation).kind))
       return visitor_answer(s, AnswerFrame{command->request_id, message->conversation, message->text,
                                            message->client_id});
     uint64_t sid = s.connection->id;
@@ -81,7 +75,7 @@ void Engine::visitor_frame(Session& s, ClientFrame frame) {
       send(*it->second, AckFrame{request_id, r.value().last_seq, r.value().duplicate_of.has_value()});
     });
   }
-  send_error(s, "", make_error(ErrorCode::forbidden, "not available to visitors"));
+  send_error(s, request_id_of(frame), make_error(ErrorCode::forbidden, "not available to visitors"));
 }
 
 void Engine::visitor_hello(Session& s, const HelloFrame& hello) {
@@ -91,11 +85,8 @@ void Engine::visitor_hello(Session& s, const HelloFrame& hello) {
     return s.connection->close("unknown playbook");
   }
   const std::string& origin = s.connection->origin;
-  bool listed = allowed_origin(pb->playbook, origin);
-  const std::string& host = s.connection->host;
-  bool own = origin == options_.public_origin ||
-             (!host.empty() && (origin == "http://" + host || origin == "https://" + host));
-  if (!listed && !own) {
+  Origin fit = origin_of(origin, s.connection->host, &pb->playbook);
+  if (fit == Origin::refused) {
     send_error(s, "", make_error(ErrorCode::forbidden, "this site may not embed the playbook", "origin"));
     return s.connection->close("origin not allowed");
   }
@@ -113,7 +104,7 @@ void Engine::visitor_hello(Session& s, const HelloFrame& hello) {
     visitor_id = new_id("v");
     w.visitors.push_back(VisitorRow{token_hash(token), visitor_id, hello.playbook, loop_.now_ms()});
   }
-  if (listed && !pb->row.embedded) {  // loaded from one of its sites: no longer offline-only
+  if (fit == Origin::listed && !pb->row.embedded) {  // loaded from one of its sites: no longer offline-only
     PlaybookRow row = pb->row;
     row.embedded = true;
     row.updated_at = loop_.now_ms();
@@ -184,16 +175,12 @@ void Engine::visitor_answer(Session& s, const AnswerFrame& answer) {
                       now, w);
   if (!posted) return send_error(s, answer.request_id, posted.error());
   bool duplicate = posted.value().duplicate_of.has_value();
-  bool human = live_.conversations.at(answer.conversation).phase == Phase::assigned;
-  if (!duplicate) {
-    if (human || run->second.run.status != RunStatus::awaiting_answer) {
-      // Not a question any more (the chat went live): it is simply a message.
-    } else {
-      Step step = livechat::answer(pb->playbook, run->second.run, answer.text, context_for(*pb));
-      carry_out(answer.conversation, step, now, w);
-      w.runs.push_back(RunRow{answer.conversation, run->second.playbook_id,
-                              playbook_run_to_json(run->second.run).dump()});
-    }
+  // The question may have gone meanwhile (the chat went live): then it is simply a message.
+  const Conversation& conv = live_.conversations.at(answer.conversation);
+  if (!duplicate && typed_text_answers(conv, current_prompt(pb->playbook, run->second.run).kind)) {
+    Step step = livechat::answer(pb->playbook, run->second.run, answer.text, context_for(*pb));
+    carry_out(answer.conversation, step, now, w);
+    w.runs.push_back(RunRow{answer.conversation, run->second.playbook_id, playbook_run_to_json(run->second.run).dump()});
   }
   uint64_t sid = s.connection->id;
   Seq seq = posted.value().last_seq;
@@ -249,11 +236,7 @@ void Engine::replay(uint64_t sid, const ConversationId& id, Seq after, uint64_t 
         send_counted(EventFrame{0, UserAdded{shown}});
       }
     }
-    if (std::holds_alternative<ConversationStarted>(e) || std::holds_alternative<MessagePosted>(e) ||
-        std::holds_alternative<LiveChatRequested>(e) || std::holds_alternative<WaitExpired>(e) ||
-        std::holds_alternative<ConversationAssigned>(e) || std::holds_alternative<ConversationUnassigned>(e) ||
-        std::holds_alternative<ConversationClosed>(e))
-      send_counted(EventFrame{stored.pos, e});
+    if (visitor_sees(e)) send_counted(EventFrame{stored.pos, e});
   }
   watch(s, id);
   send(s, ResumedFrame{id, committed_.conversations.at(id).last_seq, committed_pos_});
@@ -263,17 +246,16 @@ void Engine::replay(uint64_t sid, const ConversationId& id, Seq after, uint64_t 
 void Engine::send_prompt(const ConversationId& id) {
   auto w = watchers_.find(id);
   if (w == watchers_.end()) return;
-  Prompt prompt;
   auto c = committed_.conversations.find(id);
+  if (c == committed_.conversations.end()) return;
+  PromptFrame frame = prompt_frame(id, visitor_prompt(c->second, bot_prompt(id)));
+  for (Session* s : w->second) send(*s, frame);
+}
+
+Prompt Engine::bot_prompt(const ConversationId& id) const {
   auto run = runs_.find(id);
   const CachedPlaybook* pb = run == runs_.end() ? nullptr : playbook(run->second.playbook_id);
-  if (c != committed_.conversations.end() && c->second.phase == Phase::closed)
-    prompt.kind = PromptKind::finished;
-  else if (c != committed_.conversations.end() && c->second.phase == Phase::assigned)
-    prompt.kind = PromptKind::waiting_for_agent;  // a human has the chat: the visitor just writes
-  else if (pb)
-    prompt = current_prompt(pb->playbook, run->second.run);
-  for (Session* s : w->second) send(*s, prompt_frame(id, prompt));
+  return pb ? current_prompt(pb->playbook, run->second.run) : Prompt{};
 }
 
 void Engine::carry_out(const ConversationId& id, const Step& step, TimeMs now, Write& w) {

@@ -66,7 +66,7 @@ std::string metrics_text(const Net& net, const Store& store, const Engine& engin
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto parsed = parse_config(std::vector<std::string>(argv + 1, argv + argc), [](const char* n) { return env(n); });
+  auto parsed = parse_config(std::vector<std::string>(argv + 1, argv + argc));
   if (!parsed) {
     std::fprintf(stderr, "livechat-server: %s\n", parsed.error().message.c_str());
     return 2;
@@ -76,66 +76,51 @@ int main(int argc, char** argv) {
     std::fputs(config_help().c_str(), stdout);
     return 0;
   }
-  LogLevel level;
-  if (!parse_log_level(config.log_level, level)) {
-    std::fprintf(stderr, "livechat-server: unknown log level '%s'\n", config.log_level.c_str());
-    return 2;
-  }
+  LogLevel level = LogLevel::info;
+  parse_log_level(config.log_level, level);  // one of the names --log-level accepts
   set_log_level(level);
   if (!auth_init()) {
     log_error("libsodium failed to start");
     return 1;
   }
-  if (config.static_dir.empty()) config.static_dir = LIVECHAT_DEFAULT_STATIC_DIR;
+  if (config.net.static_dir.empty()) config.net.static_dir = LIVECHAT_DEFAULT_STATIC_DIR;
   std::error_code ec;
   auto parent = std::filesystem::path(config.db).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
 
   auto loop = Loop::create();
-  StoreOptions store_options;
-  store_options.synchronous_full = config.sync_full;
-  auto store = Store::open(config.db, store_options, [&loop](std::function<void()> task) { loop->post(std::move(task)); });
+  auto store = Store::open(config.db, config.store, [&loop](std::function<void()> task) { loop->post(std::move(task)); });
   if (!store) {
     log_error("cannot open the database", {{"db", config.db}, {"error", store.error().message}});
     return 1;
   }
-  EngineOptions engine_options;
-  engine_options.away_grace_ms = config.away_grace_ms;
-  engine_options.max_token_failures_per_minute = static_cast<int>(config.token_guesses_per_minute);
-  engine_options.max_frames_per_second = config.max_frames_per_second;
-  Engine engine(*loop, *store.value(), engine_options);
+  Engine engine(*loop, *store.value(), config.engine);
   if (auto s = engine.load(); !s) {
     log_error("cannot load the event log", {{"error", s.error().message}});
     return 1;
   }
-  ApiOptions api_options;
-  api_options.session_ttl_ms = config.session_ttl_ms;
-  Api api(*loop, *store.value(), engine, api_options);
+  Api api(*loop, *store.value(), engine, config.api);
 
-  NetOptions net_options;
-  net_options.address = config.address;
-  net_options.port = config.port;
-  net_options.static_dir = config.static_dir;
-  net_options.max_connections_per_ip = static_cast<std::size_t>(config.max_connections_per_ip);
-  auto net = Net::start(*loop, net_options, api, engine);
+  auto net = Net::start(*loop, config.net, api, engine);
   if (!net) {
-    log_error("cannot listen", {{"address", config.address}, {"port", config.port}, {"error", net.error().message}});
+    log_error("cannot listen",
+              {{"address", config.net.address}, {"port", config.net.port}, {"error", net.error().message}});
     return 1;
   }
   uint16_t port = net.value()->port();
   std::string origin = !config.public_url.empty() ? config.public_url
-                                                   : "http://" + config.address + ":" + std::to_string(port);
+                                                   : "http://" + config.net.address + ":" + std::to_string(port);
   while (!origin.empty() && origin.back() == '/') origin.pop_back();
   engine.set_public_origin(origin);
   api.set_public_origin(origin);
   api.metrics = [&]() { return metrics_text(*net.value(), *store.value(), engine); };
-  log_info("listening", {{"address", config.address + ":" + std::to_string(port)}, {"db", config.db},
-                         {"static", config.static_dir}, {"origin", origin}});
+  log_info("listening", {{"address", config.net.address + ":" + std::to_string(port)}, {"db", config.db},
+                         {"static", config.net.static_dir}, {"origin", origin}});
   if (!config.port_file.empty()) std::ofstream(config.port_file) << port << "\n";
 
   if (config.demo) {
     auto built = [&config](const char* file) {
-      return std::filesystem::exists(std::filesystem::path(config.static_dir) / file) ? "" : "  (not built yet)";
+      return std::filesystem::exists(std::filesystem::path(config.net.static_dir) / file) ? "" : "  (not built yet)";
     };
     std::string widget_note = built("widget/loader.js"), agent_note = built("agent/index.html");
     if (!widget_note.empty()) widget_note = "  (the page works; its chat widget is not built yet)";

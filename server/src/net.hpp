@@ -1,5 +1,7 @@
-// The network edge: Beast HTTP/1.1 + WebSocket on the server's Loop. Boost stays out of this
-// header (pimpl); net.cpp, net_http.cpp, net_ws.cpp hold Beast, net_static.cpp the static files.
+// The network edge on the server's Loop: HTTP/1.1 parsed by Beast (net_http.cpp), our own
+// RFC 6455 WebSocket over the plain socket (net_ws.cpp; framing in ws_frame.cpp, no Boost), the
+// listener and limits (net.cpp), static files (net_static.cpp). Boost stays out of this header
+// (pimpl).
 //
 // Routing (on the decoded path):
 //   GET /ws/visitor, GET /ws/agent with Upgrade  -> SocketHandler::admit, then a WebSocket
@@ -38,7 +40,11 @@ struct NetOptions {
   int ws_idle_timeout_ms = 60000;   // silent WebSocket closed after this (pinged at half); 0: never
   int close_timeout_ms = 5000;      // a closing WebSocket's socket is cut after this at the latest
   std::size_t max_connections = 19500;       // TCP connections (HTTP + WebSocket); more are closed
-  std::size_t max_connections_per_ip = 0;    // 0: unlimited
+  // Connections one remote address may hold (0: no cap). 1000 by default: far above what one
+  // person's browsers open, yet one address cannot take every socket (the server holds ~19,500,
+  // max_connections); an office or mobile carrier behind one NAT address still fits. Load tests
+  // from one address pass --max-connections-per-ip 0.
+  std::size_t max_connections_per_ip = 1000;
   bool listen = true;  // false: no listening socket; only connections handed to Net::serve()
 };
 

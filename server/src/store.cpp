@@ -30,27 +30,6 @@ namespace {
 // it the batch is already worth its fsync and waiting would only add latency.
 constexpr std::size_t kShortQueue = 64;
 
-// "INSERT INTO t(k, a, b, created_at) VALUES(?, ?, ?, ?) ON CONFLICT(k) DO UPDATE SET a=excluded.a,
-// ..." — every column but the key and created_at (the first insert's created_at is kept).
-std::string upsert_sql(const char* table, std::initializer_list<const char*> columns) {
-  std::string names, marks, sets;
-  const char* key = *columns.begin();
-  for (const char* c : columns) {
-    if (!names.empty()) {
-      names += ", ";
-      marks += ", ";
-    }
-    names += c;
-    marks += '?';
-    if (c == key || std::string_view(c) == "created_at") continue;
-    if (!sets.empty()) sets += ", ";
-    sets += std::string(c) + " = excluded." + c;
-  }
-  std::string sql = std::string("INSERT INTO ") + table + " (" + names + ") VALUES (" + marks + ")";
-  sql += std::string(" ON CONFLICT(") + key + ") DO " + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
-  return sql;
-}
-
 int histogram_bucket(std::size_t writes) {
   if (writes <= 1) return 0;
   if (writes <= 3) return 1;
@@ -151,23 +130,18 @@ Status SqliteStore::prepare_writes() {
       {&w_.conv_unassign,
        "UPDATE conversations SET last_seq = ?2, phase = 'unassigned', assignee = NULL WHERE id = ?1"},
       {&w_.conv_close, "UPDATE conversations SET last_seq = ?2, phase = 'closed', closed_at = ?3 WHERE id = ?1"},
-      {&w_.organization, upsert_sql("organizations", {"id", "name", "address", "created_at", "updated_at"})},
-      {&w_.person,
-       upsert_sql("persons", {"id", "name", "email", "phone", "organization_id", "created_at", "updated_at"})},
-      {&w_.lead, upsert_sql("leads", {"id", "kind", "title", "person_id", "organization_id", "conversation_id",
-                                      "value_cents", "currency", "expected_close_date", "owner_id", "source",
-                                      "status", "created_at", "updated_at"})},
-      {&w_.activity, upsert_sql("activities", {"id", "subject", "type", "due_date", "owner_id", "person_id",
-                                               "conversation_id", "note", "done", "created_at", "updated_at"})},
-      {&w_.note, upsert_sql("notes", {"id", "content", "lead_id", "deal_id", "person_id", "organization_id",
-                                      "author_id", "created_at", "updated_at"})},
-      {&w_.credential, upsert_sql("credentials", {"user_id", "password_hash"})},
-      {&w_.session, upsert_sql("sessions", {"token_hash", "user_id", "created_at", "expires_at"})},
+      {&w_.organization, sqlite::upsert_sql(columns::kOrganizations)},
+      {&w_.person, sqlite::upsert_sql(columns::kPersons)},
+      {&w_.lead, sqlite::upsert_sql(columns::kLeads)},
+      {&w_.activity, sqlite::upsert_sql(columns::kActivities)},
+      {&w_.note, sqlite::upsert_sql(columns::kNotes)},
+      {&w_.credential, sqlite::upsert_sql(columns::kCredentials)},
+      {&w_.session, sqlite::upsert_sql(columns::kSessions)},
       {&w_.end_session, "DELETE FROM sessions WHERE token_hash = ?"},
-      {&w_.visitor, upsert_sql("visitors", {"token_hash", "visitor_id", "playbook_id", "created_at"})},
-      {&w_.playbook, upsert_sql("playbooks", {"id", "json", "embedded", "created_at", "updated_at"})},
+      {&w_.visitor, sqlite::upsert_sql(columns::kVisitors)},
+      {&w_.playbook, sqlite::upsert_sql(columns::kPlaybooks)},
       {&w_.delete_playbook, "DELETE FROM playbooks WHERE id = ?"},
-      {&w_.run, upsert_sql("runs", {"conversation_id", "playbook_id", "json"})},
+      {&w_.run, sqlite::upsert_sql(columns::kRuns)},
   };
   for (const Item& item : items) {
     Result<Stmt> s = sqlite::prepare(db, item.sql);
@@ -368,118 +342,39 @@ Status SqliteStore::write_one(const Write& w, uint64_t& last_pos) {
   for (const StoredEvent& e : w.events)
     if (!(s = write_event(e, last_pos))) return s;
 
-  for (const OrganizationRow& r : w.organizations) {
-    Stmt& st = w_.organization;
-    st.bind(1, r.id);
-    st.bind(2, r.name);
-    st.bind(3, r.address);
-    st.bind(4, r.created_at);
-    st.bind(5, r.updated_at);
-    if (!(s = run(st, "organization " + in_quotes(r.id)))) return s;
-  }
-  for (const PersonRow& r : w.persons) {
-    Stmt& st = w_.person;
-    st.bind(1, r.id);
-    st.bind(2, r.name);
-    st.bind(3, r.email);
-    st.bind(4, r.phone);
-    st.bind_id(5, r.organization_id);
-    st.bind(6, r.created_at);
-    st.bind(7, r.updated_at);
-    if (!(s = run(st, "person " + in_quotes(r.id)))) return s;
-  }
-  for (const LeadRow& r : w.leads) {
-    Stmt& st = w_.lead;
-    st.bind(1, r.id);
-    st.bind(2, r.kind);
-    st.bind(3, r.title);
-    st.bind_id(4, r.person_id);
-    st.bind_id(5, r.organization_id);
-    st.bind_id(6, r.conversation_id);
-    if (r.value_cents >= 0) st.bind(7, r.value_cents);  // else NULL: no value
-    st.bind(8, r.currency);
-    st.bind(9, r.expected_close_date);
-    st.bind_id(10, r.owner_id);
-    st.bind(11, r.source);
-    st.bind(12, r.status);
-    st.bind(13, r.created_at);
-    st.bind(14, r.updated_at);
-    if (!(s = run(st, r.kind + " " + in_quotes(r.id)))) return s;
-  }
-  for (const ActivityRow& r : w.activities) {
-    Stmt& st = w_.activity;
-    st.bind(1, r.id);
-    st.bind(2, r.subject);
-    st.bind(3, r.type);
-    st.bind(4, r.due_date);
-    st.bind_id(5, r.owner_id);
-    st.bind_id(6, r.person_id);
-    st.bind_id(7, r.conversation_id);
-    st.bind(8, r.note);
-    st.bind(9, int64_t{r.done});
-    st.bind(10, r.created_at);
-    st.bind(11, r.updated_at);
-    if (!(s = run(st, "activity " + in_quotes(r.id)))) return s;
-  }
-  for (const NoteRow& r : w.notes) {
-    Stmt& st = w_.note;
-    st.bind(1, r.id);
-    st.bind(2, r.content);
-    st.bind_id(3, r.lead_id);
-    st.bind_id(4, r.deal_id);
-    st.bind_id(5, r.person_id);
-    st.bind_id(6, r.organization_id);
-    st.bind_id(7, r.author_id);
-    st.bind(8, r.created_at);
-    st.bind(9, r.updated_at);
-    if (!(s = run(st, "note " + in_quotes(r.id)))) return s;
-  }
-
-  for (const CredentialRow& r : w.credentials) {
-    w_.credential.bind(1, r.user_id);
-    w_.credential.bind(2, r.password_hash);
-    if (!(s = run(w_.credential, "credential of " + in_quotes(r.user_id)))) return s;
-  }
-  for (const SessionRow& r : w.sessions) {
-    Stmt& st = w_.session;
-    st.bind(1, r.token_hash);
-    st.bind(2, r.user_id);
-    st.bind(3, r.created_at);
-    st.bind(4, r.expires_at);
-    if (!(s = run(st, "session of " + in_quotes(r.user_id)))) return s;
-  }
+  // Each record: its columns bound from store_columns.hpp's table, then the upsert run.
+  auto upsert = [&](Stmt& st, const auto& table, const auto& row, const std::string& what) {
+    sqlite::bind_row(st, table, row);
+    return s = run(st, what);
+  };
+  for (const OrganizationRow& r : w.organizations)
+    if (!upsert(w_.organization, columns::kOrganizations, r, "organization " + in_quotes(r.id))) return s;
+  for (const PersonRow& r : w.persons)
+    if (!upsert(w_.person, columns::kPersons, r, "person " + in_quotes(r.id))) return s;
+  for (const LeadRow& r : w.leads)
+    if (!upsert(w_.lead, columns::kLeads, r, r.kind + " " + in_quotes(r.id))) return s;
+  for (const ActivityRow& r : w.activities)
+    if (!upsert(w_.activity, columns::kActivities, r, "activity " + in_quotes(r.id))) return s;
+  for (const NoteRow& r : w.notes)
+    if (!upsert(w_.note, columns::kNotes, r, "note " + in_quotes(r.id))) return s;
+  for (const CredentialRow& r : w.credentials)
+    if (!upsert(w_.credential, columns::kCredentials, r, "credential of " + in_quotes(r.user_id))) return s;
+  for (const SessionRow& r : w.sessions)
+    if (!upsert(w_.session, columns::kSessions, r, "session of " + in_quotes(r.user_id))) return s;
   for (const std::string& token_hash : w.ended_sessions) {
     w_.end_session.bind(1, token_hash);
     if (!(s = run(w_.end_session, "end session"))) return s;
   }
-  for (const VisitorRow& r : w.visitors) {
-    Stmt& st = w_.visitor;
-    st.bind(1, r.token_hash);
-    st.bind(2, r.visitor_id);
-    st.bind_id(3, r.playbook_id);
-    st.bind(4, r.created_at);
-    if (!(s = run(st, "visitor " + in_quotes(r.visitor_id)))) return s;
-  }
-  for (const PlaybookRow& r : w.playbooks) {
-    Stmt& st = w_.playbook;
-    st.bind(1, r.id);
-    st.bind(2, r.json);
-    st.bind(3, int64_t{r.embedded});
-    st.bind(4, r.created_at);
-    st.bind(5, r.updated_at);
-    if (!(s = run(st, "playbook " + in_quotes(r.id)))) return s;
-  }
+  for (const VisitorRow& r : w.visitors)
+    if (!upsert(w_.visitor, columns::kVisitors, r, "visitor " + in_quotes(r.visitor_id))) return s;
+  for (const PlaybookRow& r : w.playbooks)
+    if (!upsert(w_.playbook, columns::kPlaybooks, r, "playbook " + in_quotes(r.id))) return s;
   for (const std::string& id : w.deleted_playbooks) {
     w_.delete_playbook.bind(1, id);
     if (!(s = run(w_.delete_playbook, "delete playbook " + in_quotes(id)))) return s;
   }
-  for (const RunRow& r : w.runs) {
-    Stmt& st = w_.run;
-    st.bind(1, r.conversation_id);
-    st.bind_id(2, r.playbook_id);
-    st.bind(3, r.json);
-    if (!(s = run(st, "run of conversation " + in_quotes(r.conversation_id)))) return s;
-  }
+  for (const RunRow& r : w.runs)
+    if (!upsert(w_.run, columns::kRuns, r, "run of conversation " + in_quotes(r.conversation_id))) return s;
   return s;
 }
 

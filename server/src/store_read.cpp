@@ -12,87 +12,26 @@ namespace livechat::server {
 using sqlite::ResetGuard;
 using sqlite::Stmt;
 
+using namespace columns;  // the record tables (store_columns.hpp) every read below uses
+
 namespace {
 
-constexpr const char* kPersonCols = "id, name, email, phone, organization_id, created_at, updated_at";
-constexpr const char* kOrganizationCols = "id, name, address, created_at, updated_at";
-constexpr const char* kLeadCols =
-    "id, kind, title, person_id, organization_id, conversation_id, value_cents, currency, expected_close_date, "
-    "owner_id, source, status, created_at, updated_at";
-constexpr const char* kActivityCols =
-    "id, subject, type, due_date, owner_id, person_id, conversation_id, note, done, created_at, updated_at";
-constexpr const char* kNoteCols =
-    "id, content, lead_id, deal_id, person_id, organization_id, author_id, created_at, updated_at";
-constexpr const char* kPlaybookCols = "id, json, embedded, created_at, updated_at";
-
-std::string select(const char* cols, const char* table, const char* tail) {
-  return std::string("SELECT ") + cols + " FROM " + table + " " + tail;
-}
-
-PersonRow person_row(const Stmt& s) {
-  return PersonRow{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.i64(5), s.i64(6)};
-}
-OrganizationRow organization_row(const Stmt& s) {
-  return OrganizationRow{s.text(0), s.text(1), s.text(2), s.i64(3), s.i64(4)};
-}
-LeadRow lead_row(const Stmt& s) {
-  LeadRow r;
-  r.id = s.text(0);
-  r.kind = s.text(1);
-  r.title = s.text(2);
-  r.person_id = s.text(3);
-  r.organization_id = s.text(4);
-  r.conversation_id = s.text(5);
-  r.value_cents = s.is_null(6) ? -1 : s.i64(6);
-  r.currency = s.text(7);
-  r.expected_close_date = s.text(8);
-  r.owner_id = s.text(9);
-  r.source = s.text(10);
-  r.status = s.text(11);
-  r.created_at = s.i64(12);
-  r.updated_at = s.i64(13);
-  return r;
-}
-ActivityRow activity_row(const Stmt& s) {
-  ActivityRow r;
-  r.id = s.text(0);
-  r.subject = s.text(1);
-  r.type = s.text(2);
-  r.due_date = s.text(3);
-  r.owner_id = s.text(4);
-  r.person_id = s.text(5);
-  r.conversation_id = s.text(6);
-  r.note = s.text(7);
-  r.done = s.i64(8) != 0;
-  r.created_at = s.i64(9);
-  r.updated_at = s.i64(10);
-  return r;
-}
-NoteRow note_row(const Stmt& s) {
-  return NoteRow{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),
-                 s.text(5), s.text(6), s.i64(7), s.i64(8)};
-}
-PlaybookRow playbook_row(const Stmt& s) {
-  return PlaybookRow{s.text(0), s.text(1), s.i64(2) != 0, s.i64(3), s.i64(4)};
-}
-RunRow run_row(const Stmt& s) { return RunRow{s.text(0), s.text(1), s.text(2)}; }
-
-// Every row of an already-bound statement, then reset.
-template <class Row, class Make>
-std::vector<Row> all(Stmt& s, Make make) {
+// Every row of an already-bound select_sql(table) statement, then reset.
+template <class Row, std::size_t N>
+std::vector<Row> all(Stmt& s, const Table<Row, N>& table) {
   ResetGuard guard(s);
   std::vector<Row> rows;
-  while (s.step() == SQLITE_ROW) rows.push_back(make(s));
+  while (s.step() == SQLITE_ROW) rows.push_back(sqlite::read_row(s, table));
   return rows;
 }
 
-// The row of a statement looking one key up, then reset.
-template <class Row, class Make>
-std::optional<Row> one(Stmt& s, const std::string& key, Make make) {
+// The row of a select_sql(table, "WHERE key = ?") statement, then reset.
+template <class Row, std::size_t N>
+std::optional<Row> one(Stmt& s, const std::string& key, const Table<Row, N>& table) {
   ResetGuard guard(s);
   s.bind(1, key);
   if (s.step() != SQLITE_ROW) return std::nullopt;
-  return make(s);
+  return sqlite::read_row(s, table);
 }
 
 // Rows of (pos, body) decoded into StoredEvents. A body that does not decode is an error naming
@@ -133,22 +72,22 @@ Status SqliteStore::prepare_reads() {
       {&r_.conversation_events,
        "SELECT pos, body FROM events WHERE conversation = ? AND seq > ? AND pos <= ? ORDER BY seq"},
       {&r_.last_pos, "SELECT coalesce(max(pos), 0) FROM events"},
-      {&r_.credential, "SELECT user_id, password_hash FROM credentials WHERE user_id = ?"},
-      {&r_.session, "SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = ?"},
-      {&r_.visitor, "SELECT token_hash, visitor_id, playbook_id, created_at FROM visitors WHERE token_hash = ?"},
-      {&r_.playbooks, select(kPlaybookCols, "playbooks", "ORDER BY id")},
-      {&r_.playbook, select(kPlaybookCols, "playbooks", "WHERE id = ?")},
-      {&r_.runs, "SELECT conversation_id, playbook_id, json FROM runs ORDER BY conversation_id"},
-      {&r_.persons, select(kPersonCols, "persons", "ORDER BY id")},
-      {&r_.organizations, select(kOrganizationCols, "organizations", "ORDER BY id")},
-      {&r_.leads, select(kLeadCols, "leads", "WHERE kind = ? ORDER BY id")},
-      {&r_.activities, select(kActivityCols, "activities", "ORDER BY id")},
-      {&r_.notes, select(kNoteCols, "notes", "ORDER BY id")},
-      {&r_.person, select(kPersonCols, "persons", "WHERE id = ?")},
-      {&r_.organization, select(kOrganizationCols, "organizations", "WHERE id = ?")},
-      {&r_.lead, select(kLeadCols, "leads", "WHERE id = ?")},
-      {&r_.activity, select(kActivityCols, "activities", "WHERE id = ?")},
-      {&r_.note, select(kNoteCols, "notes", "WHERE id = ?")},
+      {&r_.credential, sqlite::select_sql(kCredentials, "WHERE user_id = ?")},
+      {&r_.session, sqlite::select_sql(kSessions, "WHERE token_hash = ?")},
+      {&r_.visitor, sqlite::select_sql(kVisitors, "WHERE token_hash = ?")},
+      {&r_.playbooks, sqlite::select_sql(kPlaybooks, "ORDER BY id")},
+      {&r_.playbook, sqlite::select_sql(kPlaybooks, "WHERE id = ?")},
+      {&r_.runs, sqlite::select_sql(kRuns, "ORDER BY conversation_id")},
+      {&r_.persons, sqlite::select_sql(kPersons, "ORDER BY id")},
+      {&r_.organizations, sqlite::select_sql(kOrganizations, "ORDER BY id")},
+      {&r_.leads, sqlite::select_sql(kLeads, "WHERE kind = ? ORDER BY id")},
+      {&r_.activities, sqlite::select_sql(kActivities, "ORDER BY id")},
+      {&r_.notes, sqlite::select_sql(kNotes, "ORDER BY id")},
+      {&r_.person, sqlite::select_sql(kPersons, "WHERE id = ?")},
+      {&r_.organization, sqlite::select_sql(kOrganizations, "WHERE id = ?")},
+      {&r_.lead, sqlite::select_sql(kLeads, "WHERE id = ?")},
+      {&r_.activity, sqlite::select_sql(kActivities, "WHERE id = ?")},
+      {&r_.note, sqlite::select_sql(kNotes, "WHERE id = ?")},
   };
   for (const Item& item : items) {
     Result<Stmt> s = sqlite::prepare(rdb_.get(), item.sql);
@@ -185,49 +124,39 @@ uint64_t SqliteStore::last_pos() {
 // --- accounts and configuration ----------------------------------------------------------------
 
 std::optional<CredentialRow> SqliteStore::credential(const std::string& user_id) {
-  return one<CredentialRow>(r_.credential, user_id, [](const Stmt& s) { return CredentialRow{s.text(0), s.text(1)}; });
+  return one(r_.credential, user_id, kCredentials);
 }
 
 std::optional<SessionRow> SqliteStore::session(const std::string& token_hash) {
-  return one<SessionRow>(r_.session, token_hash,
-                         [](const Stmt& s) { return SessionRow{s.text(0), s.text(1), s.i64(2), s.i64(3)}; });
+  return one(r_.session, token_hash, kSessions);
 }
 
 std::optional<VisitorRow> SqliteStore::visitor(const std::string& token_hash) {
-  return one<VisitorRow>(r_.visitor, token_hash,
-                         [](const Stmt& s) { return VisitorRow{s.text(0), s.text(1), s.text(2), s.i64(3)}; });
+  return one(r_.visitor, token_hash, kVisitors);
 }
 
-std::vector<PlaybookRow> SqliteStore::playbooks() { return all<PlaybookRow>(r_.playbooks, playbook_row); }
-std::optional<PlaybookRow> SqliteStore::playbook(const std::string& id) {
-  return one<PlaybookRow>(r_.playbook, id, playbook_row);
-}
-std::vector<RunRow> SqliteStore::runs() { return all<RunRow>(r_.runs, run_row); }
+std::vector<PlaybookRow> SqliteStore::playbooks() { return all(r_.playbooks, kPlaybooks); }
+std::optional<PlaybookRow> SqliteStore::playbook(const std::string& id) { return one(r_.playbook, id, kPlaybooks); }
+std::vector<RunRow> SqliteStore::runs() { return all(r_.runs, kRuns); }
 
 // --- CRM -----------------------------------------------------------------------------------------
 
-std::vector<PersonRow> SqliteStore::persons() { return all<PersonRow>(r_.persons, person_row); }
-std::vector<OrganizationRow> SqliteStore::organizations() {
-  return all<OrganizationRow>(r_.organizations, organization_row);
-}
+std::vector<PersonRow> SqliteStore::persons() { return all(r_.persons, kPersons); }
+std::vector<OrganizationRow> SqliteStore::organizations() { return all(r_.organizations, kOrganizations); }
 std::vector<LeadRow> SqliteStore::leads(const std::string& kind) {
   r_.leads.bind(1, kind);
-  return all<LeadRow>(r_.leads, lead_row);
+  return all(r_.leads, kLeads);
 }
-std::vector<ActivityRow> SqliteStore::activities() { return all<ActivityRow>(r_.activities, activity_row); }
-std::vector<NoteRow> SqliteStore::notes() { return all<NoteRow>(r_.notes, note_row); }
+std::vector<ActivityRow> SqliteStore::activities() { return all(r_.activities, kActivities); }
+std::vector<NoteRow> SqliteStore::notes() { return all(r_.notes, kNotes); }
 
-std::optional<PersonRow> SqliteStore::person(const std::string& id) {
-  return one<PersonRow>(r_.person, id, person_row);
-}
+std::optional<PersonRow> SqliteStore::person(const std::string& id) { return one(r_.person, id, kPersons); }
 std::optional<OrganizationRow> SqliteStore::organization(const std::string& id) {
-  return one<OrganizationRow>(r_.organization, id, organization_row);
+  return one(r_.organization, id, kOrganizations);
 }
-std::optional<LeadRow> SqliteStore::lead(const std::string& id) { return one<LeadRow>(r_.lead, id, lead_row); }
-std::optional<ActivityRow> SqliteStore::activity(const std::string& id) {
-  return one<ActivityRow>(r_.activity, id, activity_row);
-}
-std::optional<NoteRow> SqliteStore::note(const std::string& id) { return one<NoteRow>(r_.note, id, note_row); }
+std::optional<LeadRow> SqliteStore::lead(const std::string& id) { return one(r_.lead, id, kLeads); }
+std::optional<ActivityRow> SqliteStore::activity(const std::string& id) { return one(r_.activity, id, kActivities); }
+std::optional<NoteRow> SqliteStore::note(const std::string& id) { return one(r_.note, id, kNotes); }
 
 bool SqliteStore::integrity_ok() {
   Result<Stmt> s = sqlite::prepare(rdb_.get(), "PRAGMA integrity_check");

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "store.hpp"
+#include "store_columns.hpp"
 
 namespace livechat::server::sqlite {
 
@@ -115,6 +116,64 @@ class ResetGuard {
  private:
   Stmt& s_;
 };
+
+// [SECTION] The record tables of store_columns.hpp in SQLite's SQL
+
+// "INSERT INTO t (k, a, b, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(k) DO UPDATE SET
+// a = excluded.a, ..." — every column but the key and created_at (the first insert's is kept).
+template <class Row, std::size_t N>
+std::string upsert_sql(const columns::Table<Row, N>& t) {
+  std::string marks, sets;
+  for (const auto& c : t.columns) {
+    marks += marks.empty() ? "?" : ", ?";
+    if (&c == &t.columns[0] || std::string_view(c.name) == "created_at") continue;
+    sets += (sets.empty() ? "" : ", ") + std::string(c.name) + " = excluded." + c.name;
+  }
+  return std::string("INSERT INTO ") + t.name + " (" + columns::names(t) + ") VALUES (" + marks + ") ON CONFLICT(" +
+         t.columns[0].name + ") DO " + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
+}
+
+// "SELECT <every column> FROM t <tail>", in the table's column order (read_row reads that order).
+template <class Row, std::size_t N>
+std::string select_sql(const columns::Table<Row, N>& t, const char* tail) {
+  return "SELECT " + columns::names(t) + " FROM " + t.name + " " + tail;
+}
+
+// Binds every column of `r` as parameters 1..N of an upsert_sql statement.
+template <class Row, std::size_t N>
+void bind_row(Stmt& s, const columns::Table<Row, N>& t, const Row& r) {
+  int i = 0;
+  for (const auto& c : t.columns) {
+    ++i;
+    switch (c.type) {
+      case columns::Type::text: s.bind(i, r.*c.text); break;
+      case columns::Type::id: s.bind_id(i, r.*c.text); break;
+      case columns::Type::integer: s.bind(i, r.*c.number); break;
+      case columns::Type::amount:
+        if (r.*c.number >= 0) s.bind(i, r.*c.number);  // else NULL: no value
+        break;
+      case columns::Type::flag: s.bind(i, int64_t{r.*c.flag}); break;
+    }
+  }
+}
+
+// The current row of a select_sql statement.
+template <class Row, std::size_t N>
+Row read_row(const Stmt& s, const columns::Table<Row, N>& t) {
+  Row r;
+  int i = 0;
+  for (const auto& c : t.columns) {
+    switch (c.type) {
+      case columns::Type::text:
+      case columns::Type::id: r.*c.text = s.text(i); break;  // NULL reads as ""
+      case columns::Type::integer: r.*c.number = s.i64(i); break;
+      case columns::Type::amount: r.*c.number = s.is_null(i) ? -1 : s.i64(i); break;
+      case columns::Type::flag: r.*c.flag = s.i64(i) != 0; break;
+    }
+    ++i;
+  }
+  return r;
+}
 
 // An Error carrying `what` and the connection's current message. SQLITE_CONSTRAINT -> conflict,
 // SQLITE_FULL / SQLITE_TOOBIG -> too_large, anything else -> conflict (the write did not happen).

@@ -195,11 +195,7 @@ std::size_t frame_header(uint8_t opcode, std::size_t size, uint8_t* out) {
 
 std::string close_payload(uint16_t code, std::string_view reason) {
   if (code == 1005) return {};
-  if (reason.size() > 123) {
-    std::size_t end = 123;
-    while (end > 0 && (static_cast<unsigned char>(reason[end]) & 0xC0) == 0x80) --end;
-    reason = reason.substr(0, end);
-  }
+  reason = livechat::utf8_prefix(reason, 123);  // a close frame's payload is at most 125 bytes
   std::string payload;
   payload.reserve(2 + reason.size());
   payload.push_back(static_cast<char>(code >> 8));

@@ -143,12 +143,12 @@ std::vector<Row<ServerFrame>> server_rows() {
       {"welcome", WelcomeFrame{"v-81f", "tok-1", "c-1", "Sofia 🤖", "https://example.com/a.png?x=1&y=\"2\"", true}},
       {"welcome_without_conversation", WelcomeFrame{"v-1", std::string(kMaxTokenBytes, 't'), "", "", "", false}},
       {"agent_welcome", AgentWelcomeFrame{sample_user()}},
-      {"prompt_none", PromptFrame{"c-1", "", "none", {}, ""}},
-      {"prompt_buttons", PromptFrame{"c-1", "q1", "buttons", {"Pricing", "Демо 🎬", ""}, ""}},
-      {"prompt_free_text", PromptFrame{"c-1", "q2", "free_text", {}, ""}},
-      {"prompt_capture", PromptFrame{"c-1", "ask_email", "capture", {}, "email"}},
-      {"prompt_waiting_for_agent", PromptFrame{"c-1", "live_chat", "waiting_for_agent", {}, ""}},
-      {"prompt_finished", PromptFrame{"c-1", "end", "finished", {}, ""}},
+      {"prompt_none", PromptFrame{"c-1", Prompt{PromptKind::none, "", {}, CaptureKind::name}}},
+      {"prompt_buttons", PromptFrame{"c-1", Prompt{PromptKind::buttons, "q1", {"Pricing", "Демо 🎬", ""}, CaptureKind::name}}},
+      {"prompt_free_text", PromptFrame{"c-1", Prompt{PromptKind::free_text, "q2", {}, CaptureKind::name}}},
+      {"prompt_capture", PromptFrame{"c-1", Prompt{PromptKind::capture, "ask_email", {}, CaptureKind::email}}},
+      {"prompt_waiting_for_agent", PromptFrame{"c-1", Prompt{PromptKind::waiting_for_agent, "live_chat", {}, CaptureKind::name}}},
+      {"prompt_finished", PromptFrame{"c-1", Prompt{PromptKind::finished, "end", {}, CaptureKind::name}}},
       {"snapshot", SnapshotFrame{341, {sample_user(), User{"u-2", "Marco", "", Role::regular, false, false, {}}},
                                  {sample_conversation(), fresh_conversation()}}},
       {"snapshot_empty", SnapshotFrame{0, {}, {}}},
@@ -330,8 +330,8 @@ std::vector<Reject> server_rejects() {
   using E = ErrorCode;
   const std::string posted = R"({"v":1,"type":"event","pos":1,"event":{"type":"message_posted","conversation":"c",)";
   const json welcome = wire(WelcomeFrame{"v-1", "tok", "", "Bot", "", true});
-  const json prompt = wire(PromptFrame{"c-1", "q1", "buttons", {"A", "B"}, ""});
-  const json capture = wire(PromptFrame{"c-1", "ask", "capture", {}, "email"});
+  const json prompt = wire(PromptFrame{"c-1", Prompt{PromptKind::buttons, "q1", {"A", "B"}, CaptureKind::name}});
+  const json capture = wire(PromptFrame{"c-1", Prompt{PromptKind::capture, "ask", {}, CaptureKind::email}});
   const json snapshot = wire(SnapshotFrame{5, {sample_user()}, {fresh_conversation(), sample_conversation()}});
   const json conversation = wire(ConversationFrame{5, sample_conversation()});
   const json notify = wire(NotifyFrame{"new_message", "c-1", "T", "B"});
@@ -579,24 +579,24 @@ TEST(Protocol, PromptKindNamesMatchPlaybookRun) {
 
 TEST(Protocol, PromptFrameOfEveryInterpreterPromptDecodes) {
   const std::vector<std::pair<Prompt, PromptFrame>> cases = {
-      {Prompt{}, PromptFrame{"c-1", "", "none", {}, ""}},
+      {Prompt{}, PromptFrame{"c-1", Prompt{PromptKind::none, "", {}, CaptureKind::name}}},
       {Prompt{PromptKind::buttons, "q1", {"Yes", "No"}, CaptureKind::name},
-       PromptFrame{"c-1", "q1", "buttons", {"Yes", "No"}, ""}},
-      {Prompt{PromptKind::free_text, "q2", {}, CaptureKind::name}, PromptFrame{"c-1", "q2", "free_text", {}, ""}},
+       PromptFrame{"c-1", Prompt{PromptKind::buttons, "q1", {"Yes", "No"}, CaptureKind::name}}},
+      {Prompt{PromptKind::free_text, "q2", {}, CaptureKind::name}, PromptFrame{"c-1", Prompt{PromptKind::free_text, "q2", {}, CaptureKind::name}}},
       {Prompt{PromptKind::capture, "ask_phone", {}, CaptureKind::phone},
-       PromptFrame{"c-1", "ask_phone", "capture", {}, "phone"}},
+       PromptFrame{"c-1", Prompt{PromptKind::capture, "ask_phone", {}, CaptureKind::phone}}},
       {Prompt{PromptKind::capture, "ask_company", {"stray"}, CaptureKind::company},
-       PromptFrame{"c-1", "ask_company", "capture", {}, "company"}},
+       PromptFrame{"c-1", Prompt{PromptKind::capture, "ask_company", {}, CaptureKind::company}}},
       {Prompt{PromptKind::waiting_for_agent, "live", {}, CaptureKind::name},
-       PromptFrame{"c-1", "live", "waiting_for_agent", {}, ""}},
-      {Prompt{PromptKind::finished, "end", {}, CaptureKind::email}, PromptFrame{"c-1", "end", "finished", {}, ""}},
+       PromptFrame{"c-1", Prompt{PromptKind::waiting_for_agent, "live", {}, CaptureKind::name}}},
+      {Prompt{PromptKind::finished, "end", {}, CaptureKind::email}, PromptFrame{"c-1", Prompt{PromptKind::finished, "end", {}, CaptureKind::name}}},
   };
   for (const auto& [prompt, expected] : cases) {
     const PromptFrame f = prompt_frame("c-1", prompt);
-    EXPECT_EQ(f, expected) << expected.kind;
+    EXPECT_EQ(f, expected) << prompt_kind_name(expected.prompt.kind);
     Result<ServerFrame> back = decode_server_frame(encode(ServerFrame{f}));
     ASSERT_TRUE(back.ok()) << back.error().message;
-    EXPECT_TRUE(back.value() == ServerFrame{f}) << expected.kind;
+    EXPECT_TRUE(back.value() == ServerFrame{f}) << prompt_kind_name(expected.prompt.kind);
   }
 }
 
@@ -605,5 +605,29 @@ TEST(Protocol, ResumeWritesOnlyOneForm) {
   EXPECT_EQ(encode(ClientFrame{ResumeFrame{"", 12, 99}}), R"({"after_pos":99,"type":"resume","v":1})");
 }
 
+// The request id a refused frame is answered with (docs/protocol.md "error").
+TEST(Protocol, RequestIdInRefusedFrames) {
+  const std::string long_text(kMaxMessageBytes + 1, 'x');
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {R"({"v":1,"type":"send_message","id":"r-1","conversation":"c","client_id":"m","text":")" + long_text + "\"}",
+       "r-1"},
+      {R"({"v":2,"type":"send_message","id":"r-2"})", "r-2"},
+      {R"({"v":1,"type":"nope","id":"r-3"})", "r-3"},
+      {R"({"v":1,"type":"answer","id":"r-4","text":7})", "r-4"},
+      {R"({"v":1,"type":"typing","conversation":"c","typing":true})", ""},
+      {R"({"v":1,"type":"start","id":7})", ""},
+      {R"({"v":1,"type":"start","id":")" + std::string(kMaxIdBytes + 1, 'i') + "\"}", ""},
+      {R"({"v":1,"type":"start","id":"r-5")", ""},  // not JSON
+      {R"(["r-6"])", ""},
+      {std::string(kMaxFrameBytes + 1, ' '), ""},
+  };
+  for (const auto& [text, id] : rows) {
+    EXPECT_EQ(request_id_in(text), id) << text.substr(0, 80);
+    auto decoded = decode_client_frame(text);
+    if (decoded) {
+      EXPECT_EQ(request_id_of(decoded.value()), id);
+    }
+  }
+}
 }  // namespace
 }  // namespace livechat

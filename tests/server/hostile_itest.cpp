@@ -12,6 +12,8 @@
 #include <random>
 
 #include "harness.hpp"
+#include "livechat/model.hpp"
+#include "livechat/side_panel.hpp"
 
 namespace livechat::itest {
 namespace {
@@ -142,6 +144,71 @@ TEST(Hostile, InvalidUtf8IsRefusedAndNeverStored) {
   std::printf("[ hostile  ] invalid UTF-8: %d cases tried (raw bytes in a text frame: %d closed with 1007, %d "
               "answered bad_request)\n",
               cases, closed_1007, answered);
+}
+
+// Every refusal made once the frame's id could be read names that id (docs/protocol.md "error"):
+// a client with several requests in flight knows which one failed.
+TEST(Hostile, RefusalsNameTheirRequest) {
+  auto refusal = [](Peer& peer, const std::string& id) {
+    return peer.wait([&](const json& j) { return j.value("type", "") == "error" && j.value("id", "") == id; });
+  };
+  const std::string long_text(kMaxMessageBytes + 1, 'x');
+  Server server;
+  server.start();
+  Agent anna;
+  Visitor v;
+  live_chat(server, anna, v);
+  uint64_t pos = log_pos(server);
+  // The visitor: a message too long (refused by the decoder), a blank one (by decide), a wrong
+  // JSON type, another protocol version, a command visitors may not send.
+  struct Case {
+    const char* id;
+    json frame;
+    const char* code;
+    const char* field;
+  };
+  const Case visitor_cases[] = {
+      {"too-long", {{"type", "send_message"}, {"conversation", v.conversation}, {"text", long_text}, {"client_id", "m1"}},
+       "too_large", "text"},
+      {"blank", {{"type", "send_message"}, {"conversation", v.conversation}, {"text", "  \n "}, {"client_id", "m2"}},
+       "invalid_field", "text"},
+      {"wrong-type", {{"type", "answer"}, {"conversation", v.conversation}, {"text", 7}, {"client_id", "m3"}},
+       "bad_request", "text"},
+      {"long-answer", {{"type", "answer"}, {"conversation", v.conversation}, {"text", long_text}, {"client_id", "m4"}},
+       "too_large", "text"},
+      {"not-yours", {{"type", "close_conversation"}, {"conversation", v.conversation}}, "forbidden", ""},
+  };
+  for (const Case& c : visitor_cases) {
+    SCOPED_TRACE(c.id);
+    json frame = c.frame;
+    frame["v"] = 1;
+    frame["id"] = c.id;
+    v.peer.send(frame);
+    json e = refusal(v.peer, c.id);
+    EXPECT_EQ(e.value("code", ""), c.code) << e.dump();
+    EXPECT_EQ(e.value("field", ""), c.field) << e.dump();
+  }
+  json future = {{"v", 2}, {"type", "send_message"}, {"id", "v2"}, {"conversation", v.conversation}, {"text", "Hi"},
+                 {"client_id", "m5"}};
+  v.peer.send(future);
+  EXPECT_EQ(refusal(v.peer, "v2").value("code", ""), "unsupported_version");
+  // The agent: a side panel field over kMaxPanelField is too_large (decide), a message too long
+  // is too_large (decoder); both name their request.
+  json panel = anna.command({{"type", "update_side_panel"}, {"conversation", v.conversation},
+                             {"panel", {{"deal_value_cents", nullptr}, {"currency", ""}, {"expected_close_date", ""},
+                                        {"person_name", std::string(kMaxPanelField + 1, 'n')}, {"email", ""},
+                                        {"phone", ""}, {"organization_name", ""}, {"organization_address", ""},
+                                        {"notes", ""}}}});
+  EXPECT_EQ(panel.value("type", ""), "error");
+  EXPECT_EQ(panel.value("code", ""), "too_large");
+  EXPECT_EQ(panel.value("field", ""), "person_name");  // decide names the side panel field
+  json message = anna.command({{"type", "send_message"}, {"conversation", v.conversation}, {"text", long_text},
+                               {"client_id", "a-long"}});
+  EXPECT_EQ(message.value("type", ""), "error");
+  EXPECT_EQ(message.value("code", ""), "too_large");
+  // Nothing was stored, and both sockets still work.
+  EXPECT_EQ(log_pos(server), pos);
+  EXPECT_EQ(v.say("still here").value("type", ""), "ack");
 }
 
 // A valid frame of every type a client may send. Each field in turn gets a value of the wrong JSON

@@ -35,6 +35,33 @@ TEST_F(StoreTest, FreshFileIsMigratedInWalModeAndReopenAppliesNothing) {
   EXPECT_EQ(applied, 0);
 }
 
+// The record tables of store_columns.hpp are the schema's columns: the same names in the same
+// order, with the SQL type and NOT NULL each column type stands for.
+TEST_F(StoreTest, MigratedSchemaHasExactlyTheColumnTables) {
+  open().reset();
+  int tables = 0;
+  columns::for_each_table([&](const auto& table) {
+    ++tables;
+    SCOPED_TRACE(table.name);
+    auto info = query(file(), std::string("SELECT name, type, \"notnull\", pk FROM pragma_table_info('") + table.name +
+                                  "') ORDER BY cid");
+    ASSERT_EQ(info.size(), table.columns.size());
+    for (std::size_t i = 0; i < info.size(); ++i) {
+      const auto& c = table.columns[i];
+      const bool text = c.type == columns::Type::text || c.type == columns::Type::id;
+      const bool not_null = c.type != columns::Type::id && c.type != columns::Type::amount;
+      EXPECT_EQ(info[i][0], c.name);
+      EXPECT_EQ(info[i][1], text ? "TEXT" : "INTEGER") << c.name;
+      // The key (first column) is a PRIMARY KEY: SQLite reports it nullable unless declared so.
+      if (i > 0) {
+        EXPECT_EQ(info[i][2], not_null ? "1" : "0") << c.name;
+      }
+      EXPECT_EQ(info[i][3], i == 0 ? "1" : "0") << c.name;
+    }
+  });
+  EXPECT_EQ(tables, 10);
+}
+
 TEST_F(StoreTest, MigrateCountsEveryStepOnAnEmptyFile) {
   auto db = sqlite::open_connection(file(), sqlite::ConnRole::writer, true);
   ASSERT_TRUE(db.ok());

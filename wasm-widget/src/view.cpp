@@ -93,8 +93,7 @@ std::string plain_html(std::string_view text) {
 // (U+202E RIGHT-TO-LEFT OVERRIDE, say) end with it and cannot reverse the words that follow.
 // Maintenance reminder: widget_ui.js shows "<name> is typing" the same way.
 std::string name_then(const std::string& name, std::string_view rest) {
-  auto text = [](std::string_view s) { return to_safe_html(RichNode{RichNode::Kind::text, std::string(s), "", {}}); };
-  return "<p><bdi>" + text(name) + "</bdi>" + text(rest) + "</p>";
+  return "<p><bdi>" + html_escape(name) + "</bdi>" + html_escape(rest) + "</p>";
 }
 
 // Our own ids only ([A-Za-z0-9-]): safe inside a data attribute without escaping.
@@ -135,7 +134,7 @@ std::string Widget::view_json() const {
     waiting = c->phase == Phase::unassigned && !c->missed;
     // Over: closed, or the chatbot finished and no person is in the chat (one may still join a
     // missed chat later: then the input comes back).
-    ended = c->phase == Phase::closed || (prompt_.kind == "finished" && c->phase != Phase::assigned);
+    ended = shown_prompt().kind == PromptKind::finished;
     if (c->phase == Phase::assigned) title = name_of(c->assignee);
     for (const auto& m : c->messages) {
       switch (m.author) {
@@ -182,8 +181,10 @@ std::string Widget::view_json() const {
   }
   JsonObject v;
   v.str("title", title).str("log", log).flag("online", online_).flag("available", live_available_);
-  v.str("kind", ended ? "finished" : prompt_.kind).strs("buttons", ended ? std::vector<std::string>{} : prompt_.buttons);
-  v.str("field", prompt_.field).flag("input", can_write() && !ended).flag("waiting", waiting).flag("ended", ended);
+  const Prompt shown = shown_prompt();
+  v.str("kind", prompt_kind_name(shown.kind)).strs("buttons", shown.buttons);
+  v.str("field", shown.kind == PromptKind::capture ? capture_kind_name(shown.field) : std::string_view{});
+  v.flag("input", can_write()).flag("waiting", waiting).flag("ended", ended);
   v.str("typing", typing_who_).str("notice", notice_).flag("started", c != nullptr);
   v.flag("throttled", throttled_);
   v.str("conversation", conversation_).num("last_seq", c ? c->last_seq : 0);

@@ -5,6 +5,7 @@
 
 #include "livechat/rules.hpp"
 #include "livechat/validate.hpp"
+#include "livechat/visitor.hpp"
 
 namespace livechat::widget {
 
@@ -87,7 +88,7 @@ void Widget::frame(std::string_view text) {
   } else if (const auto* p = std::get_if<PromptFrame>(&f)) {
     // A prompt can overtake the conversation_started of a chat we just started.
     if (conversation_.empty() && !start_request_.empty()) conversation_ = p->conversation;
-    if (p->conversation == conversation_) prompt_ = *p;
+    if (p->conversation == conversation_) prompt_ = p->prompt;
   } else if (const auto* t = std::get_if<ServerTyping>(&f)) {
     if (t->conversation == conversation_) typing_who_ = t->typing ? t->who : std::string();
   } else if (const auto* r = std::get_if<ResumedFrame>(&f)) {
@@ -110,7 +111,7 @@ void Widget::on_welcome(const WelcomeFrame& w) {
   if (!w.conversation.empty()) {
     if (w.conversation != conversation_) {
       conversation_ = w.conversation;
-      prompt_ = PromptFrame{};
+      prompt_ = Prompt{};
     }
     // Everything after the newest seq we hold (0 on a fresh page: the whole transcript).
     auto c = state_.conversations.find(conversation_);
@@ -135,7 +136,7 @@ void Widget::on_event(const Event& e) {
     if (started->visitor_id != visitor_id_ && !visitor_id_.empty()) return;
     if (*id != conversation_) {  // our new conversation (after start)
       conversation_ = *id;
-      prompt_ = PromptFrame{};
+      prompt_ = Prompt{};
       typing_who_.clear();
     }
   }
@@ -258,25 +259,26 @@ const Conversation* Widget::current() const {
   return c == state_.conversations.end() ? nullptr : &c->second;
 }
 
+// The rules are the core's (visitor.hpp): the widget only words their answers.
+Prompt Widget::shown_prompt() const {
+  const Conversation* c = current();
+  return c ? visitor_prompt(*c, prompt_) : prompt_;
+}
+
 bool Widget::can_write() const {
   const Conversation* c = current();
-  if (!c || c->phase == Phase::closed) return false;
-  if (c->phase == Phase::assigned) return true;
-  return prompt_.kind == "free_text" || prompt_.kind == "capture" || prompt_.kind == "waiting_for_agent";
+  return c && visitor_may_type(*c, prompt_.kind);
 }
 
 std::string Widget::validate_answer(std::string_view text) const {
-  std::string t = trim(text);
-  if (t.empty()) return strings_for("Please write something first.", "Scrivi qualcosa prima.", lang_);
-  if (!is_valid_utf8(t)) return "UTF-8?";
-  if (t.size() > kMaxMessageBytes)
-    return strings_for("This message is too long.", "Questo messaggio è troppo lungo.", lang_);
-  const Conversation* c = current();
-  bool asked = prompt_.kind == "capture" && c && c->phase == Phase::bot;
-  if (asked && prompt_.field == "email" && !is_valid_email(t))
+  std::string_view code = typed_text_problem(trim(text), *current(), prompt_);
+  if (code == "empty_answer") return strings_for("Please write something first.", "Scrivi qualcosa prima.", lang_);
+  if (code == "invalid_utf8") return "UTF-8?";
+  if (code == "too_long") return strings_for("This message is too long.", "Questo messaggio è troppo lungo.", lang_);
+  if (code == "invalid_email")
     return strings_for("Please enter a valid email address (name@example.com).",
                        "Inserisci un indirizzo email valido (nome@esempio.it).", lang_);
-  if (asked && prompt_.field == "phone" && !is_valid_phone(t))
+  if (code == "invalid_phone")
     return strings_for("Please enter a valid phone number.", "Inserisci un numero di telefono valido.", lang_);
   return "";
 }
@@ -293,10 +295,9 @@ std::string Widget::open_chat(const std::string& id) {
 }
 
 std::string Widget::new_chat(const std::string& id) {
-  const Conversation* c = current();
-  if (c && c->phase != Phase::closed && prompt_.kind != "finished") return "";
+  if (current() && shown_prompt().kind != PromptKind::finished) return "";
   conversation_.clear();
-  prompt_ = PromptFrame{};
+  prompt_ = Prompt{};
   outbox_.clear();
   typing_who_.clear();
   return open_chat(id);
@@ -305,16 +306,15 @@ std::string Widget::new_chat(const std::string& id) {
 std::string Widget::submit(std::string_view text, const std::string& id) {
   if (!can_write()) return strings_for("Please choose an answer above.", "Scegli una risposta qui sopra.", lang_);
   if (std::string problem = validate_answer(text); !problem.empty()) return problem;
-  const Conversation* c = current();
-  bool answer = c->phase == Phase::bot && (prompt_.kind == "free_text" || prompt_.kind == "capture");
+  bool answer = typed_text_answers(*current(), prompt_.kind);
   return queue(answer ? Pending::Kind::answer : Pending::Kind::message, trim(text), id);
 }
 
 std::string Widget::press(int button, const std::string& id) {
-  if (prompt_.kind != "buttons" || button < 0 || button >= static_cast<int>(prompt_.buttons.size())) return "";
+  if (prompt_.kind != PromptKind::buttons || button < 0 || button >= static_cast<int>(prompt_.buttons.size()))
+    return "";
   std::string label = prompt_.buttons[static_cast<std::size_t>(button)];
-  prompt_.buttons.clear();  // answered: the buttons go away until the next prompt
-  prompt_.kind = "none";
+  prompt_ = Prompt{};  // answered: the buttons go away until the next prompt
   return queue(Pending::Kind::answer, label, id);
 }
 

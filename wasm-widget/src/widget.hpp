@@ -72,6 +72,7 @@ class Widget {
   const Conversation* current() const;
   std::string validate_answer(std::string_view text) const;
   bool can_write() const;
+  Prompt shown_prompt() const;  // visitor_prompt() of the conversation shown
 
   std::string playbook_, lang_, token_, visitor_id_;
   std::string bot_name_;
@@ -82,7 +83,7 @@ class Widget {
   bool resuming_ = false;       // a resume is in flight: resend the outbox at `resumed`
   ConversationId conversation_;  // the one shown
   State state_;                 // the shared core's state: the conversation and the agents' names
-  PromptFrame prompt_;          // what the chatbot waits for now
+  Prompt prompt_;               // what the chatbot waits for now (the server's last prompt)
   std::string typing_who_;      // the agent typing now, or ""
   std::string notice_;          // the last refusal to show (e.g. a server error)
   bool sent_typing_ = false;

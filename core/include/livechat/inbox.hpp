@@ -12,8 +12,8 @@ enum class Folder { unassigned, mine, closed };
 
 struct InboxRow {
   ConversationId id;
-  std::string visitor_name;  // side panel person name, else the name the visitor gave, else empty
-  std::string visitor_id;    // for a generated name when visitor_name is empty
+  std::string visitor_name;  // visitor_display_name(): never empty ("Visitor 3f2a" when unknown)
+  std::string visitor_id;
   std::string last_message;  // text of the newest visitor/agent/bot message (source form)
   TimeMs last_at = 0;        // time of the newest transcript row
   TimeMs wait_deadline = 0;  // Unassigned: when the wait runs out (0 if none running)

@@ -138,4 +138,9 @@ bool can_see(const Conversation&, const UserId&);
 // The same rule for a conversation in `phase` with `assignee` (e.g. as it was before an event).
 bool can_see(Phase phase, const UserId& assignee, const UserId& user);
 
+// The visitor's name as the team sees it: the side panel's person name, else the name the
+// visitor gave, else "Visitor " and the last four characters of the visitor id.
+std::string visitor_display_name(std::string_view name, std::string_view visitor_id);
+std::string visitor_display_name(const Conversation&);
+
 }  // namespace livechat

@@ -145,6 +145,17 @@ Step wait_expired(const Playbook& playbook, PlaybookRun& run, const PlaybookCont
 // What the widget should show for the run as it stands (e.g. after a page reload).
 Prompt current_prompt(const Playbook& playbook, const PlaybookRun& run);
 
+// The chatbot waits for an answer: a question (buttons or free text) or a capture card.
+bool awaits_answer(PromptKind kind);
+
+// Why `text` is not an acceptable answer to `prompt` as it stands: the stable code answer()'s
+// validation message would carry (invalid_utf8, empty_answer, too_long, invalid_email,
+// invalid_phone), "" when acceptable. Free text: at most kMaxCardText bytes once trimmed;
+// capture: at most kMaxPanelField and email/phone per validate.hpp. For buttons only UTF-8 and
+// non-blank are checked here (answer() matches the labels). answer() itself uses this, so a
+// client that checks first is refused by the server for exactly the same reasons.
+std::string_view answer_problem(std::string_view text, const Prompt& prompt);
+
 // The answer key a question or capture card stores under (answer_key, else card id for a
 // question, the field name for a capture); empty for other cards.
 std::string answer_key_of(const Card& card);

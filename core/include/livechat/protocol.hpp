@@ -179,17 +179,14 @@ struct AgentWelcomeFrame {
   bool operator==(const AgentWelcomeFrame&) const = default;
 };
 
-// What the chatbot waits for in a conversation (a Prompt from playbook_run.hpp, see
-// prompt_frame()). kind is prompt_kind_name(): none | buttons | free_text | capture |
-// waiting_for_agent | finished. buttons: the labels, only for kind buttons (else empty).
-// field: capture_kind_name() (name | email | phone | company) for kind capture, else empty.
-// card_id: the card asking (may be empty, e.g. for none).
+// What the chatbot waits for in a conversation: a Prompt (playbook_run.hpp), typed. On the wire
+// (type "prompt"): kind as prompt_kind_name() (none | buttons | free_text | capture |
+// waiting_for_agent | finished); card_id (may be empty, e.g. for none); buttons: the labels, only
+// for kind buttons (else empty); field: capture_kind_name() (name | email | phone | company) for
+// kind capture, else "". Build one with prompt_frame() so the frame always encodes as it decodes.
 struct PromptFrame {
   ConversationId conversation;
-  std::string card_id;
-  std::string kind;
-  std::vector<std::string> buttons;
-  std::string field;
+  Prompt prompt;
   bool operator==(const PromptFrame&) const = default;
 };
 
@@ -260,8 +257,14 @@ std::string encode_event_frame(uint64_t pos, const Event& event);
 Result<ClientFrame> decode_client_frame(std::string_view text);
 
 // The request id a client frame carries (command, answer, start), "" for the others. Used to
-// answer a refused frame (e.g. rate_limited) with an error its sender can match.
+// answer a refused frame with an error its sender can match.
 const std::string& request_id_of(const ClientFrame& frame);
+
+// The request id of a frame's text whether or not it decodes: its "id" when the text is a JSON
+// object (within kMaxFrameBytes and kMaxFrameDepth) whose "id" is a string of 1..kMaxIdBytes bytes;
+// "" otherwise. A frame refused after its id could be read (a message too long, a field
+// invalid, a rate limit) is answered with this id, so the client knows which request failed.
+std::string request_id_in(std::string_view text);
 
 // Reads one server frame, with the same frame-level checks and field rules as
 // decode_client_frame, except that the size limit is kMaxServerFrameBytes (snapshots can be
@@ -276,8 +279,8 @@ std::string_view command_type_name(const Command& command);
 std::string_view prompt_kind_name(PromptKind kind);
 bool parse_prompt_kind(std::string_view name, PromptKind& out);
 
-// The prompt frame for `prompt` in `conversation`: kind and field as their wire names, field
-// only for capture prompts and buttons only for button prompts (so the frame always decodes).
+// The prompt frame for `prompt` in `conversation`: buttons kept only for button prompts and the
+// capture field only for capture prompts (CaptureKind::name otherwise), as the decoder reads it.
 PromptFrame prompt_frame(ConversationId conversation, const Prompt& prompt);
 
 }  // namespace livechat

@@ -91,6 +91,11 @@ enum class UrlUse { link, image };
 // URLs ("//evil.example", "/path", "page.html") are refused. The result is NOT HTML-escaped.
 std::string safe_url(std::string_view url, UrlUse use);
 
+// `s` with & < > " ' written as HTML entities: safe as element text and as a quoted attribute
+// value (the one HTML escaper: the renderers below and the server's embed snippet use it).
+std::string html_escape(std::string_view s);
+void html_escape_into(std::string& out, std::string_view s);  // appends html_escape(s) to out
+
 // Renders a tree as an HTML fragment that is safe to insert into a page. Only the tags p, br,
 // strong, em, a, img, ul and li are produced. All text and attribute values are escaped
 // (& < > " '). A link whose URL safe_url refuses renders as its label alone; accepted links render

@@ -2,7 +2,8 @@
 //   decide(state, command, actor, now) -> the events that command produces, or an Error;
 //   apply(state, event)                -> the state with the event folded in.
 // The server runs decide authoritatively; the widget and the agent dashboard run apply on the
-// events they receive (and may run decide to validate input before sending). Both are pure.
+// events they receive and ask the queries below (or decide on their local state) before they
+// offer an action, so a button is enabled exactly when the server would accept it. Both pure.
 #pragma once
 #include <optional>
 #include <vector>
@@ -38,6 +39,23 @@ void apply(State& state, const Event& event);
 
 // Convenience for tests and small callers: decide, then apply every event. Returns the decision.
 Result<Decision> execute(State& state, const Command& command, const Actor& actor, TimeMs now);
+
+// [SECTION] Queries for the shells: the checks decide() itself makes, so the widget and the
+// dashboard never re-derive a rule (see docs/architecture.md "The core decides, the shells ask").
+
+// May `actor` post a message in `c` now? Not once closed; an agent only as the assignee of an
+// assigned conversation; the bot only until a user has joined; visitors in their own (the caller
+// passes their conversation); the system never. The error is the one decide gives.
+Status may_write(const Conversation& c, const Actor& actor);
+
+// May agent `user` reassign (to another user or Unassigned) or close `c`? Only its assignee,
+// never once closed.
+Status may_reassign(const Conversation& c, const UserId& user);
+Status may_close(const Conversation& c, const UserId& user);
+
+// Why `text` cannot be posted as a message (decide's SendMessage), as a stable code: empty_answer
+// (nothing but whitespace), too_long (over kMaxMessageBytes), invalid_utf8; "" when it can.
+std::string_view message_problem(std::string_view text);
 
 // True when at least one user is available (online switch on and not away): what the Live Chat
 // card asks before offering a human.

@@ -13,6 +13,14 @@ bool is_valid_utf8(std::string_view s);
 // Number of Unicode code points in valid UTF-8.
 std::size_t utf8_length(std::string_view s);
 
+// The longest prefix of `s` of at most `max` bytes that does not split a UTF-8 sequence (the one
+// place text is cut: previews, notifications, close reasons, quotations in error messages).
+std::string_view utf8_prefix(std::string_view s, std::size_t max);
+
+// A quotation of user text for a message: `s` itself when it has at most `max` bytes, else its
+// utf8_prefix(s, max) followed by "...".
+std::string excerpt(std::string_view s, std::size_t max);
+
 // Trims ASCII whitespace at both ends.
 std::string trim(std::string_view s);
 

@@ -1,0 +1,125 @@
+// The columns of every record the Store upserts, defined once per record type: the column's name,
+// its type, and the field of the row struct (store.hpp) it holds. From these tables the SQLite
+// store builds its upserts, binds its writes, builds its SELECTs and reads its rows
+// (store_sqlite.hpp); a test checks the migrated schema has exactly these columns with these
+// types. Nothing here is SQLite's: a second store implementation (PostgreSQL) maps the same
+// tables to its own SQL.
+//
+// The first column is the key (upserts replace every other column except created_at).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+
+#include "store.hpp"
+
+namespace livechat::server::columns {
+
+enum class Type {
+  text,     // TEXT NOT NULL
+  id,       // TEXT, a link or optional id: "" is stored as NULL (so foreign keys accept "no link")
+  integer,  // INTEGER NOT NULL
+  amount,   // INTEGER, -1 ("no value") is stored as NULL
+  flag,     // INTEGER NOT NULL, 0 or 1
+};
+
+template <class Row>
+struct Column {
+  const char* name;
+  Type type;
+  std::string Row::*text = nullptr;  // text, id
+  int64_t Row::*number = nullptr;    // integer, amount
+  bool Row::*flag = nullptr;         // flag
+};
+
+template <class Row>
+constexpr Column<Row> text(const char* name, std::string Row::*field) { return {name, Type::text, field}; }
+template <class Row>
+constexpr Column<Row> id(const char* name, std::string Row::*field) { return {name, Type::id, field}; }
+template <class Row>
+constexpr Column<Row> integer(const char* name, int64_t Row::*field) { return {name, Type::integer, nullptr, field}; }
+template <class Row>
+constexpr Column<Row> amount(const char* name, int64_t Row::*field) { return {name, Type::amount, nullptr, field}; }
+template <class Row>
+constexpr Column<Row> flag(const char* name, bool Row::*field) { return {name, Type::flag, nullptr, nullptr, field}; }
+
+template <class Row, std::size_t N>
+struct Table {
+  const char* name;
+  std::array<Column<Row>, N> columns;
+};
+
+inline constexpr Table<OrganizationRow, 5> kOrganizations{
+    "organizations",
+    {text("id", &OrganizationRow::id), text("name", &OrganizationRow::name), text("address", &OrganizationRow::address),
+     integer("created_at", &OrganizationRow::created_at), integer("updated_at", &OrganizationRow::updated_at)}};
+
+inline constexpr Table<PersonRow, 7> kPersons{
+    "persons",
+    {text("id", &PersonRow::id), text("name", &PersonRow::name), text("email", &PersonRow::email),
+     text("phone", &PersonRow::phone), id("organization_id", &PersonRow::organization_id),
+     integer("created_at", &PersonRow::created_at), integer("updated_at", &PersonRow::updated_at)}};
+
+inline constexpr Table<LeadRow, 14> kLeads{
+    "leads",
+    {text("id", &LeadRow::id), text("kind", &LeadRow::kind), text("title", &LeadRow::title),
+     id("person_id", &LeadRow::person_id), id("organization_id", &LeadRow::organization_id),
+     id("conversation_id", &LeadRow::conversation_id), amount("value_cents", &LeadRow::value_cents),
+     text("currency", &LeadRow::currency), text("expected_close_date", &LeadRow::expected_close_date),
+     id("owner_id", &LeadRow::owner_id), text("source", &LeadRow::source), text("status", &LeadRow::status),
+     integer("created_at", &LeadRow::created_at), integer("updated_at", &LeadRow::updated_at)}};
+
+inline constexpr Table<ActivityRow, 11> kActivities{
+    "activities",
+    {text("id", &ActivityRow::id), text("subject", &ActivityRow::subject), text("type", &ActivityRow::type),
+     text("due_date", &ActivityRow::due_date), id("owner_id", &ActivityRow::owner_id),
+     id("person_id", &ActivityRow::person_id), id("conversation_id", &ActivityRow::conversation_id),
+     text("note", &ActivityRow::note), flag("done", &ActivityRow::done),
+     integer("created_at", &ActivityRow::created_at), integer("updated_at", &ActivityRow::updated_at)}};
+
+inline constexpr Table<NoteRow, 9> kNotes{
+    "notes",
+    {text("id", &NoteRow::id), text("content", &NoteRow::content), id("lead_id", &NoteRow::lead_id),
+     id("deal_id", &NoteRow::deal_id), id("person_id", &NoteRow::person_id),
+     id("organization_id", &NoteRow::organization_id), id("author_id", &NoteRow::author_id),
+     integer("created_at", &NoteRow::created_at), integer("updated_at", &NoteRow::updated_at)}};
+
+inline constexpr Table<CredentialRow, 2> kCredentials{
+    "credentials", {text("user_id", &CredentialRow::user_id), text("password_hash", &CredentialRow::password_hash)}};
+
+inline constexpr Table<SessionRow, 4> kSessions{
+    "sessions",
+    {text("token_hash", &SessionRow::token_hash), text("user_id", &SessionRow::user_id),
+     integer("created_at", &SessionRow::created_at), integer("expires_at", &SessionRow::expires_at)}};
+
+inline constexpr Table<VisitorRow, 4> kVisitors{
+    "visitors",
+    {text("token_hash", &VisitorRow::token_hash), text("visitor_id", &VisitorRow::visitor_id),
+     id("playbook_id", &VisitorRow::playbook_id), integer("created_at", &VisitorRow::created_at)}};
+
+inline constexpr Table<PlaybookRow, 5> kPlaybooks{
+    "playbooks",
+    {text("id", &PlaybookRow::id), text("json", &PlaybookRow::json), flag("embedded", &PlaybookRow::embedded),
+     integer("created_at", &PlaybookRow::created_at), integer("updated_at", &PlaybookRow::updated_at)}};
+
+inline constexpr Table<RunRow, 3> kRuns{
+    "runs",
+    {text("conversation_id", &RunRow::conversation_id), id("playbook_id", &RunRow::playbook_id),
+     text("json", &RunRow::json)}};
+
+// Calls f(table) for every table above (schema checks, a second store's set-up).
+template <class F>
+void for_each_table(F&& f) {
+  f(kOrganizations), f(kPersons), f(kLeads), f(kActivities), f(kNotes);
+  f(kCredentials), f(kSessions), f(kVisitors), f(kPlaybooks), f(kRuns);
+}
+
+// "a, b, c": the table's column names in order.
+template <class Row, std::size_t N>
+std::string names(const Table<Row, N>& t) {
+  std::string out;
+  for (const auto& c : t.columns) out += (out.empty() ? "" : ", ") + std::string(c.name);
+  return out;
+}
+
+}  // namespace livechat::server::columns
