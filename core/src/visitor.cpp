@@ -27,6 +27,8 @@ bool visitor_may_type(const Conversation& c, PromptKind bot) {
   return shown == PromptKind::free_text || shown == PromptKind::capture || shown == PromptKind::waiting_for_agent;
 }
 
+UserId typing_seen_by(const Conversation& c) { return c.phase == Phase::assigned ? c.assignee : UserId(); }
+
 std::string_view typed_text_problem(std::string_view text, const Conversation& c, const Prompt& bot) {
   return typed_text_answers(c, bot.kind) ? answer_problem(text, bot) : message_problem(text);
 }

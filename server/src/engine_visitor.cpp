@@ -49,10 +49,10 @@ void Engine::visitor_frame(Session& s, ClientFrame frame) {
     auto c = committed_.conversations.find(typing->conversation);
     if (typing->conversation != s.conversation || c == committed_.conversations.end()) return;
     const Conversation& conv = c->second;
-    std::string who = visitor_display_name(conv);
+    const UserId seen_by = typing_seen_by(conv);
     for (Session* agent : agents_)
-      if (conv.phase == Phase::assigned && agent->user == conv.assignee)
-        send(*agent, ServerTyping{typing->conversation, typing->typing, who});
+      if (!seen_by.empty() && agent->user == seen_by)
+        send(*agent, ServerTyping{typing->conversation, typing->typing, visitor_display_name(conv)});
     return;
   }
   if (auto* command = std::get_if<CommandFrame>(&frame)) {

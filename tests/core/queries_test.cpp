@@ -104,6 +104,7 @@ TEST(Queries, VisitorPromptAnswersAndTyping) {
     EXPECT_EQ(visitor_prompt(c1(s), bot).kind, row.shown);
     EXPECT_EQ(typed_text_answers(c1(s), row.bot), row.answers);
     EXPECT_EQ(visitor_may_type(c1(s), row.bot), row.may_type);
+    EXPECT_EQ(typing_seen_by(c1(s)), row.stage == Stage::assigned_to_anna ? "anna" : "");
     // Whatever the visitor may type, the server accepts as a message or an answer.
     if (row.may_type) {
       EXPECT_TRUE(decide(s, SendMessage{"c1", "vera@example.it", ""}, visitor("v1"), kT0 + 9000).ok());

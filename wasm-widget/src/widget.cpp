@@ -321,7 +321,7 @@ std::string Widget::press(int button, const std::string& id) {
 void Widget::typing(bool on) {
   if (on == sent_typing_ || !online_ || conversation_.empty()) return;
   const Conversation* c = current();
-  if (on && (!c || c->phase != Phase::assigned)) return;  // only a person can see it
+  if (on && (!c || typing_seen_by(*c).empty())) return;  // nobody would see it
   sent_typing_ = on;
   send(TypingFrame{conversation_, on});
 }

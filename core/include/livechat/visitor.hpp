@@ -28,6 +28,10 @@ bool typed_text_answers(const Conversation& c, PromptKind bot);
 // (a question with buttons is answered by pressing one; a finished chat takes nothing).
 bool visitor_may_type(const Conversation& c, PromptKind bot);
 
+// Whom the visitor's typing indicator reaches: the assignee, while a user has the conversation
+// ("" otherwise: the widget does not send it, the server does not forward it).
+UserId typing_seen_by(const Conversation& c);
+
 // Why the visitor's typed text cannot be sent as it stands ("" when it can), as a stable code:
 // answer_problem() when typed_text_answers(c, bot.kind), else message_problem() (rules.hpp).
 std::string_view typed_text_problem(std::string_view text, const Conversation& c, const Prompt& bot);
