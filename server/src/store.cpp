@@ -165,7 +165,7 @@ Status SqliteStore::prepare_writes() {
       {&w_.session, upsert_sql("sessions", {"token_hash", "user_id", "created_at", "expires_at"})},
       {&w_.end_session, "DELETE FROM sessions WHERE token_hash = ?"},
       {&w_.visitor, upsert_sql("visitors", {"token_hash", "visitor_id", "playbook_id", "created_at"})},
-      {&w_.playbook, upsert_sql("playbooks", {"id", "json", "embedded", "created_at", "updated_at"})},
+      {&w_.playbook, upsert_sql("playbooks", {"id", "json", "embedded", "created_at", "updated_at", "embedded_origin", "embedded_at"})},
       {&w_.delete_playbook, "DELETE FROM playbooks WHERE id = ?"},
       {&w_.run, upsert_sql("runs", {"conversation_id", "playbook_id", "json"})},
   };
@@ -467,6 +467,8 @@ Status SqliteStore::write_one(const Write& w, uint64_t& last_pos) {
     st.bind(3, int64_t{r.embedded});
     st.bind(4, r.created_at);
     st.bind(5, r.updated_at);
+    st.bind(6, r.embedded_origin);
+    st.bind(7, r.embedded_at);
     if (!(s = run(st, "playbook " + in_quotes(r.id)))) return s;
   }
   for (const std::string& id : w.deleted_playbooks) {

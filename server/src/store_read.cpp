@@ -23,7 +23,7 @@ constexpr const char* kActivityCols =
     "id, subject, type, due_date, owner_id, person_id, conversation_id, note, done, created_at, updated_at";
 constexpr const char* kNoteCols =
     "id, content, lead_id, deal_id, person_id, organization_id, author_id, created_at, updated_at";
-constexpr const char* kPlaybookCols = "id, json, embedded, created_at, updated_at";
+constexpr const char* kPlaybookCols = "id, json, embedded, created_at, updated_at, embedded_origin, embedded_at";
 
 std::string select(const char* cols, const char* table, const char* tail) {
   return std::string("SELECT ") + cols + " FROM " + table + " " + tail;
@@ -73,7 +73,7 @@ NoteRow note_row(const Stmt& s) {
                  s.text(5), s.text(6), s.i64(7), s.i64(8)};
 }
 PlaybookRow playbook_row(const Stmt& s) {
-  return PlaybookRow{s.text(0), s.text(1), s.i64(2) != 0, s.i64(3), s.i64(4)};
+  return PlaybookRow{s.text(0), s.text(1), s.i64(2) != 0, s.i64(3), s.i64(4), s.text(5), s.i64(6)};
 }
 RunRow run_row(const Stmt& s) { return RunRow{s.text(0), s.text(1), s.text(2)}; }
 
