@@ -195,43 +195,10 @@ void draw_card_form(App& app, const std::string& pid) {
   if (ui::button("Done")) a.editing_card.clear();
 }
 
-void draw_playbook(App& app) {
+// Allowed sites: the origins (scheme, host, port) whose pages may run the widget; typed text is
+// tidied by the core's origin_of, and the server validates again.
+void draw_sites(App& app, const Playbook& pb) {
   AdminState& a = app.admin;
-  const Playbook& pb = a.playbook;
-  std::string pid = a.playbook_id;
-  if (ui::button("< All playbooks")) open_view(app, View::playbooks);
-  ImGui::SameLine();
-  ImGui::PushFont(app.fonts.bold);
-  ImGui::Text("%s", pb.name.c_str());
-  ImGui::PopFont();
-  ImGui::SameLine();
-  ImGui::TextDisabled("(%s)", state_words(a.playbook_view, pb.published).c_str());
-  if (ui::button(pb.published ? "Unpublish" : "Publish"))
-    app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/publish", dump({{"published", !pb.published}}));
-  ImGui::SameLine();
-  if (pb.published) {
-    if (ui::button("Copy snippet")) app.rest("admin:snippet", "GET", "/api/playbooks/" + pid + "/snippet");
-    ImGui::SameLine();
-  }
-  if (ui::button("Add Live Chat card")) app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/live-chat-card", "{}");
-  ImGui::SameLine();
-  if (ui::button("Delete playbook")) ImGui::OpenPopup("Delete playbook?");
-  if (ImGui::BeginPopupModal("Delete playbook?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::Text("Delete \"%s\"? Sites embedding it stop showing the chat.", pb.name.c_str());
-    if (ui::button("Delete it")) {
-      app.rest("admin:pb_deleted", "DELETE", "/api/playbooks/" + pid);
-      ImGui::CloseCurrentPopup();
-    }
-    ImGui::SameLine();
-    if (ui::button("Cancel")) ImGui::CloseCurrentPopup();
-    ImGui::EndPopup();
-  }
-  if (!pb.published)
-    ImGui::TextWrapped("Draft: publish the playbook to get its embed snippet. Add the sites that will embed it below.");
-  else if (!a.snippet.empty() && a.snippet.find("\"" + pid + "\"") != std::string::npos)
-    ImGui::TextWrapped("Embed: %s", a.snippet.c_str());
-
-  // Allowed sites: the origins (scheme, host, port) whose pages may run the widget.
   ImGui::Separator();
   ImGui::TextUnformatted("Allowed sites");
   ImGui::TextDisabled("Exactly as the browser shows it, e.g. https://shop.example.com. Each subdomain is a site of its own.");
@@ -269,6 +236,44 @@ void draw_playbook(App& app) {
     }
   }
   ImGui::EndDisabled();
+}
+
+void draw_playbook(App& app) {
+  AdminState& a = app.admin;
+  const Playbook& pb = a.playbook;
+  std::string pid = a.playbook_id;
+  if (ui::button("< All playbooks")) open_view(app, View::playbooks);
+  ImGui::SameLine();
+  ImGui::PushFont(app.fonts.bold);
+  ImGui::Text("%s", pb.name.c_str());
+  ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::TextDisabled("(%s)", state_words(a.playbook_view, pb.published).c_str());
+  if (ui::button(pb.published ? "Unpublish" : "Publish"))
+    app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/publish", dump({{"published", !pb.published}}));
+  ImGui::SameLine();
+  if (pb.published) {
+    if (ui::button("Copy snippet")) app.rest("admin:snippet", "GET", "/api/playbooks/" + pid + "/snippet");
+    ImGui::SameLine();
+  }
+  if (ui::button("Add Live Chat card")) app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/live-chat-card", "{}");
+  ImGui::SameLine();
+  if (ui::button("Delete playbook")) ImGui::OpenPopup("Delete playbook?");
+  if (ImGui::BeginPopupModal("Delete playbook?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::Text("Delete \"%s\"? Sites embedding it stop showing the chat.", pb.name.c_str());
+    if (ui::button("Delete it")) {
+      app.rest("admin:pb_deleted", "DELETE", "/api/playbooks/" + pid);
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ui::button("Cancel")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+  if (!pb.published)
+    ImGui::TextWrapped("Draft: publish the playbook to get its embed snippet. Add the sites that will embed it below.");
+  else if (!a.snippet.empty() && a.snippet.find("\"" + pid + "\"") != std::string::npos)
+    ImGui::TextWrapped("Embed: %s", a.snippet.c_str());
+
   ImGui::Separator();
 
   static std::string delete_card;
@@ -307,6 +312,7 @@ void draw_playbook(App& app) {
     ImGui::PopID();
   }
   if (!a.editing_card.empty()) draw_card_form(app, pid);
+  draw_sites(app, pb);
 }
 
 }  // namespace
