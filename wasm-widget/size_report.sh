@@ -6,12 +6,12 @@
 # Warns (does not fail the build) when over; the e2e test (tests/e2e/widget.test.mjs) fails.
 set -euo pipefail
 dir=$1 budget=$((60 * 1024)) total_gz=0 total_br=0
-printf '%-12s %8s %8s %8s\n' file raw gzip brotli
-for f in loader.js widget.js widget.wasm; do
+printf '%-24s %8s %8s %8s\n' file raw gzip brotli
+for f in loader.js $(cd "$dir" && ls widget.*.js widget.*.wasm); do
   raw=$(stat -c %s "$dir/$f") gz=$(stat -c %s "$dir/$f.gz") br=$(stat -c %s "$dir/$f.br")
   total_gz=$((total_gz + gz)) total_br=$((total_br + br))
-  printf '%-12s %8d %8d %8d\n' "$f" "$raw" "$gz" "$br"
+  printf '%-24s %8d %8d %8d\n' "$f" "$raw" "$gz" "$br"
 done
-printf '%-12s %8s %8d %8d  budget %d (Brotli): %s\n' total '' "$total_gz" "$total_br" "$budget" \
+printf '%-24s %8s %8d %8d  budget %d (Brotli): %s\n' total '' "$total_gz" "$total_br" "$budget" \
   "$([ "$total_br" -le "$budget" ] && echo "within, $((budget - total_br)) bytes to spare" || echo OVER)"
 [ "$total_br" -le "$budget" ] || echo "WARNING: the widget is over its 60 KB compressed budget" >&2

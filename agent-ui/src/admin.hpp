@@ -26,6 +26,7 @@ struct AdminState {
   int wait_seconds = 120;
   char new_name[201] = "";
   std::string snippet;
+  char new_site[256] = "";      // the "Add site" field
   std::string message;  // the last answer, for humans ("Saved", or the server's error)
   bool message_error = false;
 

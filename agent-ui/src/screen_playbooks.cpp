@@ -2,8 +2,11 @@
 // with each playbook's status (embedded or offline-only, published or draft); "New from Live
 // Chat template"; an open playbook's cards, with "Add Live Chat card", the pencil (edit online
 // message, wait time, offline message, with a rich-text preview) and the bin (delete, with
-// confirmation); publish/unpublish; copy the embed snippet; delete the playbook.
+// confirmation); publish/unpublish; the allowed sites (add, remove); the state in words
+// ("embedded on https://... since ...", "published, not yet seen on any allowed site", "draft");
+// copy the embed snippet (published playbooks only); delete the playbook.
 // Also the REST answers of every admin and CRM screen (on_admin_http) and open_view.
+#include <algorithm>
 #include <cstdio>
 
 #include "admin.hpp"
@@ -22,8 +25,29 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 
 std::string server_message(const std::string& body) {
   json j = json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("error") && j["error"].is_object()) j = j["error"];  // {"error": {"message"}}
   if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
   return "The server refused it.";
+}
+
+// A playbook's state in words, from its view (or list item): "draft" until published; then
+// "embedded on <site> since <time>" once its widget loaded from an allowed site, else
+// "published, not yet seen on any allowed site".
+std::string state_words(const json& item, bool published) {
+  if (!published) return "draft";
+  if (!item.value("embedded", false)) return "published, not yet seen on any allowed site";
+  std::string site = item.value("embedded_on", std::string());
+  int64_t at = item.value("embedded_at", int64_t{0});
+  std::string words = "embedded";
+  if (!site.empty()) words += " on " + site;
+  if (at > 0) words += " since " + format_time(platform::now_ms(), at);
+  return words;
+}
+
+// Saves `pb` with its allowed sites changed (PUT /api/playbooks/:id).
+void save_sites(App& app, Playbook pb, std::vector<std::string> sites) {
+  pb.allowed_origins = std::move(sites);
+  app.rest("admin:pb_changed", "PUT", "/api/playbooks/" + pb.id, dump(playbook_to_json_value(pb)));
 }
 
 void set_view(AdminState& a, const json& view) {
@@ -112,10 +136,9 @@ void draw_list(App& app) {
   ui::pop_primary();
   ImGui::EndDisabled();
   ImGui::Separator();
-  if (ImGui::BeginTable("##playbooks", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
+  if (ImGui::BeginTable("##playbooks", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
     ImGui::TableSetupColumn("Name");
-    ImGui::TableSetupColumn("Status");
-    ImGui::TableSetupColumn("Published");
+    ImGui::TableSetupColumn("State");
     ImGui::TableSetupColumn("Cards");
     ImGui::TableSetupColumn("");
     ImGui::TableHeadersRow();
@@ -125,9 +148,7 @@ void draw_list(App& app) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(name.c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(p.value("embedded", false) ? "embedded" : "offline-only");
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(p.value("published", false) ? "published" : "draft");
+      ImGui::TextUnformatted(state_words(p, p.value("published", false)).c_str());
       ImGui::TableNextColumn();
       ImGui::Text("%d (%d Live Chat)", p.value("cards", 0), p.value("live_chat_cards", 0));
       ImGui::TableNextColumn();
@@ -174,6 +195,49 @@ void draw_card_form(App& app, const std::string& pid) {
   if (ui::button("Done")) a.editing_card.clear();
 }
 
+// Allowed sites: the origins (scheme, host, port) whose pages may run the widget; typed text is
+// tidied by the core's origin_of, and the server validates again.
+void draw_sites(App& app, const Playbook& pb) {
+  AdminState& a = app.admin;
+  ImGui::Separator();
+  ImGui::TextUnformatted("Allowed sites");
+  ImGui::TextDisabled("Exactly as the browser shows it, e.g. https://shop.example.com. Each subdomain is a site of its own.");
+  for (std::size_t i = 0; i < pb.allowed_origins.size(); ++i) {
+    const std::string& site = pb.allowed_origins[i];
+    ImGui::PushID(static_cast<int>(i));
+    ImGui::BulletText("%s", site.c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Remove")) {
+      std::vector<std::string> sites = pb.allowed_origins;
+      sites.erase(sites.begin() + static_cast<std::ptrdiff_t>(i));
+      save_sites(app, pb, std::move(sites));
+    }
+    ui::track(("remove_site:" + site).c_str());
+    ImGui::PopID();
+  }
+  if (pb.allowed_origins.empty()) ImGui::TextDisabled("No sites yet: the widget runs only on this server's own pages.");
+  ImGui::SetNextItemWidth(320);
+  bool enter = ImGui::InputTextWithHint("##new_site", "https://shop.example.com", a.new_site, sizeof a.new_site,
+                                        ImGuiInputTextFlags_EnterReturnsTrue);
+  ui::track("##new_site");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!a.new_site[0]);
+  if ((ui::button("Add site") || enter) && a.new_site[0]) {
+    std::string site = origin_of(a.new_site);
+    if (site.empty()) {
+      a.message = "\"" + std::string(a.new_site) + "\" is not a site: write scheme, host and port only, like "
+                  "https://shop.example.com or http://localhost:8080 (no path, no *).";
+      a.message_error = true;
+    } else {
+      std::vector<std::string> sites = pb.allowed_origins;
+      if (std::find(sites.begin(), sites.end(), site) == sites.end()) sites.push_back(site);
+      save_sites(app, pb, std::move(sites));
+      a.new_site[0] = 0;
+    }
+  }
+  ImGui::EndDisabled();
+}
+
 void draw_playbook(App& app) {
   AdminState& a = app.admin;
   const Playbook& pb = a.playbook;
@@ -184,13 +248,14 @@ void draw_playbook(App& app) {
   ImGui::Text("%s", pb.name.c_str());
   ImGui::PopFont();
   ImGui::SameLine();
-  ImGui::TextDisabled("(%s, %s)", a.playbook_view.value("embedded", false) ? "embedded" : "offline-only",
-                      pb.published ? "published" : "draft");
+  ImGui::TextDisabled("(%s)", state_words(a.playbook_view, pb.published).c_str());
   if (ui::button(pb.published ? "Unpublish" : "Publish"))
     app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/publish", dump({{"published", !pb.published}}));
   ImGui::SameLine();
-  if (ui::button("Copy snippet")) app.rest("admin:snippet", "GET", "/api/playbooks/" + pid + "/snippet");
-  ImGui::SameLine();
+  if (pb.published) {
+    if (ui::button("Copy snippet")) app.rest("admin:snippet", "GET", "/api/playbooks/" + pid + "/snippet");
+    ImGui::SameLine();
+  }
   if (ui::button("Add Live Chat card")) app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/live-chat-card", "{}");
   ImGui::SameLine();
   if (ui::button("Delete playbook")) ImGui::OpenPopup("Delete playbook?");
@@ -204,7 +269,11 @@ void draw_playbook(App& app) {
     if (ui::button("Cancel")) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
   }
-  if (!a.snippet.empty()) ImGui::TextWrapped("Embed: %s", a.snippet.c_str());
+  if (!pb.published)
+    ImGui::TextWrapped("Draft: publish the playbook to get its embed snippet. Add the sites that will embed it below.");
+  else if (!a.snippet.empty() && a.snippet.find("\"" + pid + "\"") != std::string::npos)
+    ImGui::TextWrapped("Embed: %s", a.snippet.c_str());
+
   ImGui::Separator();
 
   static std::string delete_card;
@@ -243,6 +312,7 @@ void draw_playbook(App& app) {
     ImGui::PopID();
   }
   if (!a.editing_card.empty()) draw_card_form(app, pid);
+  draw_sites(app, pb);
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ mode=${BENCH_MODE:-full}
 [ "${1:-}" = "--smoke" ] && mode=smoke
 widget=$wasm/wasm-widget/web
 server=$native/server/livechat-server
-for f in "$server" "$native/web/agent/agent_ui.wasm" "$widget/widget.wasm.br" "$widget/loader.js.gz"; do
+for f in "$server" "$native/web/agent/agent_ui.wasm" "$widget/loader.js.br" "$widget/loader.js.gz"; do
   [ -e "$f" ] || { echo "bench/browser: missing $f (build the WASM tree, then the native one)" >&2; exit 2; }
 done
 [ -d "$root/tests/e2e/node_modules/playwright-core" ] || {
@@ -23,7 +23,7 @@ done
 # Widget bytes: what a browser downloads for the open widget (the server sends the .br files
 # to browsers that accept Brotli, the .gz ones otherwise).
 br=0 gz=0
-for f in loader.js widget.js widget.wasm; do
+for f in loader.js $(cd "$widget" && ls widget.*.js widget.*.wasm); do  # the glue and wasm are content-hashed
   br=$((br + $(stat -c %s "$widget/$f.br"))) gz=$((gz + $(stat -c %s "$widget/$f.gz")))
   echo "> widget $f: $(stat -c %s "$widget/$f") bytes raw, $(stat -c %s "$widget/$f.gz") gzip, $(stat -c %s "$widget/$f.br") Brotli"
 done

@@ -160,6 +160,20 @@ std::string lower_trim(std::string_view s) {
   return t;
 }
 
+}  // namespace
+
+std::string origin_of(std::string_view site) {
+  std::string s = lower_trim(site);
+  if (!s.empty() && s.back() == '/') s.pop_back();
+  using SchemePort = std::pair<std::string_view, std::string_view>;
+  for (auto [scheme, port] : {SchemePort{"https://", ":443"}, SchemePort{"http://", ":80"}})
+    if (s.rfind(scheme, 0) == 0 && s.size() > port.size() && s.compare(s.size() - port.size(), port.size(), port) == 0)
+      s.resize(s.size() - port.size());
+  return s.size() <= 255 && is_origin(s) ? s : std::string();
+}
+
+namespace {
+
 // The card's own fields (targets are checked separately).
 MaybeError check_card_fields(const Card& card, const Where& w) {
   FirstError e;

@@ -172,6 +172,7 @@ const std::vector<Api::RouteEntry>& Api::route_table() {
         {"DELETE", "/api/playbooks/:id/cards/:card", &Api::delete_card, true},
         {"POST", "/api/playbooks/:id/publish", &Api::publish_playbook, true},
         {"GET", "/api/playbooks/:id/snippet", &Api::snippet, true},
+        {"GET", "/api/embed/:id", &Api::embed_check, false},
     };
     for (const char* kind : kCrm) {
       std::string base = std::string("/api/") + kind;

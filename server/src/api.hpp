@@ -65,6 +65,7 @@ class Api : public HttpHandler {
   void delete_card(Call&);
   void publish_playbook(Call&);
   void snippet(Call&);
+  void embed_check(Call&);
   // api_crm.cpp: persons, organizations, leads, deals, activities, notes
   void crm_list(Call&);
   void crm_get(Call&);

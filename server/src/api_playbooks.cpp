@@ -35,6 +35,8 @@ json view(const PlaybookRow& row, const Playbook& pb) {
   return {{"id", row.id},
           {"status", status_name(row)},
           {"embedded", row.embedded},
+          {"embedded_on", row.embedded_origin},
+          {"embedded_at", row.embedded_at},
           {"created_at", row.created_at},
           {"updated_at", row.updated_at},
           {"playbook", playbook_to_json_value(pb)}};
@@ -153,6 +155,7 @@ void Api::list_playbooks(Call& call) {
   json out = json::array();
   for (const auto& row : rows) {
     json item{{"id", row.id}, {"status", status_name(row)}, {"embedded", row.embedded},
+              {"embedded_on", row.embedded_origin}, {"embedded_at", row.embedded_at},
               {"created_at", row.created_at}, {"updated_at", row.updated_at}};
     auto pb = playbook_from_json(row.json);
     if (pb) {
@@ -344,15 +347,52 @@ void Api::publish_playbook(Call& call) {
   save(call, engine_, loop_.now_ms(), std::move(*loaded), 200);
 }
 
-// GET /api/playbooks/:id/snippet -> {"snippet", "playbook"} (any signed-in agent)
+// GET /api/playbooks/:id/snippet -> {"snippet", "playbook"} (any signed-in agent); 409 for a
+// draft, whose widget could never start.
 void Api::snippet(Call& call) {
   if (!call.user) return call.error(401, ErrorCode::forbidden, "sign in first");
-  auto loaded = load(call, store_, false);
+  auto loaded = load(call, store_);
   if (!loaded) return;
+  if (!loaded->playbook.published)
+    return call.error(409, ErrorCode::conflict, "publish the playbook first: its widget starts only when published",
+                      "published");
   const std::string& id = loaded->row.id;
   std::string tag = "<script src=\"" + html_escape(options_.public_origin) +
                     "/widget/loader.js\" data-playbook=\"" + html_escape(id) + "\" async></script>";
   call.json(200, {{"snippet", tag}, {"playbook", id}});
+}
+
+// GET /api/embed/:id (public) -> 200 {"ok": true} when a page at the request's Origin may run
+// the playbook's widget; 404 when no published playbook has that id; 403 when the Origin is not
+// one of its allowed sites. The widget asks only after its WebSocket failed to open, to tell the
+// site owner why (docs/embedding.md). The answer is the WebSocket's own rule (Engine::admit),
+// asked twice: from the server's own origin (only the playbook can fail), then from the caller's.
+void Api::embed_check(Call& call) {
+  HttpRequest upgrade = call.request;
+  const std::string& id = upgrade.query["playbook"] = call.params["id"];
+  std::string origin = upgrade.header("origin");
+  if (origin.empty()) origin = "http://" + upgrade.header("host");  // same-origin GETs carry no Origin
+  upgrade.headers["origin"] = options_.public_origin;
+  std::string refusal = engine_.admit(Channel::visitor, upgrade);
+  int status = 404;
+  ErrorCode code = ErrorCode::not_found;
+  std::string message = "no published playbook '" + id + "' on this server: publish it in the dashboard, or check "
+                        "data-playbook in the snippet";
+  if (refusal.empty()) {
+    upgrade.headers["origin"] = origin;
+    refusal = engine_.admit(Channel::visitor, upgrade);
+    status = 403;
+    code = ErrorCode::forbidden;
+    message = origin + " is not one of the allowed sites of playbook '" + id + "': add it in the dashboard";
+  }
+  HttpResponse r;
+  r.status = refusal.empty() ? 200 : status;
+  json body = json{{"ok", true}};
+  if (!refusal.empty()) body = {{"error", {{"code", std::string(error_code_name(code))}, {"message", message}}}};
+  r.body = body.dump();
+  r.headers.push_back({"Access-Control-Allow-Origin", "*"});  // any site may ask; no credentials
+  r.headers.push_back({"Cache-Control", "no-store"});
+  (*call.respond)(std::move(r));
 }
 
 }  // namespace livechat::server

@@ -107,7 +107,8 @@ void Engine::visitor_hello(Session& s, const HelloFrame& hello) {
   if (fit == Origin::listed && !pb->row.embedded) {  // loaded from one of its sites: no longer offline-only
     PlaybookRow row = pb->row;
     row.embedded = true;
-    row.updated_at = loop_.now_ms();
+    row.updated_at = row.embedded_at = loop_.now_ms();
+    row.embedded_origin = origin;
     w.playbooks.push_back(row);
     playbook_changed(row);
     log_info("playbook embedded", {{"playbook", row.id}, {"origin", origin}});

@@ -256,6 +256,10 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
     header.set(http::field::etag, found.etag);
     header.set(http::field::vary, "Accept-Encoding");
     if (!found.content_encoding.empty()) header.set(http::field::content_encoding, found.content_encoding);
+    if (found.cross_origin) {  // public, credential-less files any site may load (docs/embedding.md)
+      header.set(http::field::access_control_allow_origin, "*");
+      header.set("Cross-Origin-Resource-Policy", "cross-origin");
+    }
 
     std::string if_none_match = request.header("if-none-match");
     if (!if_none_match.empty() && etag_matches(if_none_match, found.etag)) {

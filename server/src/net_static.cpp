@@ -255,6 +255,28 @@ std::string static_root(const std::string& dir) {
   return real;
 }
 
+namespace {
+// A dot-separated segment of 8 or more hex digits: "widget.3f9a0c12d4.js".
+bool content_hashed(std::string_view name) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    if (c == '.' && run >= 8 && i > run && name[i - run - 1] == '.') return true;
+    run = hex ? run + 1 : 0;
+  }
+  return false;
+}
+}  // namespace
+
+std::string cache_control_for(std::string_view path) {
+  std::string name = lower(path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1));
+  if (ends_with(name, ".html")) return "no-cache";
+  if (content_hashed(name)) return "public, max-age=31536000, immutable";
+  if (path == "/widget/loader.js") return "public, max-age=300";
+  return "public, max-age=3600";
+}
+
 StaticLookup lookup_static(const std::string& root, std::string_view path, AcceptedEncodings accepted) {
   StaticLookup out;
   if (path == "/") {
@@ -296,7 +318,8 @@ StaticLookup lookup_static(const std::string& root, std::string_view path, Accep
 
   out.kind = StaticLookup::Kind::file;
   out.content_type = std::string(mime_type(file));
-  out.cache_control = ends_with(lower(file), ".html") ? "no-cache" : "public, max-age=3600";
+  out.cache_control = cache_control_for(path.back() == '/' ? std::string(path) + "index.html" : std::string(path));
+  out.cross_origin = path.rfind("/widget/", 0) == 0;
   out.file = file;
   out.size = static_cast<uint64_t>(st.st_size);
   out.etag = make_etag(st, "");

@@ -47,8 +47,16 @@ struct StaticLookup {
   std::string content_type;      // of the original file
   std::string content_encoding;  // "", "br" or "gzip"
   std::string etag;              // "\"<size>-<mtime>[-br|-gz]\"" of the file sent
-  std::string cache_control;     // no-cache for .html, public, max-age=3600 otherwise
+  std::string cache_control;     // see cache_control_for()
+  bool cross_origin = false;     // under /widget/: public assets any site may load (CORS, CORP)
 };
+
+// The Cache-Control of a static file: "no-cache" for .html; a content-hashed name
+// ("widget.3f9a0c12d4.wasm": a dot-separated segment of at least 8 hex digits before the
+// extension) never changes, so "public, max-age=31536000, immutable"; the widget's loader, whose
+// URL is the stable one in every customer's snippet, "public, max-age=300" so a new version
+// reaches every site within minutes; anything else "public, max-age=3600".
+std::string cache_control_for(std::string_view path);
 
 // The realpath of `dir` with no trailing slash, or "" when it is not a directory.
 std::string static_root(const std::string& dir);
@@ -58,7 +66,8 @@ std::string static_root(const std::string& dir);
 //  - a directory serves its index.html;
 //  - any segment that is "..", ".", or starts with '.' (hidden files), a backslash, and any file
 //    whose real path leaves `root` (symlinks) -> not_found;
-//  - when the client accepts them, a "<file>.br" then "<file>.gz" sibling is chosen instead.
+//  - when the client accepts them, a "<file>.br" then "<file>.gz" sibling is chosen instead;
+//  - files under /widget/ are cross_origin: the embed snippet loads them from customers' sites.
 StaticLookup lookup_static(const std::string& root, std::string_view path, AcceptedEncodings accepted);
 
 }  // namespace livechat::server::net_detail

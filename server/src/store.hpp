@@ -78,6 +78,8 @@ struct PlaybookRow {
   std::string id, json;           // the playbook in its JSON form (core/playbook.hpp)
   bool embedded = false;          // its widget has loaded from an allowed origin
   int64_t created_at = 0, updated_at = 0;
+  std::string embedded_origin{};  // the first allowed origin it loaded from ("" if unknown)
+  int64_t embedded_at = 0;        // when (0 if unknown)
 };
 struct RunRow {  // one conversation's chatbot run (core/playbook_run.hpp) as JSON
   std::string conversation_id, playbook_id, json;

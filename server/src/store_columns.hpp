@@ -97,10 +97,11 @@ inline constexpr Table<VisitorRow, 4> kVisitors{
     {text("token_hash", &VisitorRow::token_hash), text("visitor_id", &VisitorRow::visitor_id),
      id("playbook_id", &VisitorRow::playbook_id), integer("created_at", &VisitorRow::created_at)}};
 
-inline constexpr Table<PlaybookRow, 5> kPlaybooks{
+inline constexpr Table<PlaybookRow, 7> kPlaybooks{
     "playbooks",
     {text("id", &PlaybookRow::id), text("json", &PlaybookRow::json), flag("embedded", &PlaybookRow::embedded),
-     integer("created_at", &PlaybookRow::created_at), integer("updated_at", &PlaybookRow::updated_at)}};
+     integer("created_at", &PlaybookRow::created_at), integer("updated_at", &PlaybookRow::updated_at),
+     text("embedded_origin", &PlaybookRow::embedded_origin), integer("embedded_at", &PlaybookRow::embedded_at)}};
 
 inline constexpr Table<RunRow, 3> kRuns{
     "runs",

@@ -172,7 +172,14 @@ CREATE VIEW messages (conversation_id, seq, author, author_id, text, at, client_
   FROM events WHERE type = 'message_posted';
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
+// Version 3: where and when a playbook first loaded from one of its allowed sites, for the
+// dashboard's "embedded on https://shop.example since ..." (playbooks embedded before: unknown).
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE playbooks ADD COLUMN embedded_origin TEXT NOT NULL DEFAULT '';
+ALTER TABLE playbooks ADD COLUMN embedded_at INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 constexpr int kVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
 }  // namespace

@@ -226,6 +226,37 @@ const ValidationRow kValidationRows[] = {
 INSTANTIATE_TEST_SUITE_P(Rules, PlaybookValidation, ::testing::ValuesIn(kValidationRows),
                          [](const auto& info) { return std::string(info.param.rule); });
 
+// A site as typed in the dashboard, in the form browsers send as Origin (or "" when it is none).
+TEST(PlaybookOrigins, OriginOfASiteAsTyped) {
+  const std::pair<const char*, const char*> rows[] = {
+      {"https://shop.example", "https://shop.example"},
+      {"  HTTPS://Shop.Example.com/ ", "https://shop.example.com"},
+      {"https://shop.example:443", "https://shop.example"},          // the default port is left out
+      {"http://shop.example:80/", "http://shop.example"},
+      {"http://localhost:8080", "http://localhost:8080"},
+      {"https://shop.example:80", "https://shop.example:80"},        // not https's default
+      {"http://127.0.0.2:5173", "http://127.0.0.2:5173"},
+      {"shop.example", ""},                                          // no scheme
+      {"ftp://shop.example", ""},
+      {"https://shop.example/page", ""},                             // a path
+      {"https://shop.example?x=1", ""},
+      {"https://*.shop.example", ""},                                // no wildcards
+      {"https://", ""},
+      {"https://shop.example:", ""},
+      {"https://shop.example:123456", ""},
+      {"https://user@shop.example", ""},
+      {"", ""},
+  };
+  for (const auto& [typed, origin] : rows) {
+    EXPECT_EQ(origin_of(typed), origin) << "'" << typed << "'";
+    if (*origin) {
+      Playbook p = tpl();
+      p.allowed_origins = {origin_of(typed)};
+      EXPECT_TRUE(validate_playbook(p).ok()) << typed;
+    }
+  }
+}
+
 TEST(PlaybookValidationLimits, ExactlyAtTheLimitsIsAccepted) {
   Playbook p = tpl();
   body<MessageCard>(p, "greeting").text = bytes(kMaxCardText);

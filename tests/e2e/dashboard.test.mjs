@@ -470,6 +470,20 @@ async function main() {
   const size = fs.readFileSync(adaShot);
   check(size.readUInt32BE(16) === 2560 && size.readUInt32BE(20) === 1600, 'the 2x screenshot is 2560x1600 pixels');
 
+  // Allowed sites: typed as a person would; the dashboard stores the origin, and removes it again.
+  const sites = async () => (await (await fetch(`${base}/api/playbooks/pb_demo`,
+    { headers: { authorization: `Bearer ${adaToken}` } })).json()).playbook.allowed_origins;
+  await click(ada, 'Done');  // the card form closes; the sites are below the cards
+  await fill(ada, 'new_site', ' HTTPS://Shop.Example.com/ ');
+  await click(ada, 'Add site');
+  check(await waitFor('the site saved', async () => (await sites()).includes('https://shop.example.com')),
+    'Add site stores " HTTPS://Shop.Example.com/ " as https://shop.example.com');
+  await sleep(300);
+  await shot(ada, '13b-admin-allowed-sites');
+  await click(ada, 'remove_site:https://shop.example.com');
+  check(await waitFor('the site removed', async () => !(await sites()).includes('https://shop.example.com')),
+    'Remove takes the site away');
+
   // The real widget on the demo page: through the playbook to live chat (Anna is online).
   const W = '[data-livechat]';
   const widgetPage = await (await browser.newContext({ viewport: { width: 1000, height: 760 } })).newPage();

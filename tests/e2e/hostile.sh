@@ -5,7 +5,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 server=$(realpath "$1") node=$2 web=$(realpath "$3") shots=$(realpath -m "$4")
-for f in agent/index.html agent/agent_ui.js agent/agent_ui.wasm widget/loader.js widget/widget.js widget/widget.wasm demo/index.html; do
+for f in agent/index.html agent/agent_ui.js agent/agent_ui.wasm widget/loader.js demo/index.html; do
   [ -f "$web/$f" ] || { echo "missing $web/$f: build the WASM tree, then the native one"; exit 1; }
 done
 for m in playwright-core ws; do

@@ -254,9 +254,10 @@ function scanWidget() {
     if (tag === 'a' && (el.getAttribute('target') !== '_blank' || !/\bnoopener\b/.test(el.getAttribute('rel') || '')))
       bad.push(`link without target=_blank rel=noopener: ${describe(el)}`);
   }
-  if (root.querySelectorAll('style').length !== 2) bad.push(`${root.querySelectorAll('style').length} style elements (want 2)`);
+  const sheets = root.querySelectorAll('style').length + (root.adoptedStyleSheets || []).length;
+  if (sheets !== 2) bad.push(`${sheets} stylesheets (want 2: the loader's and the widget's)`);
   const scripts = [...document.scripts].map((s) => new URL(s.src || 'inline:', location.href).pathname).sort();
-  if (scripts.join(' ') !== '/widget/loader.js /widget/widget.js') bad.push(`page scripts: ${scripts.join(' ')}`);
+  if (!/^\/widget\/loader\.js \/widget\/widget\.[0-9a-f]{10}\.js$/.test(scripts.join(' '))) bad.push(`page scripts: ${scripts.join(' ')}`);
   for (const el of document.querySelectorAll('*'))
     for (const a of el.attributes) if (a.name.startsWith('on')) bad.push(`page handler ${describe(el)}`);
   return bad;

@@ -6,21 +6,13 @@
 // viewport, and the size budget. Screenshots of every step go to SHOT_DIR.
 // Usage: node widget.test.mjs SERVER_BIN WEB_DIR WIDGET_DIR SHOT_DIR
 // Exit code 0 when every check passes; 1 on a failed check, an error or the overall timeout.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import WebSocket from 'ws';
+import { Agent, CHROMIUM, CHROMIUM_ARGS, STEP_MS, sleep, startServer as start, testProgram, until } from './widget_lib.mjs';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.LIVECHAT_E2E_TIMEOUT_MS) || 150_000;
-const STEP_MS = 15_000;
-const CHROMIUM = process.env.LIVECHAT_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const PASSWORD = 'widget-e2e-password';
 const BUDGET = 60 * 1024;
 
 const [serverBin, webDir, widgetDir, shotDir] = process.argv.slice(2);
@@ -30,98 +22,23 @@ if (!serverBin || !webDir || !widgetDir || !shotDir) {
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'livechat-widget-e2e-'));
-let server = null, browser = null, agent = null, failed = false;
+const { check, run } = testProgram('widget e2e', OVERALL_TIMEOUT_MS);
+let server = null, browser = null, agent = null;
 
-function check(ok, what) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failed = true;
-  return ok;
-}
 async function cleanup() {
   try { agent?.close(); } catch {}
   try { await browser?.close(); } catch {}
   if (server && server.exitCode === null) server.kill('SIGKILL');
   fs.rmSync(tmp, { recursive: true, force: true });
 }
-const overall = setTimeout(async () => {
-  console.error(`FAIL overall timeout (${OVERALL_TIMEOUT_MS} ms)`);
-  await cleanup();
-  process.exit(1);
-}, OVERALL_TIMEOUT_MS);
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(what, fn, ms = STEP_MS) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 // [SECTION] The server -----------------------------------------------------------------------
-// Starts the server on `port` (0: a free one) with the temp database and web folder; a second
-// call after a kill is a restart on the same port and the same database.
+// Starts the server on `port` (0: a free one); a second call after a kill is a restart on the
+// same port and the same database.
 async function startServer(port = 0) {
-  const web = path.join(tmp, 'web');
-  if (!port) {
-    fs.cpSync(webDir, web, { recursive: true });
-    fs.cpSync(widgetDir, path.join(web, 'widget'), { recursive: true });  // the build under test
-  }
-  const portFile = path.join(tmp, 'port');
-  fs.rmSync(portFile, { force: true });
-  server = spawn(serverBin, ['--listen', `127.0.0.1:${port}`, '--port-file', portFile, '--db',
-    path.join(tmp, 'livechat.db'), '--static', web, '--demo', '--log-level', 'warn'], {
-    env: { ...process.env, LIVECHAT_DEMO_PASSWORD: PASSWORD }, stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const bound = await until('the port file', () => {
-    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
-    const t = fs.existsSync(portFile) ? fs.readFileSync(portFile, 'utf8').trim() : '';
-    return /^\d+$/.test(t) ? Number(t) : 0;
-  });
-  return `http://127.0.0.1:${bound}`;
-}
-
-// [SECTION] A scripted agent: signs in, goes online, takes the first Unassigned chat ----------
-class Agent {
-  constructor(origin) { this.origin = origin; this.frames = []; this.n = 0; }
-  async connect(email) {
-    const r = await fetch(`${this.origin}/api/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json', origin: this.origin },
-      body: JSON.stringify({ email, password: PASSWORD }),
-    });
-    if (!r.ok) throw new Error(`login ${r.status}`);
-    const { token } = await r.json();
-    this.token = token;
-    this.ws = new WebSocket(`${this.origin.replace('http', 'ws')}/ws/agent`, { origin: this.origin });
-    this.ws.on('message', (d) => this.onFrame(JSON.parse(String(d))));
-    await new Promise((ok, ko) => { this.ws.once('open', ok); this.ws.once('error', ko); });
-    this.ws.send(JSON.stringify({ v: 1, type: 'hello', token, playbook: '', lang: 'en' }));
-    this.user = (await this.wait('agent_welcome', (f) => f.type === 'agent_welcome')).user;
-  }
-  onFrame(f) {
-    this.frames.push(f);
-    // Take every chat that lands in Unassigned (the "conversation" frame that makes it visible).
-    if (this.autoAssign && f.type === 'conversation' && f.conversation.phase === 'unassigned') {
-      this.conversation = f.conversation.id;
-      this.command('assign_to_me', { conversation: f.conversation.id });
-    }
-  }
-  command(type, fields) {
-    const id = `a-${++this.n}`;
-    this.ws.send(JSON.stringify({ v: 1, type, id, ...fields }));
-    return id;
-  }
-  async ack(id) {
-    const f = await this.wait(`ack ${id}`, (x) => (x.type === 'ack' || x.type === 'error') && x.id === id);
-    if (f.type === 'error') throw new Error(`${id}: ${f.code} ${f.message}`);
-    return f;
-  }
-  wait(what, pred) { return until(`agent: ${what}`, () => this.frames.find(pred)); }
-  say(text) { return this.ack(this.command('send_message', { conversation: this.conversation, text, client_id: `c-${this.n}-${Date.now()}` })); }
-  typing(on) { this.ws.send(JSON.stringify({ v: 1, type: 'typing', conversation: this.conversation, typing: on })); }
-  close() { this.ws?.close(); }
+  const started = await start({ serverBin, webDir, widgetDir, tmp, port });
+  server = started.proc;
+  return started.origin;
 }
 
 // [SECTION] The page ---------------------------------------------------------------------------
@@ -141,21 +58,21 @@ async function main() {
   fs.mkdirSync(shotDir, { recursive: true });
   // The budget: loader + glue + wasm as browsers download them (Brotli; gzip shown too).
   const sizes = { gz: 0, br: 0 };
-  for (const f of ['loader.js', 'widget.js', 'widget.wasm'])
+  const files = fs.readdirSync(widgetDir).filter((f) => /^(loader\.js|widget\.[0-9a-f]{10}\.(js|wasm))$/.test(f));
+  check(files.length === 3, `the widget is loader.js plus content-hashed glue and wasm (${files.join(', ')})`);
+  const wasmName = files.find((f) => f.endsWith('.wasm'));
+  for (const f of files)
     for (const z of ['gz', 'br']) sizes[z] += fs.statSync(path.join(widgetDir, `${f}.${z}`)).size;
   console.log(`widget download: ${sizes.br} bytes Brotli, ${sizes.gz} bytes gzip; budget ${BUDGET}`);
   check(sizes.br <= BUDGET, `size budget: ${sizes.br} <= ${BUDGET} bytes compressed (Brotli)`);
 
   const origin = await startServer();
-  const served = await fetch(`${origin}/widget/widget.wasm`, { headers: { 'accept-encoding': 'br, gzip' } });
+  const served = await fetch(`${origin}/widget/${wasmName}`, { headers: { 'accept-encoding': 'br, gzip' } });
   const wasmBytes = (await served.arrayBuffer()).byteLength;  // fetch decodes; the header says how it came
   check(served.headers.get('content-encoding') === 'br' && wasmBytes > 0,
     `the server sends the precompressed widget.wasm (content-encoding ${served.headers.get('content-encoding')})`);
 
-  agent = new Agent(origin);
-  await agent.connect('anna@demo.local');
-  agent.autoAssign = true;
-  await agent.ack(agent.command('set_online', { online: true }));
+  agent = await Agent.online(origin, 'anna@demo.local');
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, locale: 'en-US' });
@@ -351,27 +268,18 @@ async function main() {
   await shot(page, '09_phone');
   check(pageErrors.length === 0, `no page errors${pageErrors.length ? ': ' + pageErrors.join('; ') : ''}`);
 
-  // Italian from data-lang... and from the page's lang: a page of our own with lang="it".
-  fs.writeFileSync(path.join(tmp, 'web', 'demo', 'it.html'),
-    '<!doctype html><html lang="it"><meta charset="utf-8"><body><p>Pagina italiana</p>' +
-    '<script src="/widget/loader.js" data-playbook="pb_demo" async></script></body></html>');
-  const it = await context.newPage();
-  await it.goto(`${origin}/demo/it.html`);
-  const itLabel = await until('the Italian launcher', () => it.evaluate(() =>
-    document.querySelector('[data-livechat]')?.shadowRoot?.querySelector('button')?.getAttribute('aria-label')));
-  check(itLabel === 'Apri la chat', `Italian page: launcher "${itLabel}"`);
-  await it.close();
+  // Language: the browser's languages (en-US here) win over the page's lang; data-lang wins over both.
+  for (const [file, attrs, want] of [['it.html', '', 'Open chat'], ['it-lang.html', ' data-lang="it"', 'Apri la chat']]) {
+    fs.writeFileSync(path.join(tmp, 'web', 'demo', file),
+      '<!doctype html><html lang="it"><meta charset="utf-8"><body><p>Pagina italiana</p>' +
+      `<script src="/widget/loader.js" data-playbook="pb_demo"${attrs} async></script></body></html>`);
+    const it = await context.newPage();
+    await it.goto(`${origin}/demo/${file}`);
+    const label = await until('the launcher', () => it.evaluate(() =>
+      document.querySelector('[data-livechat]')?.shadowRoot?.querySelector('button')?.getAttribute('aria-label')));
+    check(label === want, `lang="it" page in an en-US browser${attrs}: launcher "${label}"`);
+    await it.close();
+  }
 }
 
-try {
-  await main();
-} catch (e) {
-  check(false, `error: ${e && e.stack || e}`);
-  // What each side saw, to tell a widget bug from a server one.
-  if (agent) console.log('agent frames:', agent.frames.map((f) => f.type + (f.event ? `:${f.event.type}` : '') +
-    (f.conversation?.phase ? `:${f.conversation.phase}` : '') + (f.code ? `:${f.code}:${f.message}` : '')).join(' '));
-}
-clearTimeout(overall);
-await cleanup();
-console.log(failed ? 'widget e2e: FAILED' : 'widget e2e: passed');
-process.exit(failed ? 1 : 0);
+await run(main, cleanup, () => agent && `agent frames: ${agent.summary()}`);

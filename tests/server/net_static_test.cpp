@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "net_fixture.hpp"
+#include "net_static.hpp"
 
 namespace livechat::server::net_fixture {
 namespace {
@@ -188,6 +189,72 @@ TEST_F(NetStatic, HeadHasTheHeadersButNoBodyAndOtherMethodsAre405) {
 
   EXPECT_EQ(client.get("/app.js").status, 200) << "the connection survived";
   EXPECT_EQ(client.connections_opened(), 1);
+}
+
+// The widget's files are loaded by customers' sites (docs/embedding.md): CORS for public,
+// credential-less assets, Cross-Origin-Resource-Policy, the right MIME types, a short cache for
+// the loader's stable URL and a long immutable one for the content-hashed files it loads.
+TEST_F(NetStatic, WidgetFilesAreServedForEverySite) {
+  fs::create_directories(static_dir_ / "widget");
+  write(static_dir_ / "widget/loader.js", "/* loader */");
+  write(static_dir_ / "widget/widget.0123abcd89.js", "/* glue */");
+  write(static_dir_ / "widget/widget.0123abcd89.js.br", "BROTLI-GLUE");
+  write(static_dir_ / "widget/widget.fedcba9876.wasm", std::string("\0asm\1\0\0\0", 8));
+  ASSERT_NO_FATAL_FAILURE(start());
+  struct Row {
+    const char* path;
+    const char* type;
+    const char* cache;
+  };
+  const Row rows[] = {
+      {"/widget/loader.js", "text/javascript; charset=utf-8", "public, max-age=300"},
+      {"/widget/widget.0123abcd89.js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"},
+      {"/widget/widget.fedcba9876.wasm", "application/wasm", "public, max-age=31536000, immutable"},
+  };
+  HttpClient client = http();
+  for (const Row& row : rows) {
+    for (const char* encoding : {"", "br, gzip"}) {
+      test::HeaderList headers{{"Origin", "https://shop.example"}};
+      if (*encoding) headers.push_back({"Accept-Encoding", encoding});
+      HttpReply reply = client.get(row.path, headers);
+      std::string label = std::string(row.path) + " with '" + encoding + "'";
+      ASSERT_TRUE(reply.ok()) << label << ": " << reply.error;
+      EXPECT_EQ(reply.status, 200) << label;
+      EXPECT_EQ(reply.header("content-type"), row.type) << label;
+      EXPECT_EQ(reply.header("cache-control"), row.cache) << label;
+      EXPECT_EQ(reply.header("access-control-allow-origin"), "*") << label;
+      EXPECT_EQ(reply.header("access-control-allow-credentials"), "") << label << ": never with credentials";
+      EXPECT_EQ(reply.header("cross-origin-resource-policy"), "cross-origin") << label;
+      EXPECT_EQ(reply.header("x-content-type-options"), "nosniff") << label;
+      // A repeat visit revalidates (when it must) with the same headers on the 304.
+      HttpReply again = client.get(row.path, {{"Origin", "https://shop.example"}, {"If-None-Match", reply.header("etag")},
+                                              {"Accept-Encoding", encoding}});
+      EXPECT_EQ(again.status, 304) << label;
+      EXPECT_EQ(again.header("access-control-allow-origin"), "*") << label;
+      EXPECT_EQ(again.header("cache-control"), row.cache) << label;
+    }
+  }
+  // Everything else stays same-origin only, with the hour-long default.
+  HttpReply other = client.get("/app.js", {{"Origin", "https://shop.example"}});
+  EXPECT_EQ(other.header("access-control-allow-origin"), "");
+  EXPECT_EQ(other.header("cross-origin-resource-policy"), "");
+  EXPECT_EQ(other.header("cache-control"), "public, max-age=3600");
+}
+
+TEST(NetStaticCache, CacheControlFollowsTheName) {
+  const std::pair<const char*, const char*> rows[] = {
+      {"/demo/index.html", "no-cache"},
+      {"/widget/loader.js", "public, max-age=300"},
+      {"/widget/widget.0123abcd.js", "public, max-age=31536000, immutable"},
+      {"/widget/widget.0123ABCD89.wasm", "public, max-age=31536000, immutable"},
+      {"/agent/app.deadbeef00.js.map", "public, max-age=31536000, immutable"},
+      {"/widget/widget.0123abc.js", "public, max-age=3600"},       // 7 digits: not a hash
+      {"/widget/widget.0123abcdxy.js", "public, max-age=3600"},    // not all hex
+      {"/widget/0123abcd89.js", "public, max-age=3600"},           // no name before the hash
+      {"/widget/widget-0123abcd89.js", "public, max-age=3600"},    // a dash, not a dot
+      {"/other/loader.js", "public, max-age=3600"},                // only the widget's loader
+  };
+  for (const auto& [path, cache] : rows) EXPECT_EQ(net_detail::cache_control_for(path), cache) << path;
 }
 
 }  // namespace

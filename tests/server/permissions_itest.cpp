@@ -112,6 +112,7 @@ std::vector<RestRow> rest_rows() {
                                                             {401, 401, 401, 403, 200, 403}},
       {"GET /api/playbooks/:id/snippet", "/api/playbooks/{pb}/snippet", kNoBody,
                                                             {401, 401, 401, 200, 200, 200}},
+      {"GET /api/embed/:id", "/api/embed/{pb}", kNoBody,   {200, 200, 200, 200, 200, 200}},  // public
       {"DELETE /api/playbooks/:id", "/api/playbooks/{doomed}", kNoBody,
                                                             {401, 401, 401, 403, 204, 403}},
   };

@@ -291,6 +291,9 @@ TEST_F(StoreTest, VersionOneMessagesTableBecomesAViewOverTheLog) {
                 "PRIMARY KEY (conversation_id, seq)) STRICT");
   query(file(), "INSERT INTO messages VALUES ('c1', 2, 'visitor', 'v1', 'Ciao', 101, 'm-1'), "
                 "('c1', 3, 'bot', NULL, 'Hi!', 102, NULL)");
+  query(file(), "ALTER TABLE playbooks DROP COLUMN embedded_origin");  // nor version 3's columns
+  query(file(), "ALTER TABLE playbooks DROP COLUMN embedded_at");
+  query(file(), "INSERT INTO playbooks VALUES ('pb1', '{}', 1, 5, 6)");
   query(file(), "PRAGMA user_version = 1");
   const std::string messages = "SELECT conversation_id, seq, author, author_id, text, at, client_id FROM messages ORDER BY seq";
   const std::vector<std::vector<std::string>> want = {{"c1", "2", "visitor", "v1", "Ciao", "101", "m-1"},
@@ -301,6 +304,9 @@ TEST_F(StoreTest, VersionOneMessagesTableBecomesAViewOverTheLog) {
   EXPECT_EQ(scalar(file(), "PRAGMA user_version"), std::to_string(sqlite::schema_version_known()));
   EXPECT_EQ(scalar(file(), "SELECT type FROM sqlite_master WHERE name = 'messages'"), "view");
   EXPECT_EQ(query(file(), messages), want) << "the same rows, now read from the event log";
+  EXPECT_EQ(query(file(), "SELECT embedded, embedded_origin, embedded_at FROM playbooks"),
+            (std::vector<std::vector<std::string>>{{"1", "", "0"}}))
+      << "an embedded playbook of an older version: where and when unknown";
 }
 
 TEST_F(StoreTest, EventsOfAnUnknownConversationFail) {

@@ -203,6 +203,11 @@ std::string Widget::strings_json(const std::string& lang) {
   s.str("typing", it ? " sta scrivendo…" : " is typing…").str("connecting", it ? "Connessione…" : "Connecting…");
   s.str("online", "Online").str("ended", w.ended()).str("new", it ? "Nuova chat" : "New chat");
   s.str("messages", it ? "Messaggi" : "Messages").str("waiting", w.waiting()).str("retry", w.retry());
+  // The "unavailable" state (widget_ui.js, docs/embedding.md).
+  s.str("unavailable", it ? "Non disponibile" : "Unavailable");
+  s.str("unreachable", it ? "La chat non è raggiungibile in questo momento. Riproviamo da soli."
+                          : "The chat cannot be reached right now. We keep trying.");
+  s.str("not_here", it ? "La chat non è disponibile su questo sito." : "The chat is not available on this site.");
   return s.done();
 }
 

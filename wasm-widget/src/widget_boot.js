@@ -3,9 +3,9 @@
 // folder (the server sends widget.wasm.gz when the browser accepts gzip).
 // Maintenance reminder: loader.js calls window.__livechatMount; widget_ui.js defines mount.
 window.__livechatMount = function (cfg) {
-  return fetch(cfg.base + 'widget.wasm')
+  return fetch(cfg.base + '__LIVECHAT_WASM__')  // publish.mjs writes the content-hashed name
     .then(function (r) {
-      if (!r.ok) throw new Error('widget.wasm: HTTP ' + r.status);
+      if (!r.ok) throw new Error('the widget\'s wasm: HTTP ' + r.status);
       return r.arrayBuffer();
     })
     .then(function (wasm) { return LivechatWidget({ wasm: wasm }); })  // eslint-disable-line no-undef

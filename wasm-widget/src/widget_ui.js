@@ -3,7 +3,11 @@
 // what WebAssembly cannot: the WebSocket, the DOM inside the loader's open shadow root and
 // localStorage. Every decision (state, frames, validation, what to show) is in the C++ widget
 // (src/widget.cpp, src/view.cpp); this file calls the lc_* functions and paints lc_view().
-// Text is set with textContent; the transcript HTML comes from the core's to_safe_html.
+// Text is set with textContent; the transcript HTML comes from the core's to_safe_html and is
+// applied in place (paintLog), so images load once and scrolling and selection survive.
+// When the socket cannot open, GET /api/embed/<playbook> tells why; the widget then shows its
+// "unavailable" state and writes one console message with the reason and the fix
+// (docs/embedding.md, "When something is wrong").
 // Maintenance reminder: the lc_* names are exported in wasm-widget/CMakeLists.txt and defined in
 // src/main.cpp; the view keys are written by src/view.cpp; widget_boot.js calls Module.mount.
 (function () {
@@ -77,15 +81,14 @@
     return text ? UTF8ToString(r) : r;
   }
 
-  // cfg: {root: ShadowRoot, launcher: HTMLButtonElement, playbook, lang, base (URL ending in /)}
-  // Returns {toggle(open?)} for the loader.
+  // cfg: {root: ShadowRoot, host: its host element, launcher: HTMLButtonElement, playbook, lang,
+  // base (URL ending in /), addStyle(css)}. Returns {toggle(open?)} for the loader.
   function mount(cfg) {
     var M = Module, root = cfg.root, doc = root.ownerDocument || document;
     var T = JSON.parse(call(_lc_strings, true, [cfg.lang]));
     var keyToken = 'lc_visitor_' + cfg.playbook, keyOutbox = 'lc_outbox_' + cfg.playbook;
-    var style = doc.createElement('style');
-    style.textContent = CSS;
-    root.appendChild(style);
+    var server = new URL(cfg.base, doc.baseURI);
+    cfg.addStyle(CSS);
     var panel = doc.createElement('div');
     panel.className = 'panel';
     panel.hidden = true;
@@ -117,6 +120,73 @@
 
     var ws = null, attempt = 0, timer = 0, pingTimer = 0, typingTimer = 0, resendTimer = 0, last = {}, open = false,
       local = '';
+    // Why the chat cannot work here: '' (fine or still trying), 'unreachable' (keeps retrying),
+    // 'unknown-playbook' or 'site-not-allowed' (stops: the site owner must act).
+    var problem = '', everOpened = false, failures = 0, checking = false;
+
+    // The message list follows the newest message while `pinned` (the visitor has not scrolled
+    // up), also when an image above it loads late; `autoTop` is our own last scroll position.
+    var pinned = true, autoTop = -1, template = doc.createElement('template');
+    function follow() {
+      if (!pinned) return;
+      el.log.scrollTop = el.log.scrollHeight;
+      autoTop = el.log.scrollTop;
+    }
+    var resized = window.ResizeObserver ? new ResizeObserver(follow) : null;
+    if (resized) resized.observe(el.log);
+    el.log.addEventListener('scroll', function () {
+      if (Math.abs(el.log.scrollTop - autoTop) <= 1) return;  // ours
+      pinned = el.log.scrollHeight - el.log.scrollTop - el.log.clientHeight < 40;
+    });
+    el.log.addEventListener('load', follow, true);  // images without ResizeObserver
+    // Applies the view's transcript HTML in place: a message whose HTML is unchanged keeps its
+    // element (and its images, selection and focus); changed ones are replaced, gone ones removed.
+    function paintLog(html) {
+      template.innerHTML = html;  // inert: nothing loads until a node enters the page
+      var fresh = Array.prototype.slice.call(template.content.children), have = el.log.children;
+      fresh.forEach(function (node, i) {
+        var old = have[i];
+        if (old && old.outerHTML === node.outerHTML) return;
+        if (old) el.log.replaceChild(node, old); else el.log.appendChild(node);
+        if (resized) resized.observe(node);
+      });
+      while (have.length > fresh.length) el.log.removeChild(el.log.lastElementChild);
+      follow();
+    }
+
+    // One console message for the site owner, and the visible state for the visitor.
+    function fail(reason, message) {
+      if (problem === reason) return;
+      problem = reason;
+      cfg.host.setAttribute('data-state', 'unavailable');
+      cfg.host.setAttribute('data-reason', reason);
+      if (reason === 'unreachable') {
+        console.warn('[livechat] The chat server ' + server.origin + ' cannot be reached: check that it runs and ' +
+          'that this page may connect to it (Content-Security-Policy connect-src, docs/embedding.md). ' +
+          'The widget keeps trying.');
+      } else {
+        clearTimeout(timer);
+        console.error('[livechat] The chat widget cannot start: ' + message + ' (docs/embedding.md).');
+      }
+      render();
+    }
+    // The socket did not open: ask the server why (a plain CORS request; no cookies).
+    function diagnose() {
+      if (checking) return;
+      checking = true;
+      fetch(server.origin + '/api/embed/' + encodeURIComponent(cfg.playbook), { credentials: 'omit', cache: 'no-store' })
+        .then(function (r) {
+          return r.json().then(function (j) {
+            checking = false;
+            var message = j && j.error && j.error.message;
+            if (r.status === 404) fail('unknown-playbook', message);
+            else if (r.status === 403) fail('site-not-allowed', message);
+          });
+        }, function () {
+          checking = false;
+          fail('unreachable');
+        });
+    }
 
     M.lcSend = function (text) {
       if (ws && ws.readyState === 1) ws.send(text);
@@ -130,12 +200,9 @@
       }
       el.title.textContent = v.title;
       el.av.textContent = (v.title || '?').charAt(0).toUpperCase();
-      el.sub.textContent = !v.online ? T.connecting : v.available ? T.online : '';  // available: at the welcome
-      if (v.log !== last.log) {
-        var bottom = el.log.scrollHeight - el.log.scrollTop - el.log.clientHeight < 40;
-        el.log.innerHTML = v.log;  // built by the core's to_safe_html (view.cpp)
-        if (bottom || !last.log) el.log.scrollTop = el.log.scrollHeight;
-      }
+      // available: at the welcome
+      el.sub.textContent = problem ? T.unavailable : !v.online ? T.connecting : v.available ? T.online : '';
+      if (v.log !== last.log) paintLog(v.log);  // built by the core's to_safe_html (view.cpp)
       var buttons = JSON.stringify(v.buttons);
       if (buttons !== last.buttons) {
         el.buttons.textContent = '';
@@ -157,7 +224,7 @@
           el.typing.append(who, T.typing);
         }
       }
-      el.notice.textContent = local || v.notice;
+      el.notice.textContent = problem === 'unreachable' ? T.unreachable : problem ? T.not_here : local || v.notice;
       el.form.hidden = !v.input;
       el.input.placeholder = v.field && v.kind === 'capture' ? T[v.field] || T.write : T.write;
       el.input.setAttribute('aria-label', el.input.placeholder);
@@ -175,17 +242,30 @@
     }
     function connect() {
       clearTimeout(timer);
-      var u = new URL(cfg.base, doc.baseURI);
-      var url = (u.protocol === 'https:' ? 'wss://' : 'ws://') + u.host + '/ws/visitor?playbook=' +
+      if (problem && problem !== 'unreachable') return;
+      var url = (server.protocol === 'https:' ? 'wss://' : 'ws://') + server.host + '/ws/visitor?playbook=' +
         encodeURIComponent(cfg.playbook);
-      try { ws = new WebSocket(url); } catch (e) { return retry(); }
-      ws.onopen = function () { attempt = 0; call(_lc_connected); render(); };
+      var opened = false;
+      try { ws = new WebSocket(url); } catch (e) { diagnose(); return retry(); }
+      ws.onopen = function () {
+        opened = everOpened = true;
+        attempt = failures = 0;
+        if (problem) {
+          problem = '';
+          cfg.host.removeAttribute('data-state');
+          cfg.host.removeAttribute('data-reason');
+        }
+        call(_lc_connected);
+        render();
+      };
       ws.onmessage = function (e) {
         if (typeof e.data === 'string') call(_lc_frame, false, [e.data]);
         render();
       };
       ws.onclose = function () {
         ws = null;
+        // Never opened on this page, or a drop that outlasts three tries: find out why.
+        if (!opened && (!everOpened || ++failures >= 3)) diagnose();
         call(_lc_disconnected);
         render();
         retry();
@@ -194,6 +274,7 @@
     // Reconnect with exponential backoff and jitter: 0.5 s, 1 s, 2 s ... at most ~15 s.
     function retry() {
       clearTimeout(timer);
+      if (problem && problem !== 'unreachable') return;
       var delay = Math.min(15000, 500 * Math.pow(2, attempt++)) * (0.5 + Math.random());
       timer = setTimeout(connect, delay);
     }
@@ -203,7 +284,8 @@
       cfg.launcher.setAttribute('aria-expanded', String(open));
       if (open) {
         act(call(_lc_open_chat, true, [rid()]));
-        el.log.scrollTop = el.log.scrollHeight;  // painted while hidden: show the newest
+        pinned = true;  // painted while hidden: show the newest
+        follow();
         var target = !el.form.hidden ? el.input : el.buttons.firstChild || el.close;
         target.focus();
       } else {

@@ -174,6 +174,13 @@ Card* find_card(Playbook&, std::string_view id);
 // malformed is named by position ("card #3", "cards.3.id"). Unreachable cards are allowed.
 Status validate_playbook(const Playbook&);
 
+// A site as an admin types it ("  HTTPS://Shop.Example.com:443/ ") in the form a browser sends
+// as Origin and allowed_origins holds ("https://shop.example.com"): trimmed, lower case, one
+// trailing '/' dropped, the scheme's default port (:443, :80) dropped. "" when it is not an
+// origin (another scheme, a path, a query, a '*' wildcard, characters a host cannot hold).
+// Wildcards are not supported: each subdomain is a site of its own (docs/embedding.md).
+std::string origin_of(std::string_view site);
+
 // --- JSON -------------------------------------------------------------------------------------
 // Parses and validates. Malformed JSON, a missing required member or a member of the wrong type
 // gives bad_request naming the member ("card 'lc': field 'wait_seconds' must be an integer",
