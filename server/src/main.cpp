@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
   net_options.port = config.port;
   net_options.static_dir = config.static_dir;
   net_options.max_connections_per_ip = static_cast<std::size_t>(config.max_connections_per_ip);
+  net_options.https = config.public_url.rfind("https://", 0) == 0;
   auto net = Net::start(*loop, net_options, api, engine);
   if (!net) {
     log_error("cannot listen", {{"address", config.address}, {"port", config.port}, {"error", net.error().message}});

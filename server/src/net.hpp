@@ -40,6 +40,7 @@ struct NetOptions {
   std::size_t max_connections = 19500;       // TCP connections (HTTP + WebSocket); more are closed
   std::size_t max_connections_per_ip = 0;    // 0: unlimited
   bool listen = true;  // false: no listening socket; only connections handed to Net::serve()
+  bool https = false;  // the public URL is https (net_detail::security_headers)
 };
 
 // A snapshot of counters; readable from any thread.
