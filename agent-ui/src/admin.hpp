@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "livechat/model.hpp"
 #include "livechat/playbook.hpp"
 
 namespace agent {
@@ -21,10 +22,10 @@ struct AdminState {
   nlohmann::json playbook_view;  // GET /api/playbooks/:id (id, status, embedded, playbook)
   livechat::Playbook playbook;   // its playbook member, read by the core
   std::string editing_card;      // the Live Chat card open in the form ("" = none)
-  char online_message[4001] = "";
-  char offline_message[4001] = "";
+  char online_message[livechat::kMaxCardText + 1] = "";  // limits: the core's (see app.hpp)
+  char offline_message[livechat::kMaxCardText + 1] = "";
   int wait_seconds = 120;
-  char new_name[201] = "";
+  char new_name[livechat::kMaxNameBytes + 1] = "";  // the server's playbook names: 200 bytes
   std::string snippet;
   char new_site[256] = "";      // the "Add site" field
   std::string message;  // the last answer, for humans ("Saved", or the server's error)
@@ -32,7 +33,8 @@ struct AdminState {
 
   // Users.
   nlohmann::json users = nlohmann::json::array();  // GET /api/users
-  char user_name[201] = "", user_email[201] = "", user_password[201] = "";
+  char user_name[livechat::kMaxNameBytes + 1] = "", user_email[livechat::kMaxNameBytes + 1] = "",
+       user_password[livechat::kMaxNameBytes + 1] = "";
   bool user_admin = false;
 
   // CRM lists.

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fonts.hpp"
 #include "images.hpp"
 #include "input.hpp"
 #include "platform.hpp"
@@ -92,8 +93,11 @@ void App::handle_reports() {
   platform::Incoming in;
   while (platform::poll(in)) {
     using K = platform::Incoming::Kind;
+    if (in.kind == K::ws_frame || in.kind == K::http) fonts::note_text(in.body);  // characters to draw
     if (in.kind == K::ws_open) {
       platform::ws_send(model.hello_frame());
+    } else if (in.kind == K::font) {
+      fonts::on_report(in.tag, in.status);
     } else if (in.kind == K::ws_frame) {
       bool was_connected = model.connected;
       model.on_frame(in.body);
@@ -104,8 +108,6 @@ void App::handle_reports() {
       }
     } else if (in.kind == K::image) {
       images::on_report(in.tag, in.status, in.body);
-    } else if (in.kind == K::paste) {
-      ImGui::GetIO().AddInputCharactersUTF8(in.body.c_str());
     } else if (in.kind == K::ws_close) {
       if (model.session_refused) {  // stale token: back to the sign-in screen
         sign_out();
@@ -189,8 +191,14 @@ std::string App::debug_json() {
   json j = model.debug_json(selected, panel.conversation == selected ? panel.error : std::string());
   j["composer"] = composer;
   j["composer_active"] = input::composer_active();
+  j["input_waiting"] = input::waiting();
+  if (panel.conversation == selected && !selected.empty())  // the side panel's edit buffers
+    j["panel_form"] = {{"person_name", panel.person_name}, {"notes", panel.notes}, {"phone", panel.phone},
+                       {"deal_value", panel.deal_value}, {"error_field", panel.error_field},
+                       {"refused", panel.refused}, {"refused_field", panel.refused_field}};
   j["rows_drawn"] = rows_drawn;
   j["images"] = images::debug_json();
+  j["fonts"] = json::parse(fonts::debug_json());
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

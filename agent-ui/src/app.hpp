@@ -11,6 +11,8 @@
 #include "imgui.h"
 #include "livechat/commands.hpp"
 #include "livechat/inbox.hpp"
+#include "livechat/model.hpp"
+#include "livechat/side_panel.hpp"
 #include "model.hpp"
 
 namespace agent {
@@ -30,6 +32,14 @@ struct Toast {
   bool error = false;
 };
 
+// Edit buffers hold the core's limits (bytes of UTF-8) plus the terminating NUL; ImGui's text
+// fields take or refuse whole characters, and ui::copy_utf8 fills them without cutting one.
+// The sign-in fields use kMaxNameBytes: the server takes emails and passwords up to 200 bytes.
+using livechat::kMaxMessageBytes;
+using livechat::kMaxNameBytes;
+using livechat::kMaxPanelField;
+using livechat::kMaxPanelNotes;
+
 // The side panel's edit buffers for one conversation.
 struct PanelForm {
   livechat::ConversationId conversation;  // whose panel is loaded
@@ -38,13 +48,16 @@ struct PanelForm {
   char deal_value[32] = "";
   char currency[8] = "";
   char close_date[16] = "";
-  char person_name[201] = "";
-  char email[201] = "";
-  char phone[201] = "";
-  char org_name[201] = "";
-  char org_address[201] = "";
-  char notes[4001] = "";
-  std::string error;  // the core's validation message
+  char person_name[kMaxPanelField + 1] = "";
+  char email[kMaxPanelField + 1] = "";
+  char phone[kMaxPanelField + 1] = "";
+  char org_name[kMaxPanelField + 1] = "";
+  char org_address[kMaxPanelField + 1] = "";
+  char notes[kMaxPanelNotes + 1] = "";
+  std::string error;        // what is wrong, in plain words
+  std::string error_field;  // the field it is about (the core's field names: "email", "deal_value_cents", ...)
+  std::string refused;      // why the last key was refused, and its field ("deal_value_cents")
+  std::string refused_field;
 };
 
 struct App {
@@ -53,8 +66,8 @@ struct App {
   double now_ms = 0;
 
   // sign in
-  char email[201] = "";
-  char password[201] = "";
+  char email[kMaxNameBytes + 1] = "";
+  char password[kMaxNameBytes + 1] = "";
   std::string signin_error;
   bool signing_in = false;
   bool restoring = false;       // connecting with the stored token
@@ -67,7 +80,7 @@ struct App {
   // inbox
   livechat::Folder folder = livechat::Folder::unassigned;
   livechat::ConversationId selected;
-  char composer[8001] = "";
+  char composer[kMaxMessageBytes + 1] = "";
   bool focus_composer = false;
   livechat::ConversationId typing_in;  // where we last told the server we are typing
   PanelForm panel;

@@ -140,14 +140,18 @@ nlohmann::json Model::debug_json(const ConversationId& selected, const std::stri
   if (const Conversation* c = conversation(selected)) {
     nlohmann::json items = nlohmann::json::array(), notes = nlohmann::json::array();
     for (const auto& i : c->items) items.push_back({{"kind", item_kind_name(i.kind)}, {"id", i.item_id}});
-    for (const auto& m : c->messages)
+    nlohmann::json texts = nlohmann::json::array();
+    for (const auto& m : c->messages) {
       if (m.author == Author::system) notes.push_back(system_note_name(m.note));
+      else texts.push_back(m.text);
+    }
     j["selected"] = {{"id", c->id},
                      {"phase", phase_name(c->phase)},
                      {"assignee", c->assignee},
                      {"closed_at", c->closed_at},
                      {"messages", c->messages.size()},
                      {"notes", notes},
+                     {"texts", texts},
                      {"items", items},
                      {"panel", {{"deal_value_cents", c->panel.deal_value_cents},
                                 {"currency", c->panel.currency},

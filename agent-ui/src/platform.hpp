@@ -7,10 +7,11 @@
 namespace agent::platform {
 
 // Something the browser reported since the last poll. http: the answer to http() with `tag`
-// (status 0 when the request failed before an answer); paste: text pasted into the page;
-// image: load_image finished for the URL in `tag` (see images.hpp for status and body).
+// (status 0 when the request failed before an answer); image: load_image finished for the URL
+// in `tag` (see images.hpp for status and body); font: load_font finished for the file in `tag`
+// (status 1: now in /fonts/; 0: failed).
 struct Incoming {
-  enum class Kind { ws_open, ws_frame, ws_close, http, paste, image } kind = Kind::ws_frame;
+  enum class Kind { ws_open, ws_frame, ws_close, http, image, font } kind = Kind::ws_frame;
   std::string tag;
   int status = 0;
   std::string body;
@@ -43,6 +44,18 @@ void open_url(const std::string& url);                                  // a new
 // Downloads and decodes the image at `url` into the GL texture `texture`; reports "image".
 void load_image(const std::string& url, unsigned texture);
 void copy_text(const std::string& text);                                // navigator.clipboard
+// Downloads fonts/<file> (beside the page) into the in-memory file system's /fonts/; reports "font".
+void load_font(const std::string& file);
+
+// Text input through the browser's own text field: a hidden <textarea> that holds the keyboard
+// focus while the dashboard runs (a canvas gets no text from input methods, emoji pickers,
+// dictation or paste). Each piece of text typed, pasted (the page's paste event) or composed
+// (delivered whole at compositionend) calls on_text, at once and in order with the key events,
+// as UTF-8 with every character intact (JS strings are UTF-16: surrogate pairs are joined).
+// text_caret moves that field to the active ImGui field's caret (CSS pixels), so an input
+// method's candidate window opens there.
+void start_text_input(void (*on_text)(const char* utf8));
+void text_caret(int x, int y);
 
 double now_ms();                                       // Date.now()
 double precise_ms();                                   // performance.now(), for frame times

@@ -116,9 +116,67 @@ EM_JS(void, lc_js_load_image, (const char* url, int texture), {
     .catch((e) => fail((e && e.message) || e));
 });
 
+EM_JS(void, lc_js_load_font, (const char* file), {
+  const q = window.lcQueue || (window.lcQueue = []);
+  const f = UTF8ToString(file);
+  fetch('fonts/' + f)
+    .then((r) => { if (!r.ok) throw new Error('HTTP ' + r.status); return r.arrayBuffer(); })
+    .then((b) => {
+      try { FS.mkdir('/fonts'); } catch (e) {}
+      FS.writeFile('/fonts/' + f, new Uint8Array(b));
+      q.push({kind: 'font', tag: f, status: 1});
+    })
+    .catch((e) => q.push({kind: 'font', tag: f, status: 0, body: String((e && e.message) || e)}));
+});
+
 EM_JS(void, lc_js_copy, (const char* text), {
   const t = UTF8ToString(text);
   if (navigator.clipboard) navigator.clipboard.writeText(t).catch(() => {});
+});
+
+// Maintenance reminder: index.html's canvas is not focusable; this textarea holds the focus.
+// GLFW's key listeners are on window, so key events still reach them (they bubble from here).
+EM_JS(void, lc_js_start_text_input, (), {
+  const ta = document.createElement('textarea');
+  ta.id = 'lc-text-input';
+  ta.setAttribute('aria-label', 'Text input');
+  ta.setAttribute('autocomplete', 'off');
+  ta.setAttribute('autocapitalize', 'off');
+  ta.spellcheck = false;
+  ta.style.cssText = 'position:fixed;left:0;top:0;width:2px;height:24px;padding:0;border:0;margin:0;' +
+                     'opacity:0;resize:none;overflow:hidden;font-size:16px;z-index:-1;';
+  document.body.appendChild(ta);
+  const give = (t) => {
+    if (!t) return;
+    const n = lengthBytesUTF8(t) + 1, p = _malloc(n);
+    stringToUTF8(t, p, n);
+    _lc_text_input(p);
+    _free(p);
+  };
+  let composing = false;
+  const take = () => { const t = ta.value; ta.value = ""; give(t); };
+  ta.addEventListener('compositionstart', () => { composing = true; });
+  ta.addEventListener('compositionend', () => { composing = false; take(); });
+  ta.addEventListener('input', (e) => {
+    if (composing || e.isComposing) return;                       // whole at compositionend
+    if (e.inputType === "insertLineBreak" || e.inputType === "insertParagraph") { ta.value = ""; return; }  // Enter: a key
+    take();
+  });
+  document.addEventListener('paste', (e) => {
+    const t = e.clipboardData && e.clipboardData.getData('text/plain');
+    e.preventDefault();
+    give(t);
+  });
+  // Keep the keyboard here: after a click on the canvas, and when the page gets focus back.
+  const canvas = Module['canvas'];
+  canvas.addEventListener('mousedown', (e) => { e.preventDefault(); ta.focus({preventScroll: true}); });
+  window.addEventListener('focus', () => ta.focus({preventScroll: true}));
+  ta.focus({preventScroll: true});
+});
+
+EM_JS(void, lc_js_text_caret, (int x, int y), {
+  const ta = document.getElementById('lc-text-input');
+  if (ta) { ta.style.left = x + 'px'; ta.style.top = y + 'px'; }
 });
 
 EM_JS(double, lc_js_now, (), { return Date.now(); });
@@ -142,7 +200,13 @@ EM_JS(void, lc_js_frame_drawn, (double ms), {
 namespace {
 std::string (*g_debug)() = nullptr;
 std::string g_debug_text;
+void (*g_on_text)(const char*) = nullptr;
 }  // namespace
+
+// The text input (lc_js_start_text_input) calls this with each piece of text, as UTF-8.
+extern "C" EMSCRIPTEN_KEEPALIVE void lc_text_input(const char* utf8) {
+  if (g_on_text) g_on_text(utf8);
+}
 
 // window.lcDebug() calls this (index.html): the model summary as JSON text, made now.
 extern "C" EMSCRIPTEN_KEEPALIVE const char* lc_debug_json() {
@@ -164,8 +228,8 @@ bool poll(Incoming& out) {
   out.kind = kind == "ws_open"    ? Incoming::Kind::ws_open
              : kind == "ws_close" ? Incoming::Kind::ws_close
              : kind == "http"     ? Incoming::Kind::http
-             : kind == "paste"    ? Incoming::Kind::paste
              : kind == "image"    ? Incoming::Kind::image
+             : kind == "font"     ? Incoming::Kind::font
                                   : Incoming::Kind::ws_frame;
   out.tag = s.substr(a + 1, b - a - 1);
   out.status = std::atoi(s.substr(b + 1, c - b - 1).c_str());
@@ -192,6 +256,12 @@ void ask_notification_permission() { lc_js_ask_permission(); }
 void desktop_notify(const std::string& title, const std::string& body) { lc_js_notify(title.c_str(), body.c_str()); }
 void open_url(const std::string& url) { lc_js_open_url(url.c_str()); }
 void copy_text(const std::string& text) { lc_js_copy(text.c_str()); }
+void load_font(const std::string& file) { lc_js_load_font(file.c_str()); }
+void start_text_input(void (*on_text)(const char* utf8)) {
+  g_on_text = on_text;
+  lc_js_start_text_input();
+}
+void text_caret(int x, int y) { lc_js_text_caret(x, y); }
 void load_image(const std::string& url, unsigned texture) { lc_js_load_image(url.c_str(), static_cast<int>(texture)); }
 double now_ms() { return lc_js_now(); }
 double precise_ms() { return lc_js_precise(); }

@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "app.hpp"
+#include "bidi.hpp"
 #include "images.hpp"
 #include "livechat/richtext.hpp"
 #include "platform.hpp"
@@ -28,8 +29,31 @@ struct Flow {
   std::string link;      // safe URL of the enclosing link, if any
 };
 
-void word(Flow& f, std::string_view w) {
+void word(Flow& f, std::string_view logical) {
+  // Right-to-left words are shaped and read right to left (bidi.hpp); the words of a line keep
+  // their order (rich text is laid out word by word).
+  std::string shown = bidi::has_rtl(logical) ? bidi::visual(logical) : std::string();
+  std::string_view w = shown.empty() ? logical : std::string_view(shown);
   ImFont* font = f.bold ? f.fonts.bold : f.italic ? f.fonts.italic : f.fonts.regular;
+  // A word wider than the whole line is cut where the line ends (never drawn past the edge).
+  if (f.width > 0 && w.size() > 1 && shown.empty()) {
+    ImGui::PushFont(font);
+    float whole = ImGui::CalcTextSize(w.data(), w.data() + w.size()).x;
+    const char* cut = whole > f.width ? font->CalcWordWrapPositionA(ImGui::GetFontSize() / font->FontSize, w.data(),
+                                                                     w.data() + w.size(), f.width) : nullptr;
+    ImGui::PopFont();
+    if (cut) {
+      while (cut > w.data() && (static_cast<unsigned char>(*cut) & 0xC0) == 0x80) --cut;  // a character's start
+      if (cut == w.data()) ++cut;
+      while (cut < w.data() + w.size() && (static_cast<unsigned char>(*cut) & 0xC0) == 0x80) ++cut;
+      std::size_t n = static_cast<std::size_t>(cut - w.data());
+      std::string head(w.substr(0, n)), tail(w.substr(n));
+      f.x = f.width;  // the cut word starts a line of its own
+      word(f, head);
+      f.x = f.width;
+      return word(f, tail);
+    }
+  }
   ImGui::PushFont(font);
   ImVec2 size = ImGui::CalcTextSize(w.data(), w.data() + w.size());
   if (f.started && f.x + size.x <= f.width) {

@@ -4,7 +4,10 @@
 // and the composer (Enter sends, Shift+Enter starts a new line). Closed chats are read-only.
 // What is allowed is the core's: the buttons ask decide() or its queries (may_write, may_reassign,
 // may_close in rules.hpp) first, so a refused action is disabled or hidden here, never re-derived.
+#include <algorithm>
+
 #include "app.hpp"
+#include "bidi.hpp"
 #include "input.hpp"
 #include "livechat/rules.hpp"
 #include "platform.hpp"
@@ -44,26 +47,31 @@ std::string system_row(const App& app, const Message& m) {
 
 void draw_header(App& app, const Conversation& c) {
   std::string name = visitor_display_name(c);
+  // The actions take the top-right corner and the name and status the rest, each cut to its width
+  // with the full text on hover. When the pane is too narrow for both, the actions get rows of
+  // their own above the name: nothing overlaps at any width.
+  const bool mine = may_reassign(c, app.model.me.id).ok();  // the core says whether the actions are shown
+  float actions_w = mine ? 460 : c.phase == Phase::unassigned ? 270 : 0;
+  int action_rows = mine ? 1 : c.phase == Phase::unassigned ? 2 : 0;
+  float avail = ImGui::GetContentRegionAvail().x, top = ImGui::GetCursorPosY();
+  bool stacked = actions_w > 0 && avail - actions_w < 260;
+  float text_w = stacked ? avail : avail - actions_w - 12;
+  if (stacked) ImGui::SetCursorPosY(top + action_rows * ImGui::GetFrameHeightWithSpacing());
   ImGui::PushFont(app.fonts.large);
-  // Room for the actions in the top-right corner; the name is clipped before them.
-  const bool mine = may_reassign(c, app.model.me.id).ok();  // may reassign: the actions are shown
-  float name_w = ImGui::GetContentRegionAvail().x - (mine ? 470 : 160);
-  ImGui::PushClipRect(ImGui::GetCursorScreenPos(),
-                      ImVec2(ImGui::GetCursorScreenPos().x + name_w, ImGui::GetCursorScreenPos().y + 100), true);
-  ImGui::TextUnformatted(name.c_str());
-  ImGui::PopClipRect();
+  ui::text_fit(bidi::visual(name), text_w);
+  ui::track("header:name");
   ImGui::PopFont();
   const char* status = c.phase == Phase::closed ? "Closed" : c.phase == Phase::assigned ? "Assigned" : c.phase == Phase::unassigned ? "Unassigned" : "With the chatbot";
-  if (c.phase == Phase::closed)
-    ImGui::TextDisabled("Closed %s - read only", format_time(app.now_ms, c.closed_at).c_str());
-  else if (c.phase == Phase::assigned)
-    ImGui::TextDisabled("%s to %s", status, app.model.user_name(c.assignee).c_str());
-  else
-    ImGui::TextDisabled("%s%s", status, c.missed ? " - missed" : "");
+  std::string status_line = c.phase == Phase::closed     ? "Closed " + format_time(app.now_ms, c.closed_at) + " - read only"
+                            : c.phase == Phase::assigned ? std::string(status) + " to " + app.model.user_name(c.assignee)
+                                                         : std::string(status) + (c.missed ? " - missed" : "");
+  ui::text_fit(status_line, text_w, true);
+  float below_text = ImGui::GetCursorPosY();
 
-  // Top-right corner: the actions.
+  // Top-right corner: the actions (from the pane's left edge when it is narrower than they are).
   float right = ImGui::GetWindowContentRegionMax().x;
-  ImGui::SetCursorPos(ImVec2(right - 460, ImGui::GetStyle().WindowPadding.y));
+  float actions_x = std::max(ImGui::GetWindowContentRegionMin().x, right - 460);
+  ImGui::SetCursorPos(ImVec2(actions_x, top));
   ImGui::BeginGroup();
   if (c.phase == Phase::unassigned) {
     Status ok = allowed(app, AssignToMe{c.id});
@@ -78,8 +86,8 @@ void draw_header(App& app, const Conversation& c) {
       ImGui::TextDisabled("%s", app.model.online() ? ok.error().message.c_str() : "Go online to take chats");
     }
   } else if (mine) {
-    ImGui::SetCursorPosX(right - 460);
-    ImGui::SetNextItemWidth(240);
+    ImGui::SetCursorPosX(actions_x);
+    ImGui::SetNextItemWidth(std::min(240.0f, right - actions_x - 200 - ImGui::GetStyle().ItemSpacing.x));
     std::string current = "Assigned to: " + app.model.user_name(c.assignee);
     if (ImGui::BeginCombo("##reassign", current.c_str())) {
       if (ImGui::Selectable("Unassigned")) app.send(Reassign{c.id, ""});
@@ -100,6 +108,7 @@ void draw_header(App& app, const Conversation& c) {
     ImGui::EndDisabled();
   }
   ImGui::EndGroup();
+  float below_actions = ImGui::GetCursorPosY();
   if (ImGui::BeginPopupModal("Close conversation?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::TextUnformatted("A closed conversation can never be reopened.");
     ImGui::TextDisabled("Its side panel stays editable and leads and deals can still be created.");
@@ -114,7 +123,7 @@ void draw_header(App& app, const Conversation& c) {
     if (ui::button("Cancel", ImVec2(120, 0))) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
   }
-  ImGui::SetCursorPosY(ImGui::GetFontSize() * 1.5f + ImGui::GetTextLineHeightWithSpacing() + 20);
+  ImGui::SetCursorPosY((below_text > below_actions ? below_text : below_actions) + 4);
   ImGui::Separator();
 }
 
@@ -151,9 +160,7 @@ void draw_message(App& app, const Conversation& c, const Message& m) {
   ImGui::TextDisabled("%s", format_time(app.now_ms, m.at).c_str());
   ImGui::Indent(8);
   if (m.author == Author::visitor) {
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(m.text.c_str());
-    ImGui::PopTextWrapPos();
+    bidi::draw_wrapped(m.text);
   } else {
     draw_rich_text(app.fonts, m.text);
   }

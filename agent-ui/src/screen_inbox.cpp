@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "app.hpp"
+#include "bidi.hpp"
 #include "livechat/richtext.hpp"
 #include "livechat/validate.hpp"
 #include "widgets.hpp"
@@ -101,10 +102,10 @@ void draw_row(App& app, const InboxRow& row) {
   ImVec2 end = ImGui::GetCursorPos();
   float right = ImGui::GetContentRegionAvail().x;
   ImGui::SetCursorPos(ImVec2(start.x + 4, start.y + 3));
-  ImGui::PushFont(app.fonts.bold);
-  ImGui::TextUnformatted(name.c_str());
-  ImGui::PopFont();
   std::string when = row.closed_at ? format_time(app.now_ms, row.closed_at) : format_time(app.now_ms, row.last_at);
+  ImGui::PushFont(app.fonts.bold);
+  ui::text_fit(bidi::visual(name), right - ImGui::CalcTextSize(when.c_str()).x - 16);
+  ImGui::PopFont();
   ImGui::SameLine(right - ImGui::CalcTextSize(when.c_str()).x);
   ImGui::TextDisabled("%s", when.c_str());
   ImGui::SetCursorPos(ImVec2(start.x + 4, start.y + 3 + ImGui::GetTextLineHeightWithSpacing()));

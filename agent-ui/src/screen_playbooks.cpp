@@ -286,8 +286,8 @@ void draw_playbook(App& app) {
       ImGui::SameLine(420);
       if (ImGui::SmallButton("Edit (pencil)")) {
         a.editing_card = card.id;
-        std::snprintf(a.online_message, sizeof a.online_message, "%s", live->online_message.c_str());
-        std::snprintf(a.offline_message, sizeof a.offline_message, "%s", live->offline_message.c_str());
+        ui::copy_utf8(a.online_message, sizeof a.online_message, live->online_message);
+        ui::copy_utf8(a.offline_message, sizeof a.offline_message, live->offline_message);
         a.wait_seconds = live->wait_seconds;
       }
       ui::track(("edit:" + card.id).c_str());

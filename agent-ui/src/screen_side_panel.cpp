@@ -3,6 +3,7 @@
 // update_side_panel is sent; stays editable after the conversation is closed. "Create lead" and
 // the "..." menu's "Create deal" go through the REST API, which records the item on the
 // conversation (the transcript then shows "Lead created - 14:32").
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,7 +22,7 @@ namespace {
 
 template <std::size_t N>
 void copy(char (&dst)[N], const std::string& src) {
-  std::snprintf(dst, N, "%s", src.c_str());
+  ui::copy_utf8(dst, N, src);
 }
 
 void load(PanelForm& f, const Conversation& c, uint64_t version) {
@@ -42,12 +43,56 @@ void load(PanelForm& f, const Conversation& c, uint64_t version) {
   copy(f.notes, p.notes);
 }
 
-// "1234.5" -> 123450 cents; -1 for empty; false when it is not a number.
-bool field(const char* label, const char* id, char* buf, std::size_t size, bool& dirty) {
+// The message next to a field: why a key was refused, or why the panel was not saved.
+void field_error(const PanelForm& f, const char* name) {
+  const std::string& text = f.refused_field == name ? f.refused : f.error_field == name ? f.error : std::string();
+  if (text.empty()) return;
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.70f, 0.08f, 0.08f, 1));  // 6.5:1 on white
+  ImGui::TextWrapped("%s", text.c_str());
+  ImGui::PopStyleColor();
+}
+
+// The core's validation error in plain words, for the field it names.
+std::string plain_words(const Error& e) {
+  if (e.field == "deal_value_cents")
+    return e.message.find("negative") != std::string::npos ? "Deal value can't be negative." : "Deal value is too large.";
+  if (e.field == "currency")
+    return e.message.find("needs") != std::string::npos ? "Add the currency of the deal value, e.g. EUR."
+                                                         : "Currency is a three-letter code, e.g. EUR.";
+  if (e.field == "expected_close_date") return "Write the date as YYYY-MM-DD (e.g. 2026-12-31), or pick it.";
+  if (e.field == "email") return "This email address doesn't look right (e.g. name@example.com).";
+  if (e.field == "phone") return "This phone number doesn't look right (e.g. +39 02 1234567).";
+  std::string m = e.message;  // text too long or not UTF-8: the core's words
+  if (!m.empty()) m[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(m[0])));
+  return m + ".";
+}
+
+// Filters keys for the deal value and the currency, saying why a key is refused.
+int refuse_keys(ImGuiInputTextCallbackData* data) {
+  auto* f = static_cast<PanelForm*>(data->UserData);
+  bool money = (data->Flags & ImGuiInputTextFlags_CharsUppercase) == 0;
+  ImWchar c = data->EventChar;
+  const char* why = nullptr;
+  if (money && c == '-') why = "Deal value can't be negative.";
+  else if (money && !((c >= '0' && c <= '9') || c == '.' || c == ',')) why = "Deal value takes digits and a decimal point, e.g. 2500.50.";
+  else if (!money && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) why = "Currency is three letters, e.g. EUR.";
+  if (money && c == ',') data->EventChar = '.';  // 2500,50 as Italians write it
+  if (!why) {
+    f->refused.clear();
+    return 0;
+  }
+  f->refused = why;
+  f->refused_field = money ? "deal_value_cents" : "currency";
+  return 1;
+}
+
+bool field(const PanelForm& f, const char* label, const char* id, const char* name, char* buf, std::size_t size,
+           bool& dirty) {
   ImGui::TextDisabled("%s", label);
   ImGui::SetNextItemWidth(-1);
   bool changed = ImGui::InputText(id, buf, size);
   ui::track(id);
+  field_error(f, name);
   dirty |= changed;
   return changed;
 }
@@ -72,30 +117,30 @@ void draw_side_panel(App& app, const Conversation& c) {
 
   ImGui::TextDisabled("Deal value");
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - 80);
-  f.dirty |= ImGui::InputText("##deal_value", f.deal_value, sizeof f.deal_value, ImGuiInputTextFlags_CharsDecimal);
+  f.dirty |= ImGui::InputText("##deal_value", f.deal_value, sizeof f.deal_value, ImGuiInputTextFlags_CallbackCharFilter,
+                               refuse_keys, &f);
   ui::track("##deal_value");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
-  f.dirty |= ImGui::InputText("##currency", f.currency, sizeof f.currency, ImGuiInputTextFlags_CharsUppercase);
+  f.dirty |= ImGui::InputText("##currency", f.currency, sizeof f.currency,
+                               ImGuiInputTextFlags_CharsUppercase | ImGuiInputTextFlags_CallbackCharFilter, refuse_keys, &f);
   ui::track("##currency");
+  field_error(f, "deal_value_cents");
+  field_error(f, "currency");
   ImGui::TextDisabled("Expected close date (YYYY-MM-DD)");
   f.dirty |= date_field("##close_date", f.close_date, sizeof f.close_date, app.now_ms);
+  field_error(f, "expected_close_date");
   ImGui::Separator();
-  field("Person name", "##person_name", f.person_name, sizeof f.person_name, f.dirty);
-  field("Email", "##email_field", f.email, sizeof f.email, f.dirty);
-  field("Phone", "##phone", f.phone, sizeof f.phone, f.dirty);
+  field(f, "Person name", "##person_name", "person_name", f.person_name, sizeof f.person_name, f.dirty);
+  field(f, "Email", "##email_field", "email", f.email, sizeof f.email, f.dirty);
+  field(f, "Phone", "##phone", "phone", f.phone, sizeof f.phone, f.dirty);
   ImGui::Separator();
-  field("Organization", "##org_name", f.org_name, sizeof f.org_name, f.dirty);
-  field("Address", "##org_address", f.org_address, sizeof f.org_address, f.dirty);
+  field(f, "Organization", "##org_name", "organization_name", f.org_name, sizeof f.org_name, f.dirty);
+  field(f, "Address", "##org_address", "organization_address", f.org_address, sizeof f.org_address, f.dirty);
   ImGui::TextDisabled("Notes");
   f.dirty |= ImGui::InputTextMultiline("##notes", f.notes, sizeof f.notes, ImVec2(-1, 80));
   ui::track("##notes");
-
-  if (!f.error.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.75f, 0.1f, 0.1f, 1));
-    ImGui::TextWrapped("%s", f.error.c_str());
-    ImGui::PopStyleColor();
-  }
+  field_error(f, "notes");
   ImGui::BeginDisabled(!f.dirty);
   ui::push_primary();
   bool save = ui::button("Save", ImVec2(100, 0));
@@ -103,8 +148,10 @@ void draw_side_panel(App& app, const Conversation& c) {
   ImGui::EndDisabled();
   if (save) {
     SidePanel p;
+    f.refused.clear();
     if (!parse_money_cents(f.deal_value, p.deal_value_cents)) {
-      f.error = "Deal value must be a number, e.g. 2500 or 2500.50";
+      f.error = f.deal_value[0] == '-' ? "Deal value can't be negative." : "Deal value must be a number, e.g. 2500 or 2500.50.";
+      f.error_field = "deal_value_cents";
     } else {
       p.currency = f.currency;
       p.expected_close_date = f.close_date;
@@ -116,10 +163,12 @@ void draw_side_panel(App& app, const Conversation& c) {
       p.notes = f.notes;
       Status valid = validate_side_panel(p);
       if (!valid) {
-        f.error = valid.error().message;
+        f.error = plain_words(valid.error());
+        f.error_field = valid.error().field;
       } else {
         app.send(UpdateSidePanel{c.id, p});
         f.error.clear();
+        f.error_field.clear();
         f.dirty = false;
       }
     }

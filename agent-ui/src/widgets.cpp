@@ -70,4 +70,33 @@ void push_primary() {
 
 void pop_primary() { ImGui::PopStyleColor(4); }
 
+void text_fit(const std::string& text, float width, bool disabled) {
+  const char* begin = text.c_str();
+  const char* end = begin + text.size();
+  const char* shown_end = end;
+  std::string shown;
+  if (ImGui::CalcTextSize(begin, end).x > width) {
+    const char* ellipsis = "\xE2\x80\xA6";  // U+2026
+    float room = width - ImGui::CalcTextSize(ellipsis).x;
+    ImGui::GetFont()->CalcTextSizeA(ImGui::GetFontSize(), room > 0 ? room : 0, 0, begin, end, &shown_end);
+    shown.assign(begin, shown_end);
+    shown += ellipsis;
+    begin = shown.c_str();
+    end = begin + shown.size();
+  }
+  if (disabled) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextUnformatted(begin, end);
+  if (disabled) ImGui::PopStyleColor();
+  if (shown_end != text.c_str() + text.size() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+}
+
+void copy_utf8(char* dst, std::size_t size, const std::string& src) {
+  if (size == 0) return;
+  std::size_t n = src.size() < size ? src.size() : size - 1;
+  if (n < src.size())
+    while (n > 0 && (static_cast<unsigned char>(src[n]) & 0xC0) == 0x80) --n;  // src[n] starts a character
+  std::memcpy(dst, src.data(), n);
+  dst[n] = 0;
+}
+
 }  // namespace agent::ui

@@ -24,6 +24,14 @@ bool selectable_text(const std::string& text, const std::string& tracked_as);
 void push_primary();
 void pop_primary();
 
+// Text on one line, cut to `width` with an ellipsis (whole characters) when longer, the full
+// text then shown on hover. `disabled`: the secondary text colour.
+void text_fit(const std::string& text, float width, bool disabled = false);
+
+// Copies src into the edit buffer dst of `size` bytes (NUL included), cut at a character
+// boundary when it is longer: never half a UTF-8 sequence.
+void copy_utf8(char* dst, std::size_t size, const std::string& src);
+
 // The label a tracked control is known by (see above).
 std::string visible_label(const char* label);
 

@@ -13,6 +13,13 @@
 namespace livechat::server {
 
 namespace {
+
+// The session cookie (token "" and max_age 0 end it). Secure whenever the public URL is https,
+// so a browser never sends it over plain http.
+std::string session_cookie(const std::string& public_origin, const std::string& token, int64_t max_age) {
+  std::string secure = public_origin.rfind("https://", 0) == 0 ? "; Secure" : "";
+  return "lc_session=" + token + "; Path=/; HttpOnly; SameSite=Strict" + secure + "; Max-Age=" + std::to_string(max_age);
+}
 using json = nlohmann::json;
 
 const char* const kCrm[] = {"persons", "organizations", "leads", "deals", "activities", "notes"};
@@ -280,12 +287,11 @@ void Api::finish_login(const std::shared_ptr<std::function<void(HttpResponse)>>&
   Write w;
   w.sessions.push_back(SessionRow{token_hash(token), user->id, now, now + options_.session_ttl_ms});
   User signed_in = *user;
-  int64_t max_age = options_.session_ttl_ms / 1000;
-  engine_.write(std::move(w), [respond, token, signed_in, max_age](const Status&) {
+  std::string cookie = session_cookie(options_.public_origin, token, options_.session_ttl_ms / 1000);
+  engine_.write(std::move(w), [respond, token, signed_in, cookie](const Status&) {
     HttpResponse r;
     r.body = nlohmann::json{{"token", token}, {"user", user_json(signed_in)}}.dump();
-    r.headers.emplace_back("Set-Cookie", "lc_session=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                                             std::to_string(max_age));
+    r.headers.emplace_back("Set-Cookie", cookie);
     (*respond)(std::move(r));
   });
 }
@@ -295,11 +301,12 @@ void Api::logout(Call& call) {
   w.ended_sessions.push_back(call.token_hash);
   auto respond = call.respond;
   std::string hash = call.token_hash;
-  engine_.write(std::move(w), [this, respond, hash](const Status&) {
+  std::string cookie = session_cookie(options_.public_origin, "", 0);
+  engine_.write(std::move(w), [this, respond, hash, cookie](const Status&) {
     engine_.session_ended(hash);
     HttpResponse r;
     r.status = 204;
-    r.headers.emplace_back("Set-Cookie", "lc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    r.headers.emplace_back("Set-Cookie", cookie);
     (*respond)(std::move(r));
   });
 }

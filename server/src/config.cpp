@@ -107,6 +107,7 @@ Result<Config> parse_config(const std::vector<std::string>& args) {
   }
   split_listen(listen, &c.net.address, &c.net.port);
   c.store.synchronous_full = sync == "full";
+  c.net.https = c.public_url.rfind("https://", 0) == 0;  // Secure cookies (net_detail::security_headers)
   if (c.demo_conversations > 0 && !c.demo)
     return make_error(ErrorCode::invalid_field, "--demo-conversations needs --demo", "demo-conversations");
   return c;

@@ -46,6 +46,7 @@ struct NetOptions {
   // from one address pass --max-connections-per-ip 0.
   std::size_t max_connections_per_ip = 1000;
   bool listen = true;  // false: no listening socket; only connections handed to Net::serve()
+  bool https = false;  // the public URL is https (net_detail::security_headers)
 };
 
 // A snapshot of counters; readable from any thread.

@@ -73,6 +73,7 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
   // --- reading -------------------------------------------------------------------------------
   void read_header() {
     head_ = false;  // until the next request says otherwise (an error answer may come first)
+    path_.clear();
     version_ = 11;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(kHeaderLimit));
@@ -145,6 +146,7 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
     if (!parse_target(target, request.path, request.query)) {
       return send_error(http::status::bad_request, "bad_request", "invalid request target or percent-encoding", true);
     }
+    path_ = request.path;
     std::size_t question = target.find('?');
     raw_query_ = question == std::string_view::npos ? std::string() : std::string(target.substr(question + 1));
     request.method = std::string(req.method_string());
@@ -316,6 +318,7 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
     if (closed_) return;
     res.set(http::field::server, "livechat");
     res.set("X-Content-Type-Options", "nosniff");
+    for (const auto& [name, value] : net_detail::security_headers(path_, core_->options.https)) res.set(name, value);
     bool close = res.need_eof();
     auto message = std::make_shared<http::response<Body>>(std::move(res));
     stream_.expires_after(milliseconds(core_->options.write_timeout_ms));
@@ -364,6 +367,7 @@ class HttpSession : public Session, public std::enable_shared_from_this<HttpSess
   ConnectionSlot slot_;
   std::string remote_;
   std::string raw_query_;  // of the request being answered, for redirects
+  std::string path_;       // its decoded path, for the security headers ("" before it is known)
   uint64_t serial_ = 0;    // counts handler calls, so a late or repeated respond is recognised
   std::size_t drained_ = 0;
   unsigned version_ = 11;

@@ -230,6 +230,29 @@ bool etag_matches(std::string_view header, std::string_view etag) {
   return match;
 }
 
+std::vector<std::pair<std::string_view, std::string_view>> security_headers(std::string_view path, bool https) {
+  auto under = [&](std::string_view prefix) {
+    return path.substr(0, prefix.size()) == prefix && (path.size() == prefix.size() || path[prefix.size()] == '/');
+  };
+  bool agent = under("/agent"), api = under("/api");
+  if (!agent && !api) return {};
+  constexpr std::string_view kAgentCsp =
+      "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' http: https:; "
+      "img-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
+  constexpr std::string_view kAgentCspHttps =
+      "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self' https:; "
+      "img-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'";
+  constexpr std::string_view kApiCsp = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  std::vector<std::pair<std::string_view, std::string_view>> out = {
+      {"Content-Security-Policy", agent ? (https ? kAgentCspHttps : kAgentCsp) : kApiCsp},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "no-referrer"},
+  };
+  if (agent) out.emplace_back("Cross-Origin-Opener-Policy", "same-origin");
+  if (https) out.emplace_back("Strict-Transport-Security", "max-age=31536000");
+  return out;
+}
+
 std::string cookie_value(std::string_view header, std::string_view name) {
   std::string found;
   bool done = false;

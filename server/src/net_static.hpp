@@ -6,6 +6,8 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace livechat::server::net_detail {
 
@@ -33,6 +35,16 @@ AcceptedEncodings accepted_encodings(std::string_view accept_encoding);
 
 // True when an If-None-Match header value matches `etag` ("*" or a listed tag, weak comparison).
 bool etag_matches(std::string_view if_none_match, std::string_view etag);
+
+// The security headers of an answer to `path` (decoded): for the dashboard (/agent...) a strict
+// Content-Security-Policy (scripts and styles from the page's origin only, WebAssembly compiled
+// with 'wasm-unsafe-eval', connections to the origin plus the http(s) images of rich text, no
+// frames, no plugins, no base-uri), for the API (/api/...) one that allows nothing; for both,
+// frame-ancestors 'none' and X-Frame-Options DENY (no clickjacking), Referrer-Policy no-referrer,
+// and with `https` (the public URL is https) Strict-Transport-Security and images over https only.
+// Other paths (the widget, the demo page) get none: the widget is embedded in other sites.
+// Maintenance reminder: agent-ui/web/index.html and boot.js must stay within the dashboard's CSP.
+std::vector<std::pair<std::string_view, std::string_view>> security_headers(std::string_view path, bool https);
 
 // Value of one cookie in a Cookie header ("a=1; b=2"), or "" (surrounding quotes removed).
 std::string cookie_value(std::string_view cookie_header, std::string_view name);

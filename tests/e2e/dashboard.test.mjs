@@ -15,21 +15,15 @@
 // list clipper draws only the visible rows while scrolling.
 // Screenshots of every step go to SHOT_DIR (look at them).
 // Usage: node dashboard.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import WebSocket from 'ws';
+import {
+  CHROMIUM, CHROMIUM_ARGS, check, cleanups, click, debug, init, openDashboard, run, settled, shot, signIn, sleep,
+  startImageServer, startServer, typeInComposer, typeText, visitor, waitFor, widgets,
+} from './dashboard_lib.mjs';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.LIVECHAT_E2E_TIMEOUT_MS) || 400_000;  // under ctest's 420 s
-const CHROMIUM = process.env.LIVECHAT_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-];
 const PASSWORD = 'dashboard-e2e-pw';
 const VISITOR_NAME = 'Luca perché Привет';
 
@@ -38,181 +32,7 @@ if (!serverBin || !webDir || !shotDir) {
   console.error('usage: node dashboard.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR');
   process.exit(1);
 }
-
-const log = [];
-const cleanups = [];
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what, fn, timeoutMs = 20_000) {
-  const until = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < until) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) { last = e; }
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last && last.message || last)})`);
-}
-
-// --- the server ---------------------------------------------------------------------------------
-async function startServer(extraArgs = []) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'livechat-dashboard-e2e-'));
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const portFile = path.join(dir, 'port');
-  const child = spawn(serverBin, ['--listen', '127.0.0.1:0', '--port-file', portFile, '--db', path.join(dir, 'db.sqlite'),
-                                  '--static', webDir, '--demo', '--log-level', 'warn', ...extraArgs],
-                      { env: { ...process.env, LIVECHAT_DEMO_PASSWORD: PASSWORD }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.on('error', (e) => log.push(`server did not start: ${e.message}`));
-  child.stdout.on('data', (d) => log.push(`server: ${String(d).trimEnd()}`));
-  child.stderr.on('data', (d) => log.push(`server: ${String(d).trimEnd()}`));
-  cleanups.push(() => child.kill('SIGKILL'));
-  const port = await waitFor('the port file', () => {
-    const p = fs.existsSync(portFile) ? Number(fs.readFileSync(portFile, 'utf8').trim()) : 0;
-    return p > 0 ? p : 0;
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor('demo sign-in', async () => {
-    const r = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'anna@demo.local', password: PASSWORD }) });
-    return r.status === 200;
-  });
-  return { port, base };
-}
-
-// --- a visitor over /ws/visitor ---------------------------------------------------------------------
-// Goes through the demo playbook (the Live Chat template) until it waits for an agent.
-function visitor(port) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/visitor?playbook=pb_demo`, { origin: `http://127.0.0.1:${port}` });
-  const v = { ws, frames: [], conversation: '', waiting: false, n: 0 };
-  const send = (f) => ws.send(JSON.stringify({ v: 1, ...f }));
-  v.say = (text) => send({ type: 'send_message', id: `v-${++v.n}`, conversation: v.conversation, text, client_id: `vc-${v.n}` });
-  ws.on('open', () => send({ type: 'hello', token: '', playbook: 'pb_demo', lang: 'it' }));
-  ws.on('message', (data) => {
-    const f = JSON.parse(String(data));
-    v.frames.push(f);
-    if (f.type === 'welcome') send({ type: 'start', id: 'start-1' });
-    if (f.type === 'event' && f.event.type === 'conversation_started') v.conversation = f.event.conversation;
-    if (f.type !== 'prompt') return;
-    const answer = (text) => send({ type: 'answer', id: `a-${++v.n}`, conversation: f.conversation, text, client_id: `ac-${v.n}` });
-    if (f.kind === 'buttons') answer(f.buttons[0]);
-    if (f.kind === 'capture' && f.field === 'email') answer('luca@example.it');
-    if (f.kind === 'capture' && f.field === 'name') answer(VISITOR_NAME);
-    if (f.kind === 'waiting_for_agent') v.waiting = true;
-  });
-  ws.on('error', (e) => log.push(`visitor ws error: ${e.message}`));
-  cleanups.push(() => ws.terminate());
-  return v;
-}
-
-// --- images for rich text, from another origin (with CORS, as WebGL needs) -------------------------
-// A 96x48 checkerboard PNG; any other path is a 404.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAGAAAAAwCAYAAADuFn/PAAAAiElEQVR42u3asQ0AIAgAQcdhCGdyYnbRDUxoMDFX0FL8dYSRM3ZlYmVp7L/' +
-  'PEAgAAIEAABAIAACBAAAQCAAAgRoBBH27HwAAAAIBACAQAAACAQAgEAAAAnUCCOoaCkAgAAAEAgBAIAAABAIAQCAA/oIEdQ0FIBAAAAAAAAAAAAAAAAAAAPhu/wF' +
-  'BITJ3tYsWUgAAAABJRU5ErkJggg==', 'base64');
-async function startImageServer() {
-  const server = http.createServer((req, res) => {
-    const ok = req.url === '/logo.png';
-    res.writeHead(ok ? 200 : 404, { 'content-type': ok ? 'image/png' : 'text/plain', 'access-control-allow-origin': '*' });
-    res.end(ok ? PNG : 'not found');
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(() => server.close());
-  return `http://127.0.0.1:${server.address().port}`;
-}
-
-// --- the dashboard ------------------------------------------------------------------------------------
-// Desktop notifications are recorded in window.lcNotified (the real Notification is still made).
-function recordNotifications() {
-  const Real = window.Notification;
-  window.lcNotified = [];
-  if (!Real) return;
-  const Recorded = function (title, options) {
-    window.lcNotified.push({ title, body: (options && options.body) || '' });
-    return new Real(title, options);
-  };
-  Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
-  Recorded.requestPermission = (...a) => Real.requestPermission(...a);
-  window.Notification = Recorded;
-}
-
-async function openDashboard(browser, base, name, scale = 1) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: scale });
-  await context.grantPermissions(['notifications'], { origin: base }).catch(() => {});
-  await context.addInitScript(recordNotifications);
-  const page = await context.newPage();
-  page.on('console', (m) => log.push(`${name} console.${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => log.push(`${name} pageerror: ${e.message}`));
-  await page.goto(`${base}/agent/`, { waitUntil: 'load', timeout: 30_000 });
-  await waitFor(`${name}: the dashboard's first frame`, () => page.evaluate(() => !!window.lcWidgetsJson), 60_000);
-  return { context, page, name };
-}
-
-// Types into the composer and waits until the frame that took the keys shows the text there
-// (lcDebug().composer), so the next key goes after it however loaded the machine is.
-async function typeInComposer(d, text, expected) {
-  await d.page.keyboard.type(text);
-  return waitFor(`${d.name}: the composer holding ${JSON.stringify(expected)}`, async () => {
-    const s = await debug(d);
-    return s.composer === expected ? s : null;
-  });
-}
-
-const debug = (d) => d.page.evaluate(() => window.lcDebug());
-const widgets = (d) => d.page.evaluate(() => window.agentUi.widgets());
-
-async function click(d, label) {
-  const find = async () => (await widgets(d)).find((x) => (label instanceof RegExp ? label.test(x.label) : x.label === label));
-  // The same rectangle in two polls: a popup's first frame is laid out before it is placed.
-  const w = await waitFor(`${d.name}: control "${label}"`, async () => {
-    const a = await find();
-    if (!a) return null;
-    await sleep(80);
-    const b = await find();
-    return b && a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h ? b : null;
-  });
-  await d.page.mouse.click(w.x + w.w / 2, w.y + w.h / 2);
-  await sleep(150);  // a frame or two for ImGui to see the click
-  return w;
-}
-
-// Types ASCII with the real keyboard; anything else (é, Cyrillic, Greek) arrives as a paste, the
-// way an OS input method or Ctrl+V delivers it (Playwright's keyboard.type sends such characters
-// as insertText, which a canvas never receives).
-async function typeText(d, text) {
-  if (/^[\x20-\x7e]*$/.test(text)) return d.page.keyboard.type(text, { delay: 25 });
-  await d.page.evaluate((t) => {
-    const dt = new DataTransfer();
-    dt.setData('text/plain', t);
-    document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
-  }, text);
-  await sleep(150);
-}
-
-async function shot(d, step) {
-  fs.mkdirSync(shotDir, { recursive: true });
-  const file = path.join(shotDir, `dashboard-${step}.png`);
-  await d.page.screenshot({ path: file });
-  console.log(`screenshot: ${file}`);
-}
-
-async function signIn(d, email) {
-  await click(d, 'email');
-  await d.page.keyboard.type(email, { delay: 25 });
-  await click(d, 'password');
-  await d.page.keyboard.type(PASSWORD, { delay: 25 });
-  await click(d, 'Sign in');
-  return waitFor(`${d.name}: signed in with a snapshot`, async () => {
-    const s = await debug(d);
-    return s && s.signed_in && s.connected ? s : null;
-  });
-}
-
-function check(cond, what) {
-  if (!cond) throw new Error(`check failed: ${what}`);
-  console.log(`ok - ${what}`);
-}
+init({ serverBin, webDir, shotDir, password: PASSWORD, visitorName: VISITOR_NAME });
 
 async function main() {
   const { port, base } = await startServer();
@@ -327,6 +147,20 @@ async function main() {
   await click(anna, 'Save');
   const bad = await waitFor('a validation message', async () => ((await sel(anna)).panel_error ? sel(anna) : null));
   check(bad.panel.email === 'luca@example.it', `an invalid email is refused before sending (${bad.panel_error})`);
+  const form = (await debug(anna)).panel_form;
+  check(form.error_field === 'email' && /doesn't look right/.test(bad.panel_error),
+        `the error is shown next to the email field, in plain words ("${bad.panel_error}")`);
+  // Keys the deal value refuses say why: a minus sign, letters.
+  await click(anna, 'deal_value');
+  await anna.page.keyboard.type('-5x');
+  await settled(anna);
+  const refused = (await debug(anna)).panel_form;
+  check(refused.deal_value === '5' && refused.refused_field === 'deal_value_cents' && /digits/.test(refused.refused),
+        `a refused key in Deal value says why ("${refused.refused}"; the field holds "${refused.deal_value}")`);
+  await anna.page.keyboard.press('Control+A');
+  await anna.page.keyboard.type('-');
+  await settled(anna);
+  check(/can't be negative/.test((await debug(anna)).panel_form.refused), 'a minus sign in Deal value: "can\'t be negative"');
   await shot(anna, '06-panel-invalid');
   await fill(anna, 'email_field', 'luca@example.it');
   await fill(anna, 'deal_value', '2500.50');
@@ -574,28 +408,4 @@ async function main() {
   return 0;
 }
 
-async function cleanup() {
-  for (const c of cleanups.splice(0)) {
-    try { await c(); } catch {}
-  }
-}
-
-const timer = setTimeout(async () => {
-  console.log(`timeout: no result within ${OVERALL_TIMEOUT_MS / 1000} s`);
-  for (const line of log) console.log(`  ${line}`);
-  setTimeout(() => process.exit(1), 20_000).unref();
-  await cleanup();
-  process.exit(1);
-}, OVERALL_TIMEOUT_MS);
-
-let code = 1;
-try {
-  code = await main();
-  console.log('dashboard e2e: all checks passed');
-} catch (e) {
-  console.log(`error: ${e && e.stack || e}`);
-  for (const line of log.slice(-60)) console.log(`  ${line}`);
-}
-clearTimeout(timer);
-await cleanup();
-process.exit(code);
+await run('dashboard e2e', main, OVERALL_TIMEOUT_MS);

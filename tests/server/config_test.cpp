@@ -31,6 +31,19 @@ TEST(Config, DefaultsAreTheOptionStructs) {
   EXPECT_FALSE(c.value().help);
 }
 
+// Cookies are marked Secure exactly when browsers reach the server over https.
+TEST(Config, HttpsPublicUrlMakesCookiesSecure) {
+  auto plain = parse_config({});
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_FALSE(plain.value().net.https);
+  auto tls = parse_config({"--public-url", "https://chat.example.com"});
+  ASSERT_TRUE(tls.ok()) << tls.error().message;
+  EXPECT_TRUE(tls.value().net.https);
+  auto http = parse_config({"--public-url", "http://chat.example.com"});
+  ASSERT_TRUE(http.ok()) << http.error().message;
+  EXPECT_FALSE(http.value().net.https);
+}
+
 TEST(Config, FlagsEnvironmentAndPrecedence) {
   Env sync("LIVECHAT_SYNC", "normal");
   Env cap("LIVECHAT_MAX_CONNECTIONS_PER_IP", "7");

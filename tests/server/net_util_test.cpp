@@ -135,6 +135,44 @@ TEST(NetUtil, CookieValue) {
   EXPECT_EQ(net_detail::cookie_value("", "lc_session"), "");
 }
 
+// One row per path kind: which answers carry the dashboard's CSP, the API's, or none.
+TEST(NetUtil, SecurityHeaders) {
+  struct Row {
+    const char* path;
+    bool https;
+    const char* csp_part;  // "" = no security headers at all
+    bool hsts;
+  };
+  const Row rows[] = {
+      {"/agent/", false, "script-src 'self' 'wasm-unsafe-eval'", false},
+      {"/agent", false, "frame-ancestors 'none'", false},
+      {"/agent/fonts/Symbola.ttf", false, "connect-src 'self' http: https:", false},
+      {"/agent/", true, "connect-src 'self' https:;", true},
+      {"/api/login", false, "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'", false},
+      {"/api", true, "frame-ancestors 'none'", true},
+      {"/agents", false, "", false},
+      {"/apiary/x", false, "", false},
+      {"/widget/loader.js", false, "", false},
+      {"/demo/", true, "", false},
+      {"", false, "", false},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(std::string(r.path) + (r.https ? " (https)" : ""));
+    auto headers = net_detail::security_headers(r.path, r.https);
+    std::map<std::string, std::string> h;
+    for (const auto& [name, value] : headers) h[std::string(name)] = std::string(value);
+    if (*r.csp_part == 0) {
+      EXPECT_TRUE(headers.empty());
+      continue;
+    }
+    EXPECT_NE(h["Content-Security-Policy"].find(r.csp_part), std::string::npos) << h["Content-Security-Policy"];
+    EXPECT_NE(h["Content-Security-Policy"].find("frame-ancestors 'none'"), std::string::npos);
+    EXPECT_EQ(h["X-Frame-Options"], "DENY");
+    EXPECT_EQ(h["Referrer-Policy"], "no-referrer");
+    EXPECT_EQ(h.count("Strict-Transport-Security"), r.hsts ? 1u : 0u);
+  }
+}
+
 TEST(NetUtil, MimeTypes) {
   const std::pair<const char*, const char*> rows[] = {
       {"index.html", "text/html; charset=utf-8"},
