@@ -5,14 +5,13 @@
 // <hash> is the first 10 hex digits of the file's SHA-256, so a name never changes meaning and
 // the server caches it for a year ("immutable"); the loader is cached for 5 minutes, so sites
 // get a new version within minutes and repeat visits download nothing (server/src/net_static.cpp,
-// docs/embedding.md). Every file gets its gzip -9 and Brotli (quality 11) siblings, which the
-// server sends to browsers that accept them. Anything else in WEB_DIR (older builds) is removed.
+// docs/embedding.md). Every file gets its gzip and Brotli siblings (cmake/precompress.mjs). Anything else in WEB_DIR (older builds) is removed.
 // Maintenance reminder: widget_boot.js holds the '__LIVECHAT_WASM__' placeholder, loader.js the
 // '__LIVECHAT_WIDGET_JS__' one.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
+import { siblings } from '../cmake/precompress.mjs';
 
 const [outDir, loaderSource, webDir] = process.argv.slice(2);
 const hashed = (name, data) => {
@@ -35,18 +34,7 @@ const files = { 'loader.js': loader, [glueName]: glue, [wasmName]: wasm };
 const keep = new Set();
 for (const [name, data] of Object.entries(files)) {
   const bytes = Buffer.from(data);
-  const text = name.endsWith('.js');
-  const outputs = {
-    [name]: bytes,
-    [`${name}.gz`]: zlib.gzipSync(bytes, { level: 9 }),
-    [`${name}.br`]: zlib.brotliCompressSync(bytes, {
-      params: {
-        [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
-        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
-        [zlib.constants.BROTLI_PARAM_MODE]: text ? zlib.constants.BROTLI_MODE_TEXT : zlib.constants.BROTLI_MODE_GENERIC,
-      },
-    }),
-  };
+  const outputs = { [name]: bytes, ...siblings(name, bytes) };
   for (const [file, content] of Object.entries(outputs)) {
     fs.writeFileSync(path.join(webDir, file), content);
     keep.add(file);
