@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fonts.hpp"
+#include "livechat/validate.hpp"
 #include "images.hpp"
 #include "input.hpp"
 #include "platform.hpp"
@@ -73,8 +74,8 @@ void App::create_item(const char* kind) {
   const Conversation* c = model.conversation(selected);
   if (!c) return;
   std::string who = visitor_display_name(*c);
-  std::string title = std::string(kind[0] == 'l' ? "Lead" : "Deal") + ": " + who;
-  if (title.size() > 200) title.resize(200);
+  item_for = who;
+  std::string title(utf8_prefix(std::string(kind[0] == 'l' ? "Lead" : "Deal") + ": " + who, 200));  // whole characters
   json body = {{"title", title}};
   platform::http(std::string("item:") + kind, "POST", "/api/conversations/" + c->id + "/" + kind,
                  body.dump(-1, ' ', false, json::error_handler_t::replace), model.token);
@@ -134,7 +135,8 @@ void App::handle_reports() {
       json j = json::parse(in.body, nullptr, false);
       if (in.status == 201 && j.is_object()) {
         last_item = (lead ? "Lead " : "Deal ") + j.value("id", std::string());
-        toast(lead ? "Lead created" : "Deal created", last_item);
+        // Named after the person, as a sales person reads it ("Lead created for Giulia Verdi").
+        toast(std::string(lead ? "Lead" : "Deal") + " created for " + item_for, "");
       } else {
         toast(lead ? "Lead not created" : "Deal not created", error_message(in.body, "The server refused it."), true);
       }
@@ -192,6 +194,8 @@ std::string App::debug_json() {
   j["composer"] = composer;
   j["composer_active"] = input::composer_active();
   j["input_waiting"] = input::waiting();
+  j["toasts"] = json::array();
+  for (const auto& t : toasts) j["toasts"].push_back(t.title);
   if (panel.conversation == selected && !selected.empty())  // the side panel's edit buffers
     j["panel_form"] = {{"person_name", panel.person_name}, {"notes", panel.notes}, {"phone", panel.phone},
                        {"deal_value", panel.deal_value}, {"error_field", panel.error_field},

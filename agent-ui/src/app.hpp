@@ -86,6 +86,7 @@ struct App {
   PanelForm panel;
   std::vector<Toast> toasts;
   std::string last_item;  // what the last Create lead/deal made ("lead l_1")
+  std::string item_for;   // whose lead or deal the last Create lead/deal asked for
 
   // What the last frame drew that needs frames later (main.cpp skips frames otherwise).
   bool countdown_shown = false;  // a wait-time countdown was on screen (redrawn every second)

@@ -197,6 +197,8 @@ async function main() {
   await click(anna, 'Create lead');
   c = await waitFor('a lead recorded', async () => ((await sel(anna)).items.some((i) => i.kind === 'lead') ? sel(anna) : null));
   check(c.notes.includes('lead_created') && c.phase === 'assigned', 'Create lead records a lead; the chat stays open');
+  const toast = await waitFor('the lead toast', async () => (await debug(anna)).toasts.find((t) => t.startsWith('Lead created')));
+  check(toast === `Lead created for ${VISITOR_NAME}`, `the toast names the person ("${toast}")`);
   await click(anna, '...');
   await click(anna, 'Create deal');
   c = await waitFor('a deal recorded', async () => ((await sel(anna)).items.some((i) => i.kind === 'deal') ? sel(anna) : null));
