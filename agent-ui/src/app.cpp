@@ -200,6 +200,7 @@ std::string App::debug_json() {
     j["panel_form"] = {{"person_name", panel.person_name}, {"notes", panel.notes}, {"phone", panel.phone},
                        {"deal_value", panel.deal_value}, {"error_field", panel.error_field},
                        {"refused", panel.refused}, {"refused_field", panel.refused_field}};
+  j["admin_message"] = admin.message;  // the admin screens' last notice ("Saved.", an error)
   j["rows_drawn"] = rows_drawn;
   j["images"] = images::debug_json();
   j["fonts"] = json::parse(fonts::debug_json());

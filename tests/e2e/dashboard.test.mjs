@@ -309,6 +309,8 @@ async function main() {
   // Allowed sites: typed as a person would; the dashboard stores the origin, and removes it again.
   const sites = async () => (await (await fetch(`${base}/api/playbooks/pb_demo`,
     { headers: { authorization: `Bearer ${adaToken}` } })).json()).playbook.allowed_origins;
+  // The dashboard's own "Saved." notice moves the form down: wait for it before the next click.
+  await waitFor('ada: the "Saved." notice', async () => (await debug(ada)).admin_message === 'Saved.');
   await click(ada, 'Done');  // the card form closes; the sites are below the cards
   await fill(ada, 'new_site', ' HTTPS://Shop.Example.com/ ');
   await click(ada, 'Add site');
