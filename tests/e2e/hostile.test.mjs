@@ -22,6 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
+import { testProgram } from './widget_lib.mjs';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.LIVECHAT_E2E_TIMEOUT_MS) || 360_000;
 const CHROMIUM = process.env.LIVECHAT_CHROMIUM || '/usr/bin/chromium';
@@ -94,13 +95,9 @@ const bundle = (n) => PAYLOADS.slice(n * 7, n * 7 + 7).join('\n');  // card text
 
 // [SECTION] Harness ------------------------------------------------------------------------------
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'livechat-hostile-e2e-'));
-let server = null, browser = null, agent = null, failed = false;
+let server = null, browser = null, agent = null;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-function check(ok, what) {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failed = true;
-  return ok;
-}
+const { check, run } = testProgram('hostile e2e', OVERALL_TIMEOUT_MS);
 async function until(what, fn, ms = 20_000) {
   const end = Date.now() + ms;
   for (;;) {
@@ -581,17 +578,4 @@ async function main() {
   await checkInert(page, seenWidget, 'widget at the end', imageOrTab);
 }
 
-const overall = setTimeout(async () => {
-  console.error(`FAIL overall timeout (${OVERALL_TIMEOUT_MS} ms)`);
-  await cleanup();
-  process.exit(1);
-}, OVERALL_TIMEOUT_MS);
-try {
-  await main();
-} catch (e) {
-  check(false, `error: ${e && e.stack || e}`);
-}
-clearTimeout(overall);
-await cleanup();
-console.log(failed ? 'hostile e2e: FAILED' : 'hostile e2e: passed');
-process.exit(failed ? 1 : 0);
+await run(main, cleanup);
