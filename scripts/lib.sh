@@ -1,6 +1,7 @@
-# Shared by scripts/run and scripts/test: run set-up when something is missing, and build the three
-# trees: build/wasm (Emscripten), build/asan (clang with ASan + UBSan: everything native and the
-# fuzzers), then build/native, whose ctest also runs the WASM suite and the sanitizer tree's tests.
+# Shared by scripts/run and scripts/test: run set-up when something is missing, and build.
+# scripts/test builds three trees: build/wasm (Emscripten), build/asan (clang with ASan + UBSan:
+# everything native and the fuzzers), then build/native, whose ctest also runs the WASM suite and
+# the sanitizer tree's tests. scripts/run builds only what running needs (build_for_run).
 # shellcheck shell=bash
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -25,17 +26,36 @@ ensure_setup() {
   fi
 }
 
+configure_wasm() {
+  emcmake cmake -S "$root" -B "$root/build/wasm" -G Ninja -DCMAKE_BUILD_TYPE="${LIVECHAT_BUILD_TYPE:-Release}" >/dev/null
+}
+
+configure_native() {  # $1: the sanitizer tree whose tests ctest runs too, or empty
+  cmake -S "$root" -B "$root/build/native" -G Ninja -DCMAKE_BUILD_TYPE="${LIVECHAT_BUILD_TYPE:-Release}" \
+        -DLIVECHAT_WASM_DIR="$root/build/wasm" -DLIVECHAT_ASAN_DIR="$1" >/dev/null
+}
+
+# What scripts/run needs: the widget's and the dashboard's published files, and the server (which
+# copies them into build/native/web). No tests, no sanitizer tree.
+build_for_run() {
+  echo "== building the widget and the dashboard (build/wasm, Emscripten)" >&2
+  configure_wasm
+  cmake --build "$root/build/wasm" --target livechat_widget_web agent_ui_web
+  echo "== building the server (build/native)" >&2
+  configure_native ""
+  cmake --build "$root/build/native" --target livechat-server
+}
+
+# Everything scripts/test runs.
 build_all() {
-  local type=${LIVECHAT_BUILD_TYPE:-Release}
   echo "== building build/wasm (Emscripten)" >&2
-  emcmake cmake -S "$root" -B "$root/build/wasm" -G Ninja -DCMAKE_BUILD_TYPE="$type" >/dev/null
+  configure_wasm
   cmake --build "$root/build/wasm"
   echo "== building build/asan (clang, ASan + UBSan, libFuzzer)" >&2
   CC=clang CXX=clang++ cmake -S "$root" -B "$root/build/asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DLIVECHAT_SANITIZE=ON >/dev/null
   cmake --build "$root/build/asan"
   echo "== building build/native" >&2
-  cmake -S "$root" -B "$root/build/native" -G Ninja -DCMAKE_BUILD_TYPE="$type" \
-        -DLIVECHAT_WASM_DIR="$root/build/wasm" -DLIVECHAT_ASAN_DIR="$root/build/asan" >/dev/null
+  configure_native "$root/build/asan"
   cmake --build "$root/build/native"
 }
