@@ -3,7 +3,8 @@
 // innerHTML unescaped) and a small JSON view the JS shell paints with textContent. The JSON is
 // written by hand (JsonObject below): building it with nlohmann/json cost ~7 KB of compressed
 // wasm, a tenth of the widget's budget.
-// Maintenance reminder: the keys of view_json() and strings_json() are read by widget_ui.js.
+// Maintenance reminder: the keys of answer(), view_json() and strings_json() are read by
+// widget_ui.js.
 #include <cctype>
 #include <cstdint>
 
@@ -66,6 +67,11 @@ struct JsonObject {
       put_json_string(s, v[i]);
     }
     s += ']';
+    return *this;
+  }
+  JsonObject& raw(const char* k, std::string_view json) {  // a value that is JSON text already
+    key(k);
+    s += json;
     return *this;
   }
   std::string done() { return s + "}"; }
@@ -190,6 +196,14 @@ std::string Widget::view_json() const {
   v.str("conversation", conversation_).num("last_seq", c ? c->last_seq : 0);
   v.str("token", token_).str("outbox", outbox_text());  // what the shell keeps in localStorage
   return v.done();
+}
+
+std::string Widget::answer(std::string_view problem, bool with_view) {
+  JsonObject a;
+  a.strs("send", out).str("problem", problem);
+  out.clear();
+  if (with_view) a.raw("view", view_json());
+  return a.done();
 }
 
 std::string Widget::strings_json(const std::string& lang) {

@@ -53,10 +53,15 @@ class Widget {
   void resend();  // the shell's timer after a rate_limited refusal: send the refused frames again
 
   // [SECTION] What the shell reads after each call
-  std::vector<std::string> out;  // frames to send, in order (the shell clears it)
+  std::vector<std::string> out;  // frames to send, in order (answer() hands them over)
   const std::string& token() const { return token_; }
   std::string outbox_text() const;  // see the constructor for the format
   std::string view_json() const;  // view.cpp
+  // view.cpp: the one JSON text each call from the shell returns (main.cpp), so one visitor action
+  // crosses the JS/WebAssembly boundary once: {"send":[frames to send, in order], "problem":
+  // "" or the action's refusal to show, "view": view_json()} ("view" left out when !with_view).
+  // Takes the frames out of `out`.
+  std::string answer(std::string_view problem, bool with_view);
   static std::string strings_json(const std::string& lang);  // view.cpp: fixed UI labels
 
  private:

@@ -2,7 +2,8 @@
 // reaches the exported _lc_* functions, HEAPU8, _malloc and UTF8ToString directly). It owns only
 // what WebAssembly cannot: the WebSocket, the DOM inside the loader's open shadow root and
 // localStorage. Every decision (state, frames, validation, what to show) is in the C++ widget
-// (src/widget.cpp, src/view.cpp); this file calls the lc_* functions and paints lc_view().
+// (src/widget.cpp, src/view.cpp); this file calls the lc_* functions, each of which answers with
+// one JSON text (Widget::answer: the frames to send, the action's refusal, the view to paint).
 // Text is set with textContent; the transcript HTML comes from the core's to_safe_html and is
 // applied in place (paintLog), so images load once and scrolling and selection survive.
 // When the socket cannot open, GET /api/embed/<playbook> tells why; the widget then shows its
@@ -119,7 +120,7 @@
     $('.wt').textContent = T.waiting;
 
     var ws = null, attempt = 0, timer = 0, pingTimer = 0, typingTimer = 0, resendTimer = 0, last = {}, open = false,
-      local = '';
+      local = '', lastButtons = '';
     // Why the chat cannot work here: '' (fine or still trying), 'unreachable' (keeps retrying),
     // 'unknown-playbook' or 'site-not-allowed' (stops: the site owner must act).
     var problem = '', everOpened = false, failures = 0, checking = false;
@@ -188,15 +189,24 @@
         });
     }
 
-    M.lcSend = function (text) {
-      if (ws && ws.readyState === 1) ws.send(text);
-    };
-    function render() {
-      var v = JSON.parse(call(_lc_view, true));
+    // Calls the widget and carries out its answer: sends its frames (dropped while the socket is
+    // not open: the widget's outbox resends them after the next welcome), paints its view.
+    // For a visitor action (`action` set) the refusal becomes the notice ("" when accepted).
+    var view = null;
+    function step(f, args, action) {
+      var a = JSON.parse(call(f, true, args));
+      if (action) local = a.problem;
+      a.send.forEach(function (text) { if (ws && ws.readyState === 1) ws.send(text); });
+      if (a.view) render(a.view);
+    }
+    function render(v) {
+      v = v || view;
+      if (!v) return;
+      view = v;
       if (v.token && v.token !== last.token) store(keyToken, v.token);
       if (v.outbox !== last.outbox) store(keyOutbox, v.outbox || null);
       if (v.throttled && !resendTimer) {  // the server said "slow down": send the refused frames again
-        resendTimer = setTimeout(function () { resendTimer = 0; call(_lc_resend); render(); }, 1000);
+        resendTimer = setTimeout(function () { resendTimer = 0; step(_lc_resend); }, 1000);
       }
       el.title.textContent = v.title;
       el.av.textContent = (v.title || '?').charAt(0).toUpperCase();
@@ -204,13 +214,14 @@
       el.sub.textContent = problem ? T.unavailable : !v.online ? T.connecting : v.available ? T.online : '';
       if (v.log !== last.log) paintLog(v.log);  // built by the core's to_safe_html (view.cpp)
       var buttons = JSON.stringify(v.buttons);
-      if (buttons !== last.buttons) {
+      if (buttons !== lastButtons) {
+        lastButtons = buttons;
         el.buttons.textContent = '';
         v.buttons.forEach(function (label, i) {
           var b = doc.createElement('button');
           b.type = 'button';
           b.textContent = label;
-          b.onclick = function () { act(call(_lc_press, true, [i, rid()])); };
+          b.onclick = function () { act(_lc_press, [i, rid()]); };
           el.buttons.appendChild(b);
         });
         if (open && v.buttons.length) el.buttons.firstChild.focus();
@@ -231,14 +242,12 @@
       el.end.hidden = !v.ended;
       if (v.input && !last.input && open) el.input.focus();
       if (v.ended && !last.ended && open) el.again.focus();
-      v.buttons = buttons;
       last = v;
     }
-    // After a visitor action: "" accepted, else the reason to show (the input is kept).
-    function act(problem) {
-      local = problem || '';
-      render();
-      return !problem;
+    // A visitor action: true when accepted, else its reason is shown (the input is kept).
+    function act(f, args) {
+      step(f, args, true);
+      return !local;
     }
     function connect() {
       clearTimeout(timer);
@@ -255,19 +264,16 @@
           cfg.host.removeAttribute('data-state');
           cfg.host.removeAttribute('data-reason');
         }
-        call(_lc_connected);
-        render();
+        step(_lc_connected);
       };
       ws.onmessage = function (e) {
-        if (typeof e.data === 'string') call(_lc_frame, false, [e.data]);
-        render();
+        if (typeof e.data === 'string') step(_lc_frame, [e.data]);
       };
       ws.onclose = function () {
         ws = null;
         // Never opened on this page, or a drop that outlasts three tries: find out why.
         if (!opened && (!everOpened || ++failures >= 3)) diagnose();
-        call(_lc_disconnected);
-        render();
+        step(_lc_disconnected);
         retry();
       };
     }
@@ -283,7 +289,7 @@
       panel.hidden = !open;
       cfg.launcher.setAttribute('aria-expanded', String(open));
       if (open) {
-        act(call(_lc_open_chat, true, [rid()]));
+        act(_lc_open_chat, [rid()]);
         pinned = true;  // painted while hidden: show the newest
         follow();
         var target = !el.form.hidden ? el.input : el.buttons.firstChild || el.close;
@@ -299,27 +305,26 @@
     });
     el.form.onsubmit = function (e) {
       e.preventDefault();
-      if (act(call(_lc_submit, true, [el.input.value, rid()]))) el.input.value = '';
+      if (act(_lc_submit, [el.input.value, rid()])) el.input.value = '';
     };
     el.input.addEventListener('keydown', function (e) {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); el.form.requestSubmit(); }
     });
     el.input.addEventListener('input', function () {
-      call(_lc_typing, false, [el.input.value ? 1 : 0]);
+      step(_lc_typing, [el.input.value ? 1 : 0]);
       clearTimeout(typingTimer);
-      typingTimer = setTimeout(function () { call(_lc_typing, false, [0]); }, 3000);
+      typingTimer = setTimeout(function () { step(_lc_typing, [0]); }, 3000);
     });
     el.log.addEventListener('click', function (e) {
       var b = e.target.closest && e.target.closest('[data-retry]');
-      if (b) { call(_lc_retry, false, [b.getAttribute('data-retry')]); render(); }
+      if (b) step(_lc_retry, [b.getAttribute('data-retry')]);
     });
-    el.again.onclick = function () { act(call(_lc_new_chat, true, [rid()])); };
-    pingTimer = setInterval(function () { call(_lc_ping); }, 25000);
+    el.again.onclick = function () { act(_lc_new_chat, [rid()]); };
+    pingTimer = setInterval(function () { step(_lc_ping); }, 25000);
     window.addEventListener('online', function () { if (!ws) connect(); });
 
-    call(_lc_init, false, [cfg.playbook, cfg.lang, load(keyToken), load(keyOutbox)]);
+    step(_lc_init, [cfg.playbook, cfg.lang, load(keyToken), load(keyOutbox)]);
     connect();
-    render();
     return { toggle: toggle };
   }
 
