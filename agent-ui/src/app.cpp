@@ -75,7 +75,7 @@ void App::create_item(const char* kind) {
   if (!c) return;
   std::string who = visitor_display_name(*c);
   item_for = who;
-  std::string title(utf8_prefix(std::string(kind[0] == 'l' ? "Lead" : "Deal") + ": " + who, 200));  // whole characters
+  std::string title(utf8_prefix(std::string(kind[0] == 'l' ? "Lead" : "Deal") + ": " + who, livechat::kMaxNameBytes));  // whole characters
   json body = {{"title", title}};
   platform::http(std::string("item:") + kind, "POST", "/api/conversations/" + c->id + "/" + kind,
                  body.dump(-1, ' ', false, json::error_handler_t::replace), model.token);

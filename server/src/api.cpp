@@ -328,8 +328,11 @@ void Api::add_user(Call& call) {
   auto name = string_member(*body, "name"), email = string_member(*body, "email"),
        password = string_member(*body, "password"), role = string_member(*body, "role", "regular");
   if (!name || !email || !password || !role) return call.error(400, ErrorCode::bad_request, "name, email, password and role must be strings");
-  if (utf8_length(*password) < 8 || password->size() > 200)
-    return call.error(400, ErrorCode::invalid_field, "the password needs at least 8 characters", "password");
+  if (utf8_length(*password) < kMinPasswordChars || password->size() > kMaxNameBytes)
+    return call.error(400, ErrorCode::invalid_field,
+                      "the password needs at least " + std::to_string(kMinPasswordChars) + " characters (at most " +
+                          std::to_string(kMaxNameBytes) + " bytes)",
+                      "password");
   User u;
   u.id = new_id("u");
   u.name = trim(*name);
@@ -414,7 +417,9 @@ void Api::create_from_conversation(Call& call) {
   auto body = call.body();
   if (!body) return;
   auto title = string_member(*body, "title");
-  if (!title || title->size() > 200) return call.error(400, ErrorCode::invalid_field, "title must be a string of at most 200 bytes", "title");
+  if (!title || title->size() > kMaxNameBytes)
+    return call.error(400, ErrorCode::invalid_field,
+                      "title must be a string of at most " + std::to_string(kMaxNameBytes) + " bytes", "title");
   auto respond = call.respond;
   engine_.create_item(call.params["id"], kind, Actor{Actor::Kind::agent, call.user->id}, trim(*title),
                       [respond, items](Result<std::string> r) {

@@ -24,8 +24,6 @@ namespace livechat::server {
 namespace {
 using json = nlohmann::json;
 
-constexpr std::size_t kMaxPlaybookName = 200;  // bytes
-
 // "embedded" once its widget has loaded from an allowed page; until then the Live Chat card
 // runs offline-only (the article's rule, applied by the engine through PlaybookContext).
 const char* status_name(const PlaybookRow& row) { return row.embedded ? "embedded" : "offline-only"; }
@@ -187,8 +185,9 @@ void Api::create_playbook(Call& call) {
   if (!is_valid_utf8(*name)) return call.error(400, ErrorCode::invalid_field, "'name' is not valid UTF-8", "name");
   std::string trimmed = trim(*name);
   if (trimmed.empty()) return call.error(400, ErrorCode::invalid_field, "'name' is required", "name");
-  if (trimmed.size() > kMaxPlaybookName)
-    return call.error(413, ErrorCode::too_large, "'name' is longer than 200 bytes", "name");
+  if (trimmed.size() > kMaxNameBytes)
+    return call.error(413, ErrorCode::too_large, "'name' is longer than " + std::to_string(kMaxNameBytes) + " bytes",
+                      "name");
   auto tmpl = string_member(*body, "template", "live_chat");
   if (!tmpl || *tmpl != "live_chat")
     return call.error(400, ErrorCode::invalid_field, "'template' must be \"live_chat\"", "template");

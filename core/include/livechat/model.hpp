@@ -118,7 +118,8 @@ std::string client_key(std::string_view author_id, std::string_view client_id);
 
 // Limits the rules enforce.
 inline constexpr std::size_t kMaxMessageBytes = 8000;  // one chat message, UTF-8 bytes
-inline constexpr std::size_t kMaxNameBytes = 200;
+inline constexpr std::size_t kMaxNameBytes = 200;  // names, emails, passwords, titles: UTF-8 bytes
+inline constexpr std::size_t kMinPasswordChars = 8;  // a user's password, characters
 inline constexpr std::size_t kMaxIdBytes = 128;
 
 std::string_view role_name(Role);
