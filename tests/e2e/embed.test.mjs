@@ -18,15 +18,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { Agent, CHROMIUM, CHROMIUM_ARGS, STEP_MS, sleep, startServer, testProgram, until } from './widget_lib.mjs';
+import { Agent, CHROMIUM, CHROMIUM_ARGS, STEP_MS, answerPrompts, programArgs, sleep, startServer, testProgram, until } from './widget_lib.mjs';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.LIVECHAT_E2E_TIMEOUT_MS) || 200_000;
 const IMAGE_DELAY_MS = 4000;
-const [serverBin, webDir, widgetDir, shotDir] = process.argv.slice(2);
-if (!serverBin || !webDir || !widgetDir || !shotDir) {
-  console.error('usage: node embed.test.mjs SERVER_BIN WEB_DIR WIDGET_DIR SHOT_DIR');
-  process.exit(1);
-}
+const [serverBin, webDir, widgetDir, shotDir] = programArgs('node embed.test.mjs SERVER_BIN WEB_DIR WIDGET_DIR SHOT_DIR');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'livechat-embed-e2e-'));
 const { check, run } = testProgram('embed e2e', OVERALL_TIMEOUT_MS);
 let server = null, browser = null, agent = null, admin = null;
@@ -167,12 +163,7 @@ async function main() {
   await page.evaluate(() => { document.querySelector('[data-livechat]').shadowRoot.querySelector('.log img').__mark = 1; });
   await demo.click();
   const input = page.locator(`${W} textarea`);
-  await until('the email prompt', async () => (await input.getAttribute('placeholder')) === 'Your email');
-  await input.fill('luca@example.com');
-  await input.press('Enter');
-  await until('the name prompt', async () => (await input.getAttribute('placeholder')) === 'Your name');
-  await input.fill('Luca Bianchi');
-  await input.press('Enter');
+  await answerPrompts(input, [['Your email', 'luca@example.com'], ['Your name', 'Luca Bianchi']]);
   await until('"Anna Rossi joined the chat"', async () => (await logText(page)).includes('Anna Rossi joined the chat'));
   check(imageRequests.done === 0, 'Anna joined before the image arrived');
   await until('the image', async () => imageRequests.done === 1 && page.evaluate(() =>

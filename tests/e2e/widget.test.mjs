@@ -10,16 +10,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { Agent, CHROMIUM, CHROMIUM_ARGS, STEP_MS, sleep, startServer as start, testProgram, until } from './widget_lib.mjs';
+import { Agent, CHROMIUM, CHROMIUM_ARGS, STEP_MS, answerPrompts, programArgs, sleep, startServer as start, testProgram, until } from './widget_lib.mjs';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.LIVECHAT_E2E_TIMEOUT_MS) || 150_000;
 const BUDGET = 60 * 1024;
 
-const [serverBin, webDir, widgetDir, shotDir] = process.argv.slice(2);
-if (!serverBin || !webDir || !widgetDir || !shotDir) {
-  console.error('usage: node widget.test.mjs SERVER_BIN WEB_DIR WIDGET_DIR SHOT_DIR');
-  process.exit(1);
-}
+const [serverBin, webDir, widgetDir, shotDir] = programArgs('node widget.test.mjs SERVER_BIN WEB_DIR WIDGET_DIR SHOT_DIR');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'livechat-widget-e2e-'));
 const { check, run } = testProgram('widget e2e', OVERALL_TIMEOUT_MS);
@@ -115,9 +111,7 @@ async function main() {
   await shot(page, '03_email_invalid');
   await input.fill('luca@example.com');
   await input.press('Enter');
-  await until('the name prompt', async () => (await input.getAttribute('placeholder')) === 'Your name');
-  await input.fill('Luca Bianchi');
-  await input.press('Enter');
+  await answerPrompts(input, [['Your name', 'Luca Bianchi']]);
 
   // Live chat: Anna (online) takes it; the widget says so and the header switches to her name.
   await until('"Anna Rossi joined the chat"', async () => (await logText(page)).includes('Anna Rossi joined the chat'));
@@ -238,12 +232,7 @@ async function main() {
   // creates a lead from the captured email and name.
   await agent.ack(agent.command('set_online', { online: false }));
   await page.locator(`${W} .buttons button`, { hasText: 'I want a demo' }).click();
-  await until('the email prompt (offline run)', async () => (await input.getAttribute('placeholder')) === 'Your email');
-  await input.fill('giulia@example.it');
-  await input.press('Enter');
-  await until('the name prompt (offline run)', async () => (await input.getAttribute('placeholder')) === 'Your name');
-  await input.fill('Giulia Verdi');
-  await input.press('Enter');
+  await answerPrompts(input, [['Your email', 'giulia@example.it'], ['Your name', 'Giulia Verdi']], ' (offline run)');
   await until('the offline message', async () => (await logText(page)).includes('nobody is available to chat right now'));
   const rich = await page.evaluate(() => {
     const log = document.querySelector('[data-livechat]').shadowRoot.querySelector('.log');

@@ -114,6 +114,27 @@ export class Agent {
   }
 }
 
+// Answers the widget's prompts in order: for each [placeholder, text], waits until the text box
+// asks for it ('Your email'), types the text and presses Enter.
+export async function answerPrompts(input, answers, during = '') {
+  for (const [placeholder, text] of answers) {
+    await until(`the "${placeholder}" prompt${during}`, async () => (await input.getAttribute('placeholder')) === placeholder);
+    await input.fill(text);
+    await input.press('Enter');
+  }
+}
+
+// The command-line arguments named in `usage` ("node x.test.mjs SERVER_BIN WEB_DIR"), in order;
+// prints the usage and exits 1 when one is missing.
+export function programArgs(usage) {
+  const names = usage.split(' ').slice(2), args = process.argv.slice(2, 2 + names.length);
+  if (args.length < names.length || args.some((a) => !a)) {
+    console.error(`usage: ${usage}`);
+    process.exit(1);
+  }
+  return args;
+}
+
 // One test program: check(ok, what) prints a line and remembers failures; run(main, cleanup,
 // context) gives main the overall timeout, reports an exception as a failure (printing context(),
 // what each side saw), cleans up, prints "<name>: passed|FAILED" and exits 0 or 1.
