@@ -180,6 +180,10 @@ const std::vector<Api::RouteEntry>& Api::route_table() {
         {"POST", "/api/playbooks/:id/publish", &Api::publish_playbook, true},
         {"GET", "/api/playbooks/:id/snippet", &Api::snippet, true},
         {"GET", "/api/embed/:id", &Api::embed_check, false},
+        {"GET", "/api/canned", &Api::list_canned, true},
+        {"POST", "/api/canned", &Api::create_canned, true},
+        {"PATCH", "/api/canned/:id", &Api::update_canned, true},
+        {"DELETE", "/api/canned/:id", &Api::delete_canned, true},
     };
     for (const char* kind : kCrm) {
       std::string base = std::string("/api/") + kind;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine.hpp"
+#include "livechat/canned.hpp"
 #include "loop.hpp"
 #include "store.hpp"
 #include "throttle.hpp"
@@ -71,6 +72,21 @@ class Api : public HttpHandler {
   void crm_get(Call&);
   void crm_create(Call&);
   void crm_update(Call&);
+
+  // [SECTION] Canned responses (api_canned.cpp)
+  struct Canned {
+    CannedResponse response;
+    int64_t created_at = 0, updated_at = 0;
+  };
+  void list_canned(Call&);
+  void create_canned(Call&);
+  void update_canned(Call&);
+  void delete_canned(Call&);
+  std::map<std::string, Canned>& canned();  // every one, by id (loaded from the store once)
+  void save_canned(Call& call, Canned next, int status);
+  Canned* editable_canned(Call& call);
+  std::map<std::string, Canned> canned_;
+  bool canned_loaded_ = false;
 
   Loop& loop_;
   Store& store_;

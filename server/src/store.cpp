@@ -53,7 +53,7 @@ std::string in_quotes(std::string_view id) {
 bool Write::empty() const {
   return events.empty() && persons.empty() && organizations.empty() && leads.empty() && activities.empty() &&
          notes.empty() && credentials.empty() && sessions.empty() && ended_sessions.empty() && visitors.empty() &&
-         playbooks.empty() && deleted_playbooks.empty() && runs.empty();
+         playbooks.empty() && deleted_playbooks.empty() && runs.empty() && canned.empty() && deleted_canned.empty();
 }
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions options, Post post) {
@@ -142,6 +142,8 @@ Status SqliteStore::prepare_writes() {
       {&w_.playbook, sqlite::upsert_sql(columns::kPlaybooks)},
       {&w_.delete_playbook, "DELETE FROM playbooks WHERE id = ?"},
       {&w_.run, sqlite::upsert_sql(columns::kRuns)},
+      {&w_.canned, sqlite::upsert_sql(columns::kCanned)},
+      {&w_.delete_canned, "DELETE FROM canned_responses WHERE id = ?"},
   };
   for (const Item& item : items) {
     Result<Stmt> s = sqlite::prepare(db, item.sql);
@@ -375,6 +377,12 @@ Status SqliteStore::write_one(const Write& w, uint64_t& last_pos) {
   }
   for (const RunRow& r : w.runs)
     if (!upsert(w_.run, columns::kRuns, r, "run of conversation " + in_quotes(r.conversation_id))) return s;
+  for (const CannedRow& r : w.canned)
+    if (!upsert(w_.canned, columns::kCanned, r, "canned response " + in_quotes(r.id))) return s;
+  for (const std::string& id : w.deleted_canned) {
+    w_.delete_canned.bind(1, id);
+    if (!(s = run(w_.delete_canned, "delete canned response " + in_quotes(id)))) return s;
+  }
   return s;
 }
 

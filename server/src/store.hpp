@@ -81,6 +81,11 @@ struct PlaybookRow {
   std::string embedded_origin{};  // the first allowed origin it loaded from ("" if unknown)
   int64_t embedded_at = 0;        // when (0 if unknown)
 };
+struct CannedRow {  // a canned response (core/canned.hpp)
+  std::string id, owner_id;  // owner_id "" for a shared one
+  std::string shortcut, texts_json;  // texts_json: {"en": "...", "it": "..."}
+  int64_t created_at = 0, updated_at = 0;
+};
 struct RunRow {  // one conversation's chatbot run (core/playbook_run.hpp) as JSON
   std::string conversation_id, playbook_id, json;
 };
@@ -102,6 +107,8 @@ struct Write {
   std::vector<PlaybookRow> playbooks;
   std::vector<std::string> deleted_playbooks;
   std::vector<RunRow> runs;
+  std::vector<CannedRow> canned;
+  std::vector<std::string> deleted_canned;  // ids
   bool empty() const;
 };
 
@@ -170,6 +177,7 @@ class Store {
   virtual std::vector<PlaybookRow> playbooks() = 0;
   virtual std::optional<PlaybookRow> playbook(const std::string& id) = 0;
   virtual std::vector<RunRow> runs() = 0;
+  virtual std::vector<CannedRow> canned_responses() = 0;  // every one, by shortcut
 
   virtual std::vector<PersonRow> persons() = 0;
   virtual std::vector<OrganizationRow> organizations() = 0;

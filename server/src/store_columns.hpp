@@ -108,11 +108,17 @@ inline constexpr Table<RunRow, 3> kRuns{
     {text("conversation_id", &RunRow::conversation_id), id("playbook_id", &RunRow::playbook_id),
      text("json", &RunRow::json)}};
 
+inline constexpr Table<CannedRow, 6> kCanned{
+    "canned_responses",
+    {text("id", &CannedRow::id), text("owner_id", &CannedRow::owner_id), text("shortcut", &CannedRow::shortcut),
+     text("texts_json", &CannedRow::texts_json), integer("created_at", &CannedRow::created_at),
+     integer("updated_at", &CannedRow::updated_at)}};
+
 // Calls f(table) for every table above (schema checks, a second store's set-up).
 template <class F>
 void for_each_table(F&& f) {
   f(kOrganizations), f(kPersons), f(kLeads), f(kActivities), f(kNotes);
-  f(kCredentials), f(kSessions), f(kVisitors), f(kPlaybooks), f(kRuns);
+  f(kCredentials), f(kSessions), f(kVisitors), f(kPlaybooks), f(kRuns), f(kCanned);
 }
 
 // "a, b, c": the table's column names in order.

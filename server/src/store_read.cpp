@@ -78,6 +78,7 @@ Status SqliteStore::prepare_reads() {
       {&r_.playbooks, sqlite::select_sql(kPlaybooks, "ORDER BY id")},
       {&r_.playbook, sqlite::select_sql(kPlaybooks, "WHERE id = ?")},
       {&r_.runs, sqlite::select_sql(kRuns, "ORDER BY conversation_id")},
+      {&r_.canned, sqlite::select_sql(kCanned, "ORDER BY shortcut, id")},
       {&r_.persons, sqlite::select_sql(kPersons, "ORDER BY id")},
       {&r_.organizations, sqlite::select_sql(kOrganizations, "ORDER BY id")},
       {&r_.leads, sqlite::select_sql(kLeads, "WHERE kind = ? ORDER BY id")},
@@ -138,6 +139,7 @@ std::optional<VisitorRow> SqliteStore::visitor(const std::string& token_hash) {
 std::vector<PlaybookRow> SqliteStore::playbooks() { return all(r_.playbooks, kPlaybooks); }
 std::optional<PlaybookRow> SqliteStore::playbook(const std::string& id) { return one(r_.playbook, id, kPlaybooks); }
 std::vector<RunRow> SqliteStore::runs() { return all(r_.runs, kRuns); }
+std::vector<CannedRow> SqliteStore::canned_responses() { return all(r_.canned, kCanned); }
 
 // --- CRM -----------------------------------------------------------------------------------------
 

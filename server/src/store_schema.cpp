@@ -179,7 +179,20 @@ ALTER TABLE playbooks ADD COLUMN embedded_origin TEXT NOT NULL DEFAULT '';
 ALTER TABLE playbooks ADD COLUMN embedded_at INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+// Version 4: canned responses (core/canned.hpp), shared (owner_id '') and personal.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE canned_responses (
+  id         TEXT PRIMARY KEY,
+  owner_id   TEXT NOT NULL,
+  shortcut   TEXT NOT NULL,
+  texts_json TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX canned_responses_by_owner ON canned_responses (owner_id, shortcut);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 constexpr int kVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
 }  // namespace

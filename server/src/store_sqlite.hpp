@@ -231,6 +231,7 @@ class SqliteStore final : public Store {
   std::vector<PlaybookRow> playbooks() override;
   std::optional<PlaybookRow> playbook(const std::string& id) override;
   std::vector<RunRow> runs() override;
+  std::vector<CannedRow> canned_responses() override;
   std::vector<PersonRow> persons() override;
   std::vector<OrganizationRow> organizations() override;
   std::vector<LeadRow> leads(const std::string& kind) override;
@@ -254,11 +255,12 @@ class SqliteStore final : public Store {
     sqlite::Stmt event, conv_insert, conv_seq, conv_phase, conv_assign, conv_unassign, conv_close;
     sqlite::Stmt person, organization, lead, activity, note;
     sqlite::Stmt credential, session, end_session, visitor, playbook, delete_playbook, run;
+    sqlite::Stmt canned, delete_canned;
   };
   // Statements of the reader connection (I/O thread only, so no locking).
   struct ReadStmts {
     sqlite::Stmt events_after, conversation_events, last_pos;
-    sqlite::Stmt credential, session, visitor, playbooks, playbook, runs;
+    sqlite::Stmt credential, session, visitor, playbooks, playbook, runs, canned;
     sqlite::Stmt persons, organizations, leads, activities, notes;
     sqlite::Stmt person, organization, lead, activity, note;
   };

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdio>
 #include <set>
+#include <tuple>
 #include <variant>
 
 #include "api.hpp"
@@ -115,6 +116,19 @@ std::vector<RestRow> rest_rows() {
       {"GET /api/embed/:id", "/api/embed/{pb}", kNoBody,   {200, 200, 200, 200, 200, 200}},  // public
       {"DELETE /api/playbooks/:id", "/api/playbooks/{doomed}", kNoBody,
                                                             {401, 401, 401, 403, 204, 403}},
+      // Canned responses: shared ones are the admins' to manage, personal ones their owner's
+      // (someone else's personal one is not even found); everyone makes their own.
+      {"GET /api/canned", "/api/canned", kNoBody,           {401, 401, 401, 200, 200, 200}},
+      {"POST /api/canned", "/api/canned", {{"shortcut", "team"}, {"texts", {{"en", "Hi"}}}, {"shared", true}},
+                                                            {401, 401, 401, 403, 201, 403}},
+      {"POST /api/canned", "/api/canned", {{"shortcut", "mine"}, {"texts", {{"en", "Hi"}}}},
+                                                            {401, 401, 401, 201, 201, 201}},
+      {"PATCH /api/canned/:id", "/api/canned/{canned_shared}", {{"texts", {{"it", "Ciao"}}}},
+                                                            {401, 401, 401, 403, 200, 403}},
+      {"PATCH /api/canned/:id", "/api/canned/{canned_annas}", {{"shortcut", "annas-2"}},
+                                                            {401, 401, 401, 404, 404, 200}},
+      {"DELETE /api/canned/:id", "/api/canned/{canned_doomed}", kNoBody,
+                                                            {401, 401, 401, 403, 204, 404}},
   };
   // CRM records: any signed-in agent may list, read, create and update them.
   for (const auto& [kind, body] : kCrmRecords) {
@@ -274,6 +288,14 @@ void World::build() {
   auto doomed = rest(admin.token, "POST", "/api/playbooks", {{"name", "Doomed"}});
   ASSERT_EQ(doomed.status, 201) << doomed.body;
   vars["doomed"] = json::parse(doomed.body)["id"];
+  for (const auto& [name, who, body] :
+       {std::tuple{"canned_shared", &admin, json{{"shortcut", "prices"}, {"texts", {{"en", "Prices"}}}, {"shared", true}}},
+        std::tuple{"canned_doomed", &admin, json{{"shortcut", "old"}, {"texts", {{"en", "Old"}}}, {"shared", true}}},
+        std::tuple{"canned_annas", &anna, json{{"shortcut", "annas"}, {"texts", {{"en", "Anna's"}}}}}}) {
+    auto r = rest(who->token, "POST", "/api/canned", body);
+    ASSERT_EQ(r.status, 201) << name << " " << r.body;
+    vars[name] = json::parse(r.body)["id"];
+  }
   for (const auto& [kind, body] : kCrmRecords) {
     auto r = rest(admin.token, "POST", std::string("/api/") + kind, body);
     ASSERT_EQ(r.status, 201) << kind << " " << r.body;
@@ -289,6 +311,8 @@ std::string World::digest() {
     out += rest(admin.token, "GET", list, nullptr).body + "\n";
   out += rest(admin.token, "GET", path("/api/playbooks/{pb}"), nullptr).body + "\n";
   out += rest(anna.token, "GET", path("/api/conversations/{c1}"), nullptr).body + "\n";
+  out += rest(admin.token, "GET", "/api/canned", nullptr).body + "\n";
+  out += rest(anna.token, "GET", "/api/canned", nullptr).body + "\n";
   return out;
 }
 
