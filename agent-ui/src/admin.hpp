@@ -13,7 +13,7 @@ namespace agent {
 
 struct App;
 
-enum class View { inbox, playbooks, users, crm };
+enum class View { inbox, playbooks, users, crm, canned };
 
 struct AdminState {
   // Playbooks.

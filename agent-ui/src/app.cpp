@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fonts.hpp"
+#include "i18n.hpp"
 #include "livechat/validate.hpp"
 #include "images.hpp"
 #include "input.hpp"
@@ -27,6 +28,18 @@ std::string error_message(const std::string& body, const char* fallback) {
   return fallback;
 }
 
+}  // namespace
+
+ServerError server_error(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("error") && j["error"].is_object()) j = j["error"];
+  ServerError e{tr("The server refused it."), {}};
+  if (j.is_object() && j.contains("message") && j["message"].is_string()) e.message = j["message"].get<std::string>();
+  if (j.is_object() && j.contains("field") && j["field"].is_string()) e.field = j["field"].get<std::string>();
+  return e;
+}
+
+namespace {
 App* g_debugged = nullptr;  // the App window.lcDebug() describes
 std::string debug_of_app() { return g_debugged ? g_debugged->debug_json() : std::string("null"); }
 }  // namespace
@@ -105,6 +118,7 @@ void App::handle_reports() {
       if (!was_connected && model.connected) {
         restoring = false;
         platform::ask_notification_permission();
+        fetch_canned(*this);
         for (const auto& frame : model.pending_frames()) platform::ws_send(frame);  // never acked
       }
     } else if (in.kind == K::image) {
@@ -129,7 +143,7 @@ void App::handle_reports() {
       } else {
         signin_error = in.status == 0 ? "The server cannot be reached." : error_message(in.body, "Sign-in failed.");
       }
-    } else if (on_admin_http(*this, in.tag, in.status, in.body)) {
+    } else if (on_admin_http(*this, in.tag, in.status, in.body) || on_canned_http(*this, in.tag, in.status, in.body)) {
     } else if (in.tag.rfind("item:", 0) == 0) {
       bool lead = in.tag == "item:leads";
       json j = json::parse(in.body, nullptr, false);
@@ -201,6 +215,8 @@ std::string App::debug_json() {
                        {"deal_value", panel.deal_value}, {"error_field", panel.error_field},
                        {"refused", panel.refused}, {"refused_field", panel.refused_field}};
   j["admin_message"] = admin.message;  // the admin screens' last notice ("Saved.", an error)
+  j["canned"] = {{"count", canned.all.size()}, {"message", canned.message}, {"field", canned.field},
+                 {"suggestions", canned_suggestions_height(*this) > 0}};
   j["rows_drawn"] = rows_drawn;
   j["images"] = images::debug_json();
   j["fonts"] = json::parse(fonts::debug_json());

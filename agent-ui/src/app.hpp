@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "admin.hpp"
+#include "canned_ui.hpp"
 #include "imgui.h"
 #include "livechat/commands.hpp"
 #include "livechat/inbox.hpp"
@@ -76,6 +77,7 @@ struct App {
   // what the main area shows; admin screens' state
   View view = View::inbox;
   AdminState admin;
+  CannedState canned;
 
   // inbox
   livechat::Folder folder = livechat::Folder::unassigned;
@@ -117,6 +119,12 @@ struct App {
   void draw_toasts();
   void publish_hooks();
 };
+
+// A refusal's words and field from an error answer ({"error":{"message","field"}}).
+struct ServerError {
+  std::string message, field;
+};
+ServerError server_error(const std::string& body);
 
 // Screens (each in its own file).
 void draw_signin(App& app);

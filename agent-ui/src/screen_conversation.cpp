@@ -10,6 +10,7 @@
 #include "bidi.hpp"
 #include "input.hpp"
 #include "livechat/rules.hpp"
+#include "livechat/validate.hpp"
 #include "platform.hpp"
 #include "widgets.hpp"
 
@@ -175,6 +176,8 @@ struct ComposerSend {
   bool requested = false;  // Enter asked to send this frame
   bool taken = false;      // the callback took the text out of the active field
   std::string text;
+  std::string replace;     // a canned response picked: it replaces the field's text
+  bool replaced = false;
 };
 
 int take_for_sending(ImGuiInputTextCallbackData* data) {
@@ -183,6 +186,11 @@ int take_for_sending(ImGuiInputTextCallbackData* data) {
     send->text.assign(data->Buf, static_cast<std::size_t>(data->BufTextLen));
     send->taken = true;
     data->DeleteChars(0, data->BufTextLen);
+  }
+  if (!send->replace.empty() && !send->replaced) {
+    data->DeleteChars(0, data->BufTextLen);
+    data->InsertChars(0, send->replace.c_str());
+    send->replaced = true;
   }
   return 0;
 }
@@ -194,6 +202,7 @@ void draw_composer(App& app, const Conversation& c) {
   }
   ComposerSend send;
   send.requested = input::take_send_request();
+  send.replace = std::string(utf8_prefix(draw_canned_suggestions(app, c, send.requested), kMaxMessageBytes));
   ImGui::InputTextMultiline("##composer", app.composer, sizeof app.composer, ImVec2(-110, 70),
                             ImGuiInputTextFlags_CallbackAlways, take_for_sending, &send);
   input::composer_drawn(ImGui::IsItemActive());
@@ -205,6 +214,10 @@ void draw_composer(App& app, const Conversation& c) {
   if (send.requested && !send.taken) {  // the field is not active: its buffer is ours
     send.text = app.composer;
     app.composer[0] = 0;
+  }
+  if (!send.replace.empty() && !send.replaced) {  // picked with a click: the field is not active
+    ui::copy_utf8(app.composer, sizeof app.composer, send.replace);
+    app.focus_composer = true;
   }
   // Typing indicator for the visitor: on while the composer holds text, off once sent or emptied.
   bool typing_now = app.composer[0] != 0 && !send.requested;
@@ -225,7 +238,7 @@ void draw_composer(App& app, const Conversation& c) {
 void draw_conversation(App& app, const Conversation& c) {
   draw_header(app, c);
   bool mine_open = may_write(c, Actor{Actor::Kind::agent, app.model.me.id}).ok();
-  float composer_h = mine_open ? 70 + ImGui::GetStyle().ItemSpacing.y * 2 : 0;
+  float composer_h = mine_open ? 70 + ImGui::GetStyle().ItemSpacing.y * 2 + canned_suggestions_height(app) : 0;
   float typing_h = ImGui::GetTextLineHeightWithSpacing();
   ImGui::BeginChild("##transcript", ImVec2(0, -(composer_h + typing_h)), false);
   static std::string last_id;

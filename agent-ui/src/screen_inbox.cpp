@@ -136,7 +136,7 @@ void draw_nav(App& app) {
     const char* label;
     bool admin_only;
   } items[] = {{View::inbox, "Inbox", false}, {View::playbooks, "Playbooks", true}, {View::users, "Users", true},
-               {View::crm, "CRM", false}};
+               {View::crm, "CRM", false}, {View::canned, "Canned responses", false}};
   bool first = true;
   for (const auto& it : items) {
     if (it.admin_only && !app.model.is_admin()) continue;
@@ -224,6 +224,7 @@ void draw_inbox(App& app) {
     if (app.view == View::playbooks) draw_playbooks(app);
     if (app.view == View::users) draw_users(app);
     if (app.view == View::crm) draw_crm(app);
+    if (app.view == View::canned) draw_canned_screen(app);
     ImGui::EndChild();
   } else if (c) {
     ImGui::BeginChild("##center", ImVec2(-kPanelWidth - ImGui::GetStyle().ItemSpacing.x, 0), true);

@@ -74,6 +74,8 @@ void open_view(App& app, View view) {
     app.rest("admin:users", "GET", "/api/users");
   } else if (view == View::crm) {
     app.rest("admin:crm", "GET", kCrmPaths[app.admin.crm_kind]);
+  } else if (view == View::canned) {
+    fetch_canned(app);
   }
 }
 
