@@ -8,7 +8,7 @@
 import { chromium } from 'playwright-core';
 import {
   CHROMIUM, CHROMIUM_ARGS, check, cleanups, click, debug, init, openDashboard, pasteText, run, settled, shot, signIn,
-  startServer, visitor, waitFor,
+  startServer, takeChat, visitor, waitFor,
 } from './dashboard_lib.mjs';
 import { programArgs } from './widget_lib.mjs';
 
@@ -59,14 +59,8 @@ async function main() {
 
   // 2. In a chat: "/pri" offers it; Enter fills the composer; Enter again sends.
   const v = visitor(port);
-  await waitFor('the visitor waiting for an agent', () => v.waiting && v.conversation);
   await click(anna, 'Inbox');
-  await waitFor('the chat in Unassigned', async () => (await debug(anna)).ids.unassigned.includes(v.conversation));
-  await click(anna, `row:${VISITOR_NAME}`);
-  await click(anna, 'Assign to me');
-  await waitFor('the chat in My conversations', async () => (await debug(anna)).ids.mine.includes(v.conversation));
-  await click(anna, 'My conversations');
-  await click(anna, `row:${VISITOR_NAME}`);
+  await takeChat(anna, v, VISITOR_NAME);
   await click(anna, 'composer');
   await waitFor('anna: the composer active', async () => (await debug(anna)).composer_active);
   await anna.page.keyboard.type('/pri');

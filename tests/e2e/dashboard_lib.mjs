@@ -202,6 +202,18 @@ export async function signIn(d, email) {
   });
 }
 
+// A visitor (from visitor()) asks for a human; agent `d` takes the chat (Assign to me) and opens
+// it in My conversations.
+export async function takeChat(d, v, visitorName) {
+  await waitFor('the visitor waiting for an agent', () => v.waiting && v.conversation);
+  await waitFor('the chat in Unassigned', async () => (await debug(d)).ids.unassigned.includes(v.conversation));
+  await click(d, `row:${visitorName}`);
+  await click(d, 'Assign to me');
+  await waitFor('the chat in My conversations', async () => (await debug(d)).ids.mine.includes(v.conversation));
+  await click(d, 'My conversations');
+  await click(d, `row:${visitorName}`);
+}
+
 export function check(cond, what) {
   if (!cond) throw new Error(`check failed: ${what}`);
   console.log(`ok - ${what}`);

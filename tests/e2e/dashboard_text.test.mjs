@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import {
   CHROMIUM, CHROMIUM_ARGS, check, cleanups, click, debug, init, openDashboard, run, pasteText, settled, shot,
-  signIn, sleep, startServer, typeText, visitor, waitFor,
+  signIn, sleep, startServer, takeChat, typeText, visitor, waitFor,
 } from './dashboard_lib.mjs';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.LIVECHAT_E2E_TIMEOUT_MS) || 400_000;
@@ -69,13 +69,7 @@ async function main() {
 
   // 2. A visitor writes every hostile string; the dashboard holds each byte-exact.
   const v = visitor(port);
-  await waitFor('the visitor waiting for an agent', () => v.waiting && v.conversation);
-  await waitFor('the chat in Unassigned', async () => (await debug(anna)).ids.unassigned.includes(v.conversation));
-  await click(anna, `row:${VISITOR_NAME}`);
-  await click(anna, 'Assign to me');
-  await waitFor('the chat in My conversations', async () => (await debug(anna)).ids.mine.includes(v.conversation));
-  await click(anna, 'My conversations');
-  await click(anna, `row:${VISITOR_NAME}`);
+  await takeChat(anna, v, VISITOR_NAME);
   for (const [, text] of HOSTILE) v.say(text);
   v.say(LONG);
   const seen = await waitFor('the visitor\'s messages in the dashboard', async () => {
