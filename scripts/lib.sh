@@ -16,7 +16,8 @@ ensure_setup() {
                 /usr/include/sodium.h /usr/include/gtest/gtest.h "$root/third_party/imgui-1.86/imgui.cpp" \
                 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a \
                 /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf \
-                /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf /usr/bin/pyftsubset /usr/sbin/ejabberdctl; do
+                /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf /usr/bin/pyftsubset /usr/sbin/ejabberdctl \
+                /usr/share/zoneinfo/Europe/Rome; do
     [ -e "$header" ] || missing=1
   done
   if [ -f "$root/tests/e2e/package-lock.json" ] && [ ! -d "$root/tests/e2e/node_modules" ]; then missing=1; fi
