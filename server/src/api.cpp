@@ -397,11 +397,9 @@ void Api::put_notifications(Call& call) {
 // --- conversations -----------------------------------------------------------------------------
 
 void Api::get_conversation(Call& call) {
-  const auto& all = engine_.committed().conversations;
-  auto it = all.find(call.params["id"]);
-  if (it == all.end() || !can_see(it->second, call.user->id))
-    return call.error(404, ErrorCode::not_found, "no such conversation");
-  call.json(200, to_json_value(it->second));
+  const Conversation* c = engine_.conversation(call.params["id"]);
+  if (!c || !can_see(*c, call.user->id)) return call.error(404, ErrorCode::not_found, "no such conversation");
+  call.json(200, to_json_value(*c));
 }
 
 void Api::create_from_conversation(Call& call) {

@@ -19,10 +19,12 @@ void seed_conversations(Engine& engine, int count, const std::shared_ptr<int>& p
   static const char* kAsks[] = {"Do you ship to Switzerland?", "I'd like a quote for **20 seats**.",
                                 "What does the *Pro* plan include?", "Can we book a demo next week?"};
   const Actor bot{Actor::Kind::bot, ""};
+  // Seeded in order: when the last one exists, so do the others (no look-up of each one).
+  if (count > 0 && engine.conversation("c_demo_" + std::to_string(count))) return;
   for (int i = 1; i <= count; ++i) {
     std::string n = std::to_string(i);
     ConversationId id = "c_demo_" + n;
-    if (engine.committed().conversations.count(id)) continue;
+    if (engine.conversation(id)) continue;
     std::string visitor = "v_demo_" + n;
     auto logged = [id](Result<Outcome> r) {
       if (!r) log_warn("demo conversation not added", {{"conversation", id}, {"error", r.error().message}});

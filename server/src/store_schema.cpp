@@ -179,7 +179,13 @@ ALTER TABLE playbooks ADD COLUMN embedded_origin TEXT NOT NULL DEFAULT '';
 ALTER TABLE playbooks ADD COLUMN embedded_at INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+// Version 4: a visitor's newest conversation is looked up in the store (the engine holds open
+// conversations only), so the widget's welcome needs no walk of every conversation.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE INDEX IF NOT EXISTS conversations_visitor ON conversations(visitor_id, playbook_id, created_at);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 constexpr int kVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
 }  // namespace
