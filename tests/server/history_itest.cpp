@@ -12,14 +12,13 @@
 
 #include "harness.hpp"
 #include "livechat/protocol.hpp"
+#include "demo.hpp"
 #include "store.hpp"
 
 namespace livechat::itest {
 namespace {
 
 using server::Store;
-using server::StoredEvent;
-using server::Write;
 
 int history_size() {
   const char* v = std::getenv("LIVECHAT_HISTORY_CONVERSATIONS");
@@ -28,8 +27,8 @@ int history_size() {
 
 std::string seeded_id(int i) { return "c_h_" + std::to_string(i); }
 
-// The seeded history: conversation i started by visitor v_h_i, one question, closed by the bot.
-// Three events each, positions 1..3n, written 5,000 conversations to a transaction.
+// The seeded history (server::seed_history): conversation c_h_<i> started by visitor v_h_<i>, one
+// question, closed by the bot; three events each, positions 1..3n.
 class History : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -40,24 +39,9 @@ class History : public ::testing::Test {
     options.synchronous_full = false;
     auto store = Store::open(seed_, options, [](std::function<void()> f) { f(); });
     ASSERT_TRUE(store.ok()) << store.error().message;
-    const int n = history_size();
-    const TimeMs t0 = 1'700'000'000'000;
-    uint64_t pos = 0;
-    for (int first = 1; first <= n; first += 5000) {
-      Write w;
-      for (int i = first; i < first + 5000 && i <= n; ++i) {
-        ConversationId id = seeded_id(i);
-        TimeMs at = t0 + int64_t{i} * 60'000;
-        w.events.push_back({++pos, ConversationStarted{id, 1, at, "v_h_" + std::to_string(i), "pb_demo",
-                                                       "Seeded visitor " + std::to_string(i)}});
-        w.events.push_back({++pos, MessagePosted{id, 2, at + 1000, Author::visitor, "v_h_" + std::to_string(i),
-                                                 "Question number " + std::to_string(i), "m-" + std::to_string(i)}});
-        w.events.push_back({++pos, ConversationClosed{id, 3, at + 2000, ""}});
-      }
-      store.value()->submit(std::move(w), [](const Status& s) { ASSERT_TRUE(s.ok()) << s.error().message; });
-    }
-    store.value()->flush();
-    events_ = pos;
+    Status seeded = server::seed_history(*store.value(), history_size());
+    ASSERT_TRUE(seeded.ok()) << seeded.error().message;
+    events_ = store.value()->last_pos();
   }
   static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
 
