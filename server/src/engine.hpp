@@ -51,7 +51,7 @@ struct EngineOptions {
   std::size_t closed_cache = 1000;
   // A dashboard reconnecting with after_pos gets only what changed when at most this many events
   // were committed since; further behind, a snapshot.
-  uint64_t max_resume_events = 10'000;
+  uint64_t max_resume_events = 5'000;
   // One snapshot frame at most this many bytes; a larger working set is sent as a snapshot of the
   // users and a `conversation` frame per conversation (docs/protocol.md).
   std::size_t max_snapshot_bytes = kMaxServerFrameBytes;

@@ -79,6 +79,7 @@ TEST_F(History, SnapshotHoldsTheWorkingSetAndStartUpReadsOnlyTheOpenState) {
   EXPECT_GE(healthz_pos(server), events_);
   EXPECT_LT(metric(server, "livechat_startup_events_read"), 1000);
   EXPECT_EQ(metric(server, "livechat_conversations_held"), 0);
+  EXPECT_GE(metric(server, "livechat_loop_lag_seconds"), 0);  // reported
 
   Agent anna;
   ASSERT_TRUE(anna.connect(server, "anna@demo.local"));
