@@ -174,8 +174,9 @@ void Engine::settle(const ConversationId& id) {
 
 Result<Outcome> Engine::stage(const Command& command, const Actor& actor, TimeMs now, Write& write) {
   ++stats_.commands;
-  // A closed conversation not in memory comes back for the rules to see (a new one is not looked up).
-  const ConversationId* target = std::holds_alternative<StartConversation>(command) ? nullptr : command_conversation(command);
+  // A closed conversation not in memory comes back for the rules to see (a start naming an
+  // existing id too: the rules refuse it, where the store's insert would fail the whole batch).
+  const ConversationId* target = command_conversation(command);
   if (target) page_in(*target);
   auto decision = decide(live_, command, actor, now);
   if (!decision) {
