@@ -162,10 +162,10 @@ json to_json(const Row& row) {
   return out;
 }
 
-// What reference checks need: the store, the committed conversations and users, the caller.
+// What reference checks need: the store, the engine (committed conversations and users), the caller.
 struct Refs {
   Store& store;
-  const State& state;
+  Engine& engine;
   const UserId& caller;
   // Whether `id` names an existing record of `rule`'s kind (conversations: one the caller sees).
   bool exists(Rule rule, const std::string& id) const {
@@ -177,10 +177,10 @@ struct Refs {
         auto l = store.lead(id);
         return l && l->kind == (rule == Rule::lead ? "lead" : "deal");
       }
-      case Rule::user: return state.users.count(id) > 0;
+      case Rule::user: return engine.committed().users.count(id) > 0;
       case Rule::conversation: {
-        auto it = state.conversations.find(id);
-        return it != state.conversations.end() && can_see(it->second, caller);
+        const Conversation* c = engine.conversation(id);
+        return c && can_see(*c, caller);
       }
       default: return true;
     }
@@ -358,7 +358,7 @@ void Api::crm_create(Call& call) {
   auto body = call.body();
   if (!body) return;
   int64_t now = loop_.now_ms();
-  Refs refs{store_, engine_.committed(), call.user->id};
+  Refs refs{store_, engine_, call.user->id};
   dispatch(call, [&](auto kind, const std::string& sub) {
     using Row = typename decltype(kind)::Row_;
     Row row;
@@ -380,7 +380,7 @@ void Api::crm_create(Call& call) {
 // PATCH /api/<kind>/:id {some fields} -> record
 void Api::crm_update(Call& call) {
   if (!call.user) return call.error(401, ErrorCode::forbidden, "sign in first");
-  Refs refs{store_, engine_.committed(), call.user->id};
+  Refs refs{store_, engine_, call.user->id};
   dispatch(call, [&](auto kind, const std::string& sub) {
     using Row = typename decltype(kind)::Row_;
     auto row = find<Row>(call, store_, sub);

@@ -82,6 +82,22 @@ void add_flags(CLI::App& app, Config& c, std::string& listen, std::string& sync)
       ->envname("LIVECHAT_MAX_FRAMES_PER_SECOND")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  app.add_option("--closed-cache", c.engine.closed_cache,
+                 "closed conversations kept in memory besides the open ones (the most recently used); "
+                 "older ones are read from the database when needed")
+      ->envname("LIVECHAT_CLOSED_CACHE")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  app.add_option("--resume-events", c.engine.max_resume_events,
+                 "a dashboard reconnecting at most this many events behind gets only the changes; further behind, "
+                 "a snapshot")
+      ->envname("LIVECHAT_RESUME_EVENTS")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{0}, uint64_t{10'000'000}));
+  app.add_option("--max-snapshot-bytes", c.engine.max_snapshot_bytes,
+                 "a larger snapshot is sent as one frame per conversation (tests lower it)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1024}, kMaxServerFrameBytes));
   app.add_option("--port-file", c.port_file, "write the port listened on to this file (scripts and tests)");
 }
 

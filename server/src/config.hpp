@@ -20,7 +20,8 @@ inline constexpr int kMaxDemoConversations = 100000;
 
 struct Config {
   NetOptions net;        // --listen, --static, --max-connections-per-ip
-  EngineOptions engine;  // --away-grace-ms, --max-frames-per-second, --token-guesses-per-minute
+  EngineOptions engine;  // --away-grace-ms, --max-frames-per-second, --token-guesses-per-minute,
+                         // --closed-cache, --resume-events, --max-snapshot-bytes
   ApiOptions api;        // --session-ttl-ms
   StoreOptions store;    // --sync
   std::string db = "./data/livechat.db";

@@ -1,6 +1,7 @@
 #include "demo.hpp"
 
 #include <memory>
+#include <optional>
 
 #include "auth.hpp"
 #include "log.hpp"
@@ -19,10 +20,12 @@ void seed_conversations(Engine& engine, int count, const std::shared_ptr<int>& p
   static const char* kAsks[] = {"Do you ship to Switzerland?", "I'd like a quote for **20 seats**.",
                                 "What does the *Pro* plan include?", "Can we book a demo next week?"};
   const Actor bot{Actor::Kind::bot, ""};
+  // Seeded in order: when the last one exists, so do the others (no look-up of each one).
+  if (count > 0 && engine.conversation("c_demo_" + std::to_string(count))) return;
   for (int i = 1; i <= count; ++i) {
     std::string n = std::to_string(i);
     ConversationId id = "c_demo_" + n;
-    if (engine.committed().conversations.count(id)) continue;
+    if (engine.conversation(id)) continue;
     std::string visitor = "v_demo_" + n;
     auto logged = [id](Result<Outcome> r) {
       if (!r) log_warn("demo conversation not added", {{"conversation", id}, {"error", r.error().message}});
@@ -105,6 +108,30 @@ void seed_demo(Engine& engine, Store& store, const std::string& public_origin, c
   engine.write(std::move(w), [finish](const Status&) { finish(); });
   seed_conversations(engine, conversations, pending, finish);
   finish();
+}
+
+Status seed_history(Store& store, int conversations) {
+  constexpr int kPerWrite = 5000;
+  constexpr TimeMs kStart = 1'700'000'000'000;  // Nov 2023, a minute apart
+  auto failed = std::make_shared<std::optional<Error>>();
+  uint64_t pos = store.last_pos();
+  for (int first = 1; first <= conversations; first += kPerWrite) {
+    Write w;
+    for (int i = first; i < first + kPerWrite && i <= conversations; ++i) {
+      const std::string n = std::to_string(i), id = "c_h_" + n, visitor = "v_h_" + n;
+      const TimeMs at = kStart + int64_t{i} * 60'000;
+      w.events.push_back({++pos, ConversationStarted{id, 1, at, visitor, kDemoPlaybookId, "Seeded visitor " + n}});
+      w.events.push_back(
+          {++pos, MessagePosted{id, 2, at + 1000, Author::visitor, visitor, "Question number " + n, "m-" + n}});
+      w.events.push_back({++pos, ConversationClosed{id, 3, at + 2000, ""}});
+    }
+    store.submit(std::move(w), [failed](const Status& s) {
+      if (!s && !*failed) *failed = s.error();
+    });
+  }
+  store.flush();
+  if (*failed) return **failed;
+  return ok_status();
 }
 
 }  // namespace livechat::server

@@ -24,4 +24,10 @@ struct DemoLogin {
 void seed_demo(Engine& engine, Store& store, const std::string& public_origin, const std::string& password,
                int conversations, std::function<void(std::vector<DemoLogin>)> done);
 
+// A large history for scale tests and benchmarks, written straight into the store (never through
+// the engine): `conversations` closed conversations of the demo playbook after the store's last
+// position, conversation i being c_h_<i> (visitor v_h_<i>, "Seeded visitor <i>"): started, one
+// visitor question, closed by the chatbot. 5,000 conversations a transaction; returns once durable.
+Status seed_history(Store& store, int conversations);
+
 }  // namespace livechat::server

@@ -20,6 +20,16 @@ namespace livechat::server {
 
 namespace {
 const Actor kSystem{Actor::Kind::system, ""};
+
+// The conversation a command addresses, nullptr for user commands.
+const ConversationId* command_conversation(const Command& command) {
+  return std::visit(
+      [](const auto& c) -> const ConversationId* {
+        if constexpr (requires { c.conversation; }) return &c.conversation;
+        else return nullptr;
+      },
+      command);
+}
 const Actor kBot{Actor::Kind::bot, ""};
 
 // The notify frame for `n`, caused by event `e` in conversation `c`, as text.
@@ -63,30 +73,41 @@ Engine::~Engine() { *alive_ = false; }
 
 Status Engine::load() {
   for (const auto& row : store_.playbooks()) playbook_changed(row);
+  // The users: their events only (the users table of the state is small; conversations' events
+  // are read per open conversation below, never the whole log).
   uint64_t after = 0;
   while (true) {
-    auto batch = store_.events_after(after, 10'000);
+    auto batch = store_.user_events_after(after, 10'000);
     if (!batch) return batch.error();
     if (batch.value().empty()) break;
+    stats_.startup_events_read += batch.value().size();
     for (const auto& stored : batch.value()) {
       livechat::apply(live_, stored.event);
       livechat::apply(committed_, stored.event);
       after = stored.pos;
-      if (const auto* started = std::get_if<ConversationStarted>(&stored.event))
-        latest_conversation_[started->visitor_id] = started->conversation;
     }
   }
-  next_pos_ = after + 1;
-  committed_pos_ = after;
-  for (const auto& row : store_.runs()) {
-    auto json = nlohmann::json::parse(row.json, nullptr, false);
+  auto open = store_.open_conversations();
+  if (!open) return open.error();
+  for (const auto& id : open.value()) {
+    auto loaded = store_.load_conversation(id);
+    if (!loaded) return loaded.error();
+    if (!loaded.value()) continue;
+    stats_.startup_events_read += loaded.value()->last_seq;  // seqs count a conversation's events
+    committed_.conversations.emplace(id, *loaded.value());
+    live_.conversations.emplace(id, std::move(*loaded.value()));
+    auto row = store_.run(id);
+    if (!row) continue;
+    auto json = nlohmann::json::parse(row->json, nullptr, false);
     auto run = playbook_run_from_json(json);
     if (!run) {
-      log_warn("chatbot run unreadable", {{"conversation", row.conversation_id}, {"error", run.error().message}});
+      log_warn("chatbot run unreadable", {{"conversation", id}, {"error", run.error().message}});
       continue;
     }
-    runs_[row.conversation_id] = Run{row.playbook_id, run.value()};
+    runs_[id] = Run{row->playbook_id, run.value()};
   }
+  committed_pos_ = store_.last_pos();
+  next_pos_ = committed_pos_ + 1;
   for (const auto& [id, c] : live_.conversations)
     if (c.phase == Phase::unassigned && c.wait_deadline > 0 && !c.missed) schedule_wait(c);
   // Nobody is connected after a restart: agents who were online become away unless a dashboard
@@ -95,17 +116,72 @@ Status Engine::load() {
   for (const auto& [id, u] : live_.users)
     if (u.online && !u.away) online.push_back(id);
   for (const auto& id : online) presence_changed(id);
-  log_info("state loaded", {{"events", after}, {"conversations", live_.conversations.size()}, {"users", live_.users.size()}});
+  log_info("state loaded", {{"pos", committed_pos_}, {"events_read", stats_.startup_events_read},
+                            {"open_conversations", live_.conversations.size()}, {"users", live_.users.size()}});
   return ok_status();
+}
+
+// --- bounded memory ----------------------------------------------------------------------------
+
+std::optional<Conversation> Engine::load_closed(const ConversationId& id) {
+  auto loaded = store_.load_conversation(id);
+  if (!loaded) {
+    log_warn("conversation unreadable", {{"conversation", id}, {"error", loaded.error().message}});
+    return std::nullopt;
+  }
+  // Only closed ones live in the store alone: an open one missing here was committed a moment
+  // ago and reaches the states through on_durable.
+  if (!loaded.value() || loaded.value()->phase != Phase::closed) return std::nullopt;
+  ++stats_.loads;
+  return std::move(loaded.value());
+}
+
+const Conversation* Engine::conversation(const ConversationId& id) {
+  if (auto it = committed_.conversations.find(id); it != committed_.conversations.end()) return &it->second;
+  if (live_.conversations.count(id)) return nullptr;  // started, not durable yet
+  if (const Conversation* c = closed_.find(id)) return c;
+  auto loaded = load_closed(id);
+  return loaded ? closed_.put(std::move(*loaded)) : nullptr;
+}
+
+void Engine::page_in(const ConversationId& id) {
+  if (live_.conversations.count(id)) return;
+  std::optional<Conversation> c = closed_.take(id);
+  if (!c) c = load_closed(id);
+  if (!c) return;
+  committed_.conversations.emplace(id, *c);
+  live_.conversations.emplace(id, std::move(*c));
+  paged_in_.insert(id);
+}
+
+void Engine::settle(const ConversationId& id) {
+  auto live = live_.conversations.find(id);
+  auto done = committed_.conversations.find(id);
+  if (live == live_.conversations.end() || done == committed_.conversations.end()) return;
+  if (done->second.phase != Phase::closed || live->second.last_seq != done->second.last_seq) return;
+  paged_in_.erase(id);
+  runs_.erase(id);
+  if (auto t = wait_timers_.find(id); t != wait_timers_.end()) {
+    loop_.cancel(t->second);
+    wait_timers_.erase(t);
+  }
+  closed_.put(std::move(done->second));
+  committed_.conversations.erase(done);
+  live_.conversations.erase(live);
 }
 
 // --- commands ----------------------------------------------------------------------------------
 
 Result<Outcome> Engine::stage(const Command& command, const Actor& actor, TimeMs now, Write& write) {
   ++stats_.commands;
+  // A closed conversation not in memory comes back for the rules to see (a start naming an
+  // existing id too: the rules refuse it, where the store's insert would fail the whole batch).
+  const ConversationId* target = command_conversation(command);
+  if (target) page_in(*target);
   auto decision = decide(live_, command, actor, now);
   if (!decision) {
     ++stats_.rejected;
+    if (target) settle(*target);
     return decision.error();
   }
   Outcome out;
@@ -160,6 +236,11 @@ void Engine::submit(Write write, std::function<void()> after_durable) {
     }
     on_durable(events);
     if (after) after();
+    // Closed conversations with nothing left in flight go back to the cache.
+    for (const auto& stored : events)
+      if (const ConversationId* id = event_conversation(stored.event)) settle(*id);
+    std::vector<ConversationId> paged(paged_in_.begin(), paged_in_.end());
+    for (const auto& id : paged) settle(id);
   });
 }
 
@@ -178,8 +259,6 @@ void Engine::on_durable(const std::vector<StoredEvent>& events) {
     livechat::apply(committed_, stored.event);
     committed_pos_ = stored.pos;
     ++stats_.events;
-    if (const auto* started = std::get_if<ConversationStarted>(&stored.event))
-      latest_conversation_[started->visitor_id] = started->conversation;
     deliver(stored, phase_before, assignee_before);
   }
 }
@@ -283,6 +362,9 @@ void Engine::on_wait_timer(const ConversationId& id) {
 
 EngineStats Engine::stats() const {
   EngineStats s = stats_;
+  s.held_conversations = live_.conversations.size();
+  s.cached_closed = closed_.size();
+  s.evictions = closed_.evictions();
   for (const auto& [id, session] : sessions_)
     (session->connection->channel == Channel::visitor ? s.visitor_sockets : s.agent_sockets)++;
   return s;

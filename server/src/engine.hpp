@@ -4,7 +4,14 @@
 // against it, so they see each other at once) and `committed_` holds only events that are
 // durable. Nothing reaches a client before it is durable: acks, events, snapshots and
 // notifications are all produced from `committed_`, in commit order, when the store reports a
-// batch durable. A restart replays the event log into both.
+// batch durable.
+//
+// Bounded memory: the two states hold the users and the open conversations (bot, unassigned,
+// assigned), plus closed ones while a command on them is on its way to the disk. A closed
+// conversation with nothing in flight leaves both states for a bounded cache of recently used
+// closed conversations (ClosedCache, --closed-cache); past it, it is read again from the store
+// (Store::load_conversation) when someone acts on it or asks for it. A restart loads the users'
+// events and the open conversations, never the whole log.
 //
 // It is the SocketHandler for /ws/visitor and /ws/agent and serves the API (api.cpp) through
 // run(). Everything runs on the Loop's one thread.
@@ -16,11 +23,13 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "livechat/playbook.hpp"
 #include "livechat/playbook_run.hpp"
 #include "livechat/protocol.hpp"
+#include "closed_cache.hpp"
 #include "livechat/rules.hpp"
 #include "loop.hpp"
 #include "metrics.hpp"
@@ -38,11 +47,25 @@ struct EngineOptions {
   // Invalid session or visitor tokens one address may present a minute (REST and both sockets)
   // before its tokens are refused unchecked for the rest of that minute.
   int max_token_failures_per_minute = 60;
+  // Closed conversations kept in memory besides the open ones (the most recently used; at least 1).
+  std::size_t closed_cache = 1000;
+  // A dashboard reconnecting with after_pos gets only what changed when at most this many events
+  // were committed since; further behind, a snapshot.
+  uint64_t max_resume_events = 5'000;
+  // One snapshot frame at most this many bytes; a larger working set is sent as a snapshot of the
+  // users and a `conversation` frame per conversation (docs/protocol.md).
+  std::size_t max_snapshot_bytes = kMaxServerFrameBytes;
 };
 
 struct EngineStats {
   uint64_t commands = 0, rejected = 0, events = 0, acks = 0;
   uint64_t visitor_sockets = 0, agent_sockets = 0;
+  // Memory: conversations held in the states (open, and closed ones with a command in flight),
+  // closed ones in the cache, dropped from the cache, read back from the store.
+  uint64_t held_conversations = 0, cached_closed = 0, evictions = 0, loads = 0;
+  uint64_t startup_events_read = 0;  // events read from the store by load()
+  // Dashboards synced: by position (only what changed) or with a snapshot.
+  uint64_t resumes = 0, snapshots = 0, split_snapshots = 0;
 };
 
 // What one command (or a group of commands made by one action) produced.
@@ -57,12 +80,17 @@ class Engine : public SocketHandler {
   Engine(Loop& loop, Store& store, EngineOptions options);
   ~Engine() override;
 
-  // Replays the event log and the chatbot runs; schedules pending wait timers. Call once.
+  // Loads the users (their events) and the open conversations with their chatbot runs;
+  // schedules pending wait timers. Call once.
   Status load();
 
   // --- for the API -----------------------------------------------------------------------------
-  // State as durably committed (what clients may be told).
+  // State as durably committed (what clients may be told): every user, but only the
+  // conversations held in memory; ask conversation() for any one.
   const State& committed() const { return committed_; }
+  // A conversation as durably committed, open or closed (a closed one may be read from the store
+  // into the cache); nullptr when unknown. Valid until the engine's next call.
+  const Conversation* conversation(const ConversationId& id);
   // Decides `command` for `actor` against the live state; `extra` rows are committed in the same
   // transaction; `reply` runs once durable (or at once with the error).
   void run(const Command& command, const Actor& actor, Write extra, Reply reply);
@@ -120,6 +148,11 @@ class Engine : public SocketHandler {
   void send_error(Session& session, const std::string& request_id, const Error& error);
   void schedule_wait(const Conversation& conversation);
   void on_wait_timer(const ConversationId& conversation);
+  // Bounded memory: a closed conversation a command names comes back into both states
+  // (page_in); one with nothing in flight goes back to the cache (settle).
+  void page_in(const ConversationId& id);
+  void settle(const ConversationId& id);
+  std::optional<Conversation> load_closed(const ConversationId& id);
 
   // engine_visitor.cpp: widget sessions and the chatbot
   void visitor_frame(Session& session, ClientFrame frame);
@@ -144,6 +177,9 @@ class Engine : public SocketHandler {
   // engine_agent.cpp: dashboard sessions and presence
   void agent_frame(Session& session, ClientFrame frame);
   void agent_hello(Session& session, const HelloFrame& hello);
+  // The dashboard's state: only what changed after `after_pos` when that is cheap, else a snapshot.
+  void sync_agent(Session& session, std::optional<uint64_t> after_pos);
+  bool send_changes(Session& session, uint64_t after_pos);
   void send_snapshot(Session& session);
   void presence_changed(const UserId& user);
 
@@ -157,7 +193,8 @@ class Engine : public SocketHandler {
   std::unordered_map<uint64_t, std::unique_ptr<Session>> sessions_;  // by connection id
   std::unordered_map<ConversationId, std::set<Session*>> watchers_;   // visitor sessions showing a conversation
   std::set<Session*> agents_;                                         // agent sessions past hello
-  std::unordered_map<std::string, ConversationId> latest_conversation_;  // visitor id -> newest (committed)
+  ClosedCache closed_{options_.closed_cache};
+  std::unordered_set<ConversationId> paged_in_;  // closed conversations brought back for a command
   std::unordered_map<std::string, CachedPlaybook> playbooks_;
   std::unordered_map<ConversationId, Run> runs_;
   std::unordered_map<ConversationId, Loop::TimerId> wait_timers_;

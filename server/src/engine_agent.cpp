@@ -17,7 +17,8 @@ void Engine::agent_frame(Session& s, ClientFrame frame) {
     return agent_hello(s, *hello);
   }
   if (!s.ready) return send_error(s, request_id_of(frame), make_error(ErrorCode::bad_request, "say hello first"));
-  if (std::holds_alternative<ResumeFrame>(frame)) return send_snapshot(s);
+  if (const auto* resume = std::get_if<ResumeFrame>(&frame))
+    return sync_agent(s, resume->conversation.empty() ? std::optional<uint64_t>(resume->after_pos) : std::nullopt);
   if (auto* typing = std::get_if<TypingFrame>(&frame)) {
     auto c = committed_.conversations.find(typing->conversation);
     if (c == committed_.conversations.end() || !may_write(c->second, Actor{Actor::Kind::agent, s.user})) return;
@@ -81,17 +82,97 @@ void Engine::agent_hello(Session& s, const HelloFrame& hello) {
   });
   agents_.insert(&s);
   send(s, AgentWelcomeFrame{committed_.users.at(s.user)});
-  send_snapshot(s);
+  sync_agent(s, hello.has_after_pos ? std::optional<uint64_t>(hello.after_pos) : std::nullopt);
   presence_changed(s.user);
 }
 
+void Engine::sync_agent(Session& s, std::optional<uint64_t> after_pos) {
+  if (after_pos && *after_pos <= committed_pos_ && committed_pos_ - *after_pos <= options_.max_resume_events &&
+      send_changes(s, *after_pos)) {
+    ++stats_.resumes;
+    return;
+  }
+  send_snapshot(s);
+}
+
+// What changed for this agent between after_pos and now (docs/protocol.md, Connecting): the
+// events of conversations it saw all along and the user events, in order; then the whole
+// conversation for each that came into view (or left it and came back); `hidden` for each it
+// saw at after_pos and no longer sees; then `resumed`. The work is bounded by the events
+// committed since (max_resume_events) and the history of the conversations they touch.
+bool Engine::send_changes(Session& s, uint64_t after_pos) {
+  const uint64_t upto = committed_pos_;
+  std::vector<StoredEvent> window;
+  if (upto > after_pos) {
+    auto read = store_.events_after(after_pos, upto - after_pos);
+    if (!read) {
+      log_warn("resume by position failed; sending a snapshot", {{"error", read.error().message}});
+      return false;
+    }
+    window = std::move(read.value());
+  }
+  struct Seen {
+    bool at_start = false;  // visible at after_pos
+    bool steady = false;    // visible at after_pos and through every event since
+  };
+  State then;  // the touched conversations, as of after_pos and then event by event
+  std::unordered_map<ConversationId, Seen> seen;
+  std::vector<ConversationId> touched;  // in order of first change
+  for (const auto& stored : window) {
+    if (stored.pos > upto) break;
+    const ConversationId* id = event_conversation(stored.event);
+    if (!id) continue;
+    auto [it, fresh] = seen.try_emplace(*id);
+    if (fresh) {
+      touched.push_back(*id);
+      auto before = store_.conversation_events(*id, 0, after_pos);
+      if (!before) return false;
+      for (const auto& e : before.value()) livechat::apply(then, e.event);
+      auto c = then.conversations.find(*id);
+      it->second.at_start = it->second.steady = c != then.conversations.end() && can_see(c->second, s.user);
+    }
+    auto c = then.conversations.find(*id);
+    bool before = c != then.conversations.end() && can_see(c->second, s.user);
+    livechat::apply(then, stored.event);
+    c = then.conversations.find(*id);
+    bool after = c != then.conversations.end() && can_see(c->second, s.user);
+    if (!before || !after) it->second.steady = false;
+  }
+  for (const auto& stored : window) {
+    if (stored.pos > upto) break;
+    const ConversationId* id = event_conversation(stored.event);
+    const auto* settings = std::get_if<NotificationSettingsChanged>(&stored.event);
+    if (id ? seen.at(*id).steady : !settings || settings->user == s.user)
+      s.connection->send(encode_event_frame(stored.pos, stored.event));
+  }
+  for (const auto& id : touched) {
+    const Seen& v = seen.at(id);
+    auto c = then.conversations.find(id);
+    bool now = c != then.conversations.end() && can_see(c->second, s.user);
+    if (now && !v.steady) send(s, ConversationFrame{upto, c->second});
+    else if (!now && v.at_start) send(s, HiddenFrame{id});
+  }
+  send(s, ResumedFrame{"", 0, upto});
+  return true;
+}
+
+// The working set: every user and the open conversations the agent may see (closed ones are
+// the Closed folder's, read page by page over REST). One frame when it fits, else the users in
+// the snapshot and each conversation in a `conversation` frame at the same position.
 void Engine::send_snapshot(Session& s) {
+  ++stats_.snapshots;
   SnapshotFrame snap;
   snap.pos = committed_pos_;
   for (const auto& [id, u] : committed_.users) snap.users.push_back(u);
   for (const auto& [id, c] : committed_.conversations)
-    if (can_see(c, s.user)) snap.conversations.push_back(c);
+    if (c.phase != Phase::closed && can_see(c, s.user)) snap.conversations.push_back(c);
+  std::string text = encode(snap);
+  if (text.size() <= options_.max_snapshot_bytes) return s.connection->send(std::move(text));
+  ++stats_.split_snapshots;
+  std::vector<Conversation> conversations = std::move(snap.conversations);
+  snap.conversations.clear();
   send(s, snap);
+  for (auto& c : conversations) send(s, ConversationFrame{snap.pos, std::move(c)});
 }
 
 void Engine::presence_changed(const UserId& user) {

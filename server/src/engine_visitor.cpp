@@ -128,11 +128,8 @@ void Engine::visitor_hello(Session& s, const HelloFrame& hello) {
     WelcomeFrame welcome;
     welcome.visitor_id = visitor_id;
     welcome.token = token;
-    if (auto c = latest_conversation_.find(visitor_id); c != latest_conversation_.end()) {
-      auto conv = committed_.conversations.find(c->second);  // only a conversation of this playbook
-      if (conv != committed_.conversations.end() && conv->second.playbook_id == s.playbook_id)
-        welcome.conversation = c->second;
-    }
+    if (auto newest = store_.latest_conversation(visitor_id, s.playbook_id); newest && conversation(*newest))
+      welcome.conversation = *newest;
     welcome.bot_name = pb->playbook.bot_name;
     welcome.bot_avatar_url = pb->playbook.bot_avatar_url;
     PlaybookContext ctx = context_for(*pb);
@@ -196,8 +193,8 @@ void Engine::visitor_answer(Session& s, const AnswerFrame& answer) {
 }
 
 void Engine::visitor_resume(Session& s, const ResumeFrame& resume) {
-  auto c = committed_.conversations.find(resume.conversation);
-  if (c == committed_.conversations.end() || c->second.visitor_id != s.visitor_id)
+  const Conversation* c = conversation(resume.conversation);
+  if (!c || c->visitor_id != s.visitor_id)
     return send_error(s, "", make_error(ErrorCode::not_found, "no such conversation", "conversation"));
   watch(s, "");  // live events wait until the replay is done, so they follow it in order
   replay(s.connection->id, resume.conversation, resume.after, ++s.replay);
@@ -240,16 +237,17 @@ void Engine::replay(uint64_t sid, const ConversationId& id, Seq after, uint64_t 
     if (visitor_sees(e)) send_counted(EventFrame{stored.pos, e});
   }
   watch(s, id);
-  send(s, ResumedFrame{id, committed_.conversations.at(id).last_seq, committed_pos_});
+  const Conversation* c = conversation(id);
+  send(s, ResumedFrame{id, c ? c->last_seq : after, committed_pos_});
   send_prompt(id);
 }
 
 void Engine::send_prompt(const ConversationId& id) {
   auto w = watchers_.find(id);
   if (w == watchers_.end()) return;
-  auto c = committed_.conversations.find(id);
-  if (c == committed_.conversations.end()) return;
-  PromptFrame frame = prompt_frame(id, visitor_prompt(c->second, bot_prompt(id)));
+  const Conversation* c = conversation(id);
+  if (!c) return;
+  PromptFrame frame = prompt_frame(id, visitor_prompt(*c, bot_prompt(id)));
   for (Session* s : w->second) send(*s, frame);
 }
 

@@ -4,6 +4,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
 #include <chrono>
 #include <unordered_map>
 
@@ -73,6 +74,36 @@ class AsioLoop final : public Loop {
 }  // namespace
 
 std::unique_ptr<Loop> Loop::create() { return std::make_unique<AsioLoop>(); }
+
+namespace {
+int64_t steady_us() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+LagProbe::LagProbe(Loop& loop, int64_t period_ms, int64_t window_ms)
+    : loop_(loop), period_ms_(period_ms), window_ms_(window_ms) {
+  window_start_us_ = steady_us();
+  due_us_ = window_start_us_ + period_ms_ * 1000;
+  timer_ = loop_.after(period_ms_, [this] { tick(); });
+}
+
+LagProbe::~LagProbe() { loop_.cancel(timer_); }
+
+void LagProbe::tick() {
+  const int64_t now = steady_us();
+  if (now - window_start_us_ >= window_ms_ * 1000) {
+    previous_max_us_ = current_max_us_;
+    current_max_us_ = 0;
+    window_start_us_ = now;
+  }
+  current_max_us_ = std::max(current_max_us_, now - due_us_);
+  due_us_ = now + period_ms_ * 1000;
+  timer_ = loop_.after(period_ms_, [this] { tick(); });
+}
+
+double LagProbe::max_lag_seconds() const { return static_cast<double>(std::max(current_max_us_, previous_max_us_)) / 1e6; }
 
 asio::io_context* asio_context(Loop& loop) {
   auto* asio_loop = dynamic_cast<AsioLoop*>(&loop);

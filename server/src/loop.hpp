@@ -28,4 +28,23 @@ class Loop {
   virtual void stop() = 0;
 };
 
+// The loop's lag: a timer due every `period_ms` notes how late it ran, which is how long the
+// thread was busy without serving sockets, timers or posts (a stretch of work shorter than the
+// period may hide between two ticks). max_lag_seconds() is the longest lateness of the current and
+// the previous `window_ms` (so a scrape every window sees every stretch once). Loop thread only.
+class LagProbe {
+ public:
+  LagProbe(Loop& loop, int64_t period_ms = 20, int64_t window_ms = 10'000);
+  ~LagProbe();
+  double max_lag_seconds() const;
+
+ private:
+  void tick();
+  Loop& loop_;
+  int64_t period_ms_, window_ms_;
+  Loop::TimerId timer_ = 0;
+  int64_t due_us_ = 0, window_start_us_ = 0;  // steady clock
+  int64_t current_max_us_ = 0, previous_max_us_ = 0;
+};
+
 }  // namespace livechat::server

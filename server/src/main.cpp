@@ -27,8 +27,11 @@ std::string env(const char* name) {
   return v ? v : "";
 }
 
-std::string metrics_text(const Net& net, const Store& store, const Engine& engine) {
+std::string metrics_text(const Net& net, const Store& store, const Engine& engine, const LagProbe& lag) {
   MetricsWriter m;
+  m.gauge("livechat_loop_lag_seconds",
+          "Longest time the I/O thread was busy without serving sockets (timer lateness), last 10-20 s.",
+          lag.max_lag_seconds());
   NetStats n = net.stats();
   m.family("livechat_open_sockets", "Open connections by kind.", MetricType::gauge);
   m.sample("livechat_open_sockets", {{"kind", "http"}}, static_cast<double>(n.http_sessions_open));
@@ -42,6 +45,19 @@ std::string metrics_text(const Net& net, const Store& store, const Engine& engin
   m.counter("livechat_commands_total", "Commands decided.", static_cast<double>(e.commands));
   m.counter("livechat_commands_rejected_total", "Commands refused by the rules.", static_cast<double>(e.rejected));
   m.counter("livechat_events_total", "Events committed.", static_cast<double>(e.events));
+  m.gauge("livechat_conversations_held", "Conversations in the engine's state: open ones, and closed ones a command is "
+          "on its way for.", static_cast<double>(e.held_conversations));
+  m.gauge("livechat_closed_cached", "Closed conversations in the cache (--closed-cache).", static_cast<double>(e.cached_closed));
+  m.counter("livechat_closed_evictions_total", "Closed conversations dropped from the cache.", static_cast<double>(e.evictions));
+  m.counter("livechat_closed_loads_total", "Closed conversations read back from the database.", static_cast<double>(e.loads));
+  m.gauge("livechat_startup_events_read", "Events read from the database at start-up (users' and open conversations').",
+          static_cast<double>(e.startup_events_read));
+  m.family("livechat_agent_syncs_total", "Dashboards synced: by position (changes only) or with a snapshot.",
+           MetricType::counter);
+  m.sample("livechat_agent_syncs_total", {{"kind", "changes"}}, static_cast<double>(e.resumes));
+  m.sample("livechat_agent_syncs_total", {{"kind", "snapshot"}}, static_cast<double>(e.snapshots));
+  m.counter("livechat_split_snapshots_total", "Snapshots too large for one frame, sent a conversation per frame.",
+            static_cast<double>(e.split_snapshots));
   StoreStats s = store.stats();
   m.counter("livechat_commits_total", "SQLite transactions committed (group commits).", static_cast<double>(s.commits));
   m.counter("livechat_committed_writes_total", "Writes made durable.", static_cast<double>(s.writes));
@@ -113,7 +129,8 @@ int main(int argc, char** argv) {
   while (!origin.empty() && origin.back() == '/') origin.pop_back();
   engine.set_public_origin(origin);
   api.set_public_origin(origin);
-  api.metrics = [&]() { return metrics_text(*net.value(), *store.value(), engine); };
+  LagProbe lag(*loop);
+  api.metrics = [&]() { return metrics_text(*net.value(), *store.value(), engine, lag); };
   log_info("listening", {{"address", config.net.address + ":" + std::to_string(port)}, {"db", config.db},
                          {"static", config.net.static_dir}, {"origin", origin}});
   if (!config.port_file.empty()) std::ofstream(config.port_file) << port << "\n";

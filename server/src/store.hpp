@@ -170,6 +170,17 @@ class Store {
   virtual Result<std::vector<StoredEvent>> conversation_events(const std::string& conversation, uint64_t after_seq,
                                                                uint64_t max_pos) = 0;
   virtual uint64_t last_pos() = 0;
+  // User events (those of no conversation) with pos > after_pos, in order, at most `limit`.
+  virtual Result<std::vector<StoredEvent>> user_events_after(uint64_t after_pos, std::size_t limit) = 0;
+  // One conversation as its events make it (core apply, in seq order): messages, side panel,
+  // items, client ids. nullopt when no such conversation was started.
+  virtual Result<std::optional<Conversation>> load_conversation(const ConversationId& id) = 0;
+  // The ids of the conversations that are not closed (bot, unassigned, assigned), in id order:
+  // the engine's working set at start-up (docs/architecture.md, Bounded memory).
+  virtual Result<std::vector<ConversationId>> open_conversations() = 0;
+  // The newest conversation `visitor_id` started with `playbook_id`, if any.
+  virtual std::optional<ConversationId> latest_conversation(const std::string& visitor_id,
+                                                            const std::string& playbook_id) = 0;
 
   virtual std::optional<CredentialRow> credential(const std::string& user_id) = 0;
   virtual std::optional<SessionRow> session(const std::string& token_hash) = 0;
@@ -178,6 +189,7 @@ class Store {
   virtual std::optional<PlaybookRow> playbook(const std::string& id) = 0;
   virtual std::vector<RunRow> runs() = 0;
   virtual std::vector<CannedRow> canned_responses() = 0;  // every one, by shortcut
+  virtual std::optional<RunRow> run(const std::string& conversation_id) = 0;
 
   virtual std::vector<PersonRow> persons() = 0;
   virtual std::vector<OrganizationRow> organizations() = 0;

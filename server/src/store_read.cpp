@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "livechat/protocol_json.hpp"
+#include "livechat/rules.hpp"
 #include "store_sqlite.hpp"
 
 namespace livechat::server {
@@ -72,6 +73,13 @@ Status SqliteStore::prepare_reads() {
       {&r_.conversation_events,
        "SELECT pos, body FROM events WHERE conversation = ? AND seq > ? AND pos <= ? ORDER BY seq"},
       {&r_.last_pos, "SELECT coalesce(max(pos), 0) FROM events"},
+      {&r_.user_events_after,
+       "SELECT pos, body FROM events WHERE conversation IS NULL AND pos > ? ORDER BY pos LIMIT ?"},
+      {&r_.open_conversations,
+       "SELECT id FROM conversations WHERE phase IN ('bot', 'unassigned', 'assigned') ORDER BY id"},
+      {&r_.latest_conversation,
+       "SELECT id FROM conversations WHERE visitor_id = ? AND playbook_id = ? ORDER BY created_at DESC, id DESC "
+       "LIMIT 1"},
       {&r_.credential, sqlite::select_sql(kCredentials, "WHERE user_id = ?")},
       {&r_.session, sqlite::select_sql(kSessions, "WHERE token_hash = ?")},
       {&r_.visitor, sqlite::select_sql(kVisitors, "WHERE token_hash = ?")},
@@ -79,6 +87,7 @@ Status SqliteStore::prepare_reads() {
       {&r_.playbook, sqlite::select_sql(kPlaybooks, "WHERE id = ?")},
       {&r_.runs, sqlite::select_sql(kRuns, "ORDER BY conversation_id")},
       {&r_.canned, sqlite::select_sql(kCanned, "ORDER BY shortcut, id")},
+      {&r_.run, sqlite::select_sql(kRuns, "WHERE conversation_id = ?")},
       {&r_.persons, sqlite::select_sql(kPersons, "ORDER BY id")},
       {&r_.organizations, sqlite::select_sql(kOrganizations, "ORDER BY id")},
       {&r_.leads, sqlite::select_sql(kLeads, "WHERE kind = ? ORDER BY id")},
@@ -122,6 +131,44 @@ uint64_t SqliteStore::last_pos() {
   return s.step() == SQLITE_ROW ? static_cast<uint64_t>(s.i64(0)) : 0;
 }
 
+Result<std::vector<StoredEvent>> SqliteStore::user_events_after(uint64_t after_pos, std::size_t limit) {
+  Stmt& s = r_.user_events_after;
+  s.bind(1, clamp_i64(after_pos));
+  s.bind(2, clamp_i64(limit));
+  return decode_events(rdb_.get(), s);
+}
+
+Result<std::optional<Conversation>> SqliteStore::load_conversation(const ConversationId& id) {
+  auto events = conversation_events(id, 0, UINT64_MAX);
+  if (!events) return events.error();
+  if (events.value().empty()) return std::optional<Conversation>();
+  State state;  // the core's own fold, so a loaded conversation is exactly the one kept in memory
+  for (const StoredEvent& e : events.value()) livechat::apply(state, e.event);
+  auto it = state.conversations.find(id);
+  if (it == state.conversations.end()) return std::optional<Conversation>();
+  return std::optional<Conversation>(std::move(it->second));
+}
+
+Result<std::vector<ConversationId>> SqliteStore::open_conversations() {
+  Stmt& s = r_.open_conversations;
+  ResetGuard guard(s);
+  std::vector<ConversationId> ids;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) ids.push_back(s.text(0));
+  if (rc != SQLITE_DONE) return sqlite::error_from(rdb_.get(), rc, "read open conversations");
+  return ids;
+}
+
+std::optional<ConversationId> SqliteStore::latest_conversation(const std::string& visitor_id,
+                                                               const std::string& playbook_id) {
+  Stmt& s = r_.latest_conversation;
+  ResetGuard guard(s);
+  s.bind(1, visitor_id);
+  s.bind(2, playbook_id);
+  if (s.step() != SQLITE_ROW) return std::nullopt;
+  return s.text(0);
+}
+
 // --- accounts and configuration ----------------------------------------------------------------
 
 std::optional<CredentialRow> SqliteStore::credential(const std::string& user_id) {
@@ -140,6 +187,9 @@ std::vector<PlaybookRow> SqliteStore::playbooks() { return all(r_.playbooks, kPl
 std::optional<PlaybookRow> SqliteStore::playbook(const std::string& id) { return one(r_.playbook, id, kPlaybooks); }
 std::vector<RunRow> SqliteStore::runs() { return all(r_.runs, kRuns); }
 std::vector<CannedRow> SqliteStore::canned_responses() { return all(r_.canned, kCanned); }
+std::optional<RunRow> SqliteStore::run(const std::string& conversation_id) {
+  return one(r_.run, conversation_id, kRuns);
+}
 
 // --- CRM -----------------------------------------------------------------------------------------
 

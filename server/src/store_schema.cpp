@@ -192,7 +192,13 @@ CREATE TABLE canned_responses (
 CREATE INDEX canned_responses_by_owner ON canned_responses (owner_id, shortcut);
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
+// Version 5: a visitor's newest conversation is looked up in the store (the engine holds open
+// conversations only), so the widget's welcome needs no walk of every conversation.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE INDEX IF NOT EXISTS conversations_visitor ON conversations(visitor_id, playbook_id, created_at);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
 constexpr int kVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
 }  // namespace

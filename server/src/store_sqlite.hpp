@@ -225,6 +225,11 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredEvent>> conversation_events(const std::string& conversation, uint64_t after_seq,
                                                        uint64_t max_pos) override;
   uint64_t last_pos() override;
+  Result<std::vector<StoredEvent>> user_events_after(uint64_t after_pos, std::size_t limit) override;
+  Result<std::optional<Conversation>> load_conversation(const ConversationId& id) override;
+  Result<std::vector<ConversationId>> open_conversations() override;
+  std::optional<ConversationId> latest_conversation(const std::string& visitor_id,
+                                                    const std::string& playbook_id) override;
   std::optional<CredentialRow> credential(const std::string& user_id) override;
   std::optional<SessionRow> session(const std::string& token_hash) override;
   std::optional<VisitorRow> visitor(const std::string& token_hash) override;
@@ -232,6 +237,7 @@ class SqliteStore final : public Store {
   std::optional<PlaybookRow> playbook(const std::string& id) override;
   std::vector<RunRow> runs() override;
   std::vector<CannedRow> canned_responses() override;
+  std::optional<RunRow> run(const std::string& conversation_id) override;
   std::vector<PersonRow> persons() override;
   std::vector<OrganizationRow> organizations() override;
   std::vector<LeadRow> leads(const std::string& kind) override;
@@ -259,8 +265,9 @@ class SqliteStore final : public Store {
   };
   // Statements of the reader connection (I/O thread only, so no locking).
   struct ReadStmts {
-    sqlite::Stmt events_after, conversation_events, last_pos;
-    sqlite::Stmt credential, session, visitor, playbooks, playbook, runs, canned;
+    sqlite::Stmt events_after, conversation_events, last_pos, user_events_after, open_conversations,
+        latest_conversation;
+    sqlite::Stmt credential, session, visitor, playbooks, playbook, runs, run, canned;
     sqlite::Stmt persons, organizations, leads, activities, notes;
     sqlite::Stmt person, organization, lead, activity, note;
   };

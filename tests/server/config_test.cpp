@@ -25,6 +25,9 @@ TEST(Config, DefaultsAreTheOptionStructs) {
   EXPECT_EQ(c.value().engine.away_grace_ms, EngineOptions{}.away_grace_ms);
   EXPECT_EQ(c.value().engine.max_frames_per_second, EngineOptions{}.max_frames_per_second);
   EXPECT_EQ(c.value().engine.max_token_failures_per_minute, EngineOptions{}.max_token_failures_per_minute);
+  EXPECT_EQ(c.value().engine.closed_cache, EngineOptions{}.closed_cache);
+  EXPECT_EQ(c.value().engine.max_resume_events, EngineOptions{}.max_resume_events);
+  EXPECT_EQ(c.value().engine.max_snapshot_bytes, kMaxServerFrameBytes);
   EXPECT_EQ(c.value().api.session_ttl_ms, ApiOptions{}.session_ttl_ms);
   EXPECT_TRUE(c.value().store.synchronous_full);
   EXPECT_FALSE(c.value().demo);
@@ -48,8 +51,10 @@ TEST(Config, FlagsEnvironmentAndPrecedence) {
   Env sync("LIVECHAT_SYNC", "normal");
   Env cap("LIVECHAT_MAX_CONNECTIONS_PER_IP", "7");
   Env demo("LIVECHAT_DEMO", "1");
+  Env cache("LIVECHAT_CLOSED_CACHE", "25");
   auto c = parse_config({"--listen", "127.0.0.2:0", "--max-connections-per-ip=0", "--away-grace-ms", "5",
-                         "--demo-conversations", "3", "--log-level", "warn"});
+                         "--demo-conversations", "3", "--log-level", "warn", "--resume-events", "0",
+                         "--max-snapshot-bytes", "4096"});
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c.value().net.address, "127.0.0.2");
   EXPECT_EQ(c.value().net.port, 0);
@@ -59,6 +64,9 @@ TEST(Config, FlagsEnvironmentAndPrecedence) {
   EXPECT_EQ(c.value().demo_conversations, 3);
   EXPECT_EQ(c.value().engine.away_grace_ms, 5);
   EXPECT_EQ(c.value().log_level, "warn");
+  EXPECT_EQ(c.value().engine.closed_cache, 25u);
+  EXPECT_EQ(c.value().engine.max_resume_events, 0u);
+  EXPECT_EQ(c.value().engine.max_snapshot_bytes, 4096u);
 }
 
 TEST(Config, BadValuesAreRefusedWithAMessage) {
@@ -67,6 +75,7 @@ TEST(Config, BadValuesAreRefusedWithAMessage) {
       {"--log-level", "loud"},       {"--session-ttl-ms", "5"},       {"--max-frames-per-second", "0"},
       {"--token-guesses-per-minute", "0"}, {"--max-connections-per-ip", "-1"}, {"--nope", "1"},
       {"--db"},                      {"stray"},                       {"--demo-conversations", "2"},
+      {"--closed-cache", "0"},       {"--max-snapshot-bytes", "100"},
   };
   for (const auto& args : bad) {
     auto c = parse_config(args);

@@ -134,7 +134,9 @@ TEST(Crash, KilledAtRandomUnderLoadNothingLostNothingDuplicated) {
   std::fflush(stdout);  // before the server's fork copies the buffer
   std::mt19937 rng(seed);
 
-  Server server;
+  // A cache of one closed conversation: the closed chat below is evicted and read back from the
+  // store whenever it is needed (the widget's welcome, the comparisons over REST).
+  Server server({"--closed-cache", "1"});
   server.start();
   ASSERT_FALSE(HasFatalFailure());
 

@@ -31,15 +31,6 @@ long resident_bytes(pid_t pid) {
   return 0;
 }
 
-// A counter from /metrics, -1 if it is missing.
-double metric(Server& server, const std::string& name) {
-  test::HttpClient http("127.0.0.1", server.port());
-  std::istringstream lines(http.get("/metrics").body);
-  for (std::string line; std::getline(lines, line);)
-    if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
-  return -1;
-}
-
 // A live chat between a widget and anna's dashboard, both as ChatPeers. Anna's setup dashboard
 // stays open, so reconnecting her other one never turns her away.
 class Faults : public ::testing::Test {

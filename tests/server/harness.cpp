@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 namespace livechat::itest {
@@ -192,6 +193,14 @@ void Peer::drain(int ms) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || !pull(static_cast<int>(left.count()))) return;
   }
+}
+
+double metric(Server& server, const std::string& name) {
+  test::HttpClient http("127.0.0.1", server.port());
+  std::istringstream lines(http.get("/metrics").body);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
+  return -1;
 }
 
 // --- Agent and Visitor ---------------------------------------------------------------------------

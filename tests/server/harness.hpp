@@ -45,6 +45,10 @@ std::string login(Server& server, const std::string& email);
 test::HttpReply api(Server& server, const std::string& token, const std::string& method, const std::string& path,
                     const json& body = nullptr);
 
+// A sample from /metrics (`name` with its labels, e.g. `livechat_agent_syncs_total{kind="changes"}`),
+// -1 if it is missing.
+double metric(Server& server, const std::string& name);
+
 // A WebSocket speaking the JSON protocol, keeping every frame it received for inspection.
 class Peer {
  public:

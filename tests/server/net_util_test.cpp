@@ -245,6 +245,21 @@ TEST(NetLoop, StopBeforeRunReturnsAndRunsAgain) {
   EXPECT_TRUE(ran);
 }
 
+// A stretch of work on the loop shows as lag: a task that keeps the thread 150 ms makes the probe's
+// next tick at least that late (a lower bound only: a busy machine can only add to it).
+TEST(NetLoop, LagProbeReportsABusyStretch) {
+  auto loop = Loop::create();
+  LagProbe probe(*loop, 5, 10'000);
+  std::atomic<double> lag{0};
+  loop->after(20, [&] { std::this_thread::sleep_for(std::chrono::milliseconds(150)); });
+  loop->after(300, [&] {
+    lag = probe.max_lag_seconds();
+    loop->stop();
+  });
+  loop->run();
+  EXPECT_GE(lag.load(), 0.14);
+}
+
 TEST(NetLog, FormatsOneJsonObjectPerLine) {
   // 2026-11-24T21:00:00.123Z
   const int64_t t = 1795554000123;

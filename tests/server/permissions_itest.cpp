@@ -35,7 +35,7 @@ const char* const kWsActorNames[] = {"anonymous", "eve (other visitor)", "own vi
 bool allowed_status(int status) { return status >= 200 && status < 300; }
 bool allowed_outcome(const std::string& o) {
   return o == "ack" || o == "pong" || o == "relayed" || o == "agent_welcome" || o == "same_visitor" ||
-         o == "new_visitor" || o == "resumed" || o.rfind("snapshot", 0) == 0;
+         o == "new_visitor" || o.rfind("resumed", 0) == 0 || o.rfind("snapshot", 0) == 0;
 }
 
 // A REST row: the router's pattern, the concrete request, and the expected status per column.
@@ -201,7 +201,7 @@ const std::vector<WsRow> kWsRows = {
   {"resume (visitor form)", Target::c1, Via::own_socket, {{"type", "resume"}, {"conversation", "$target"}, {"after", 0}},
    {"bad_request", "not_found", "resumed", "snapshot", "snapshot", "snapshot with target"}},
   {"resume (agent form)", Target::c1, Via::own_socket, {{"type", "resume"}, {"after_pos", 0}},
-   {"bad_request", "not_found", "not_found", "snapshot", "snapshot", "snapshot with target"}},
+   {"bad_request", "not_found", "not_found", "resumed", "resumed", "resumed with target"}},
   {"typing", Target::c1, Via::own_socket, {{"type", "typing"}, {"conversation", "$target"}, {"typing", true}},
    {"bad_request", "ignored", "relayed", "ignored", "ignored", "relayed"}},
   {"ping", Target::c1, Via::own_socket, {{"type", "ping"}},
@@ -353,9 +353,11 @@ bool is_reply(const json& j, const std::string& id) {
 }
 
 // What the server answered `frame` on `peer`: "ack", an error code, "pong", "snapshot" (with
-// " with target" when the snapshot holds `target`), "resumed", or a hello's answer.
+// " with target" when the snapshot holds `target`), "resumed" (with " with target" when the
+// changes before it brought `target` into view), or a hello's answer.
 std::string outcome(Peer& peer, const json& frame, const std::string& target) {
   std::string type = frame["type"];
+  const std::size_t from = peer.log().size();  // nothing the frame caused has been read yet
   json got = peer.wait([&](const json& j) {
     std::string t = j.value("type", "");
     if (type == "ping") return t == "pong" || t == "error";
@@ -369,6 +371,11 @@ std::string outcome(Peer& peer, const json& frame, const std::string& target) {
   if (t == "snapshot") {
     for (const auto& c : got["conversations"])
       if (c["id"] == target) return "snapshot with target";
+  }
+  if (t == "resumed") {
+    for (std::size_t i = from; i < peer.log().size() && peer.log()[i] != got; ++i)
+      if (peer.log()[i].value("type", "") == "conversation" && peer.log()[i]["conversation"]["id"] == target)
+        return "resumed with target";
   }
   return t.empty() ? "nothing" : t;
 }

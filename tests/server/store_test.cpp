@@ -1,6 +1,7 @@
 // The SQLite store, part 1: schema migrations, the event log and its projections. (CRM and
 // account rows, group commit, failures and durability: store_commit_test.cpp.) Each test works on
 // its own file in a fresh temporary directory.
+#include "livechat/rules.hpp"
 #include "store_fixture.hpp"
 
 namespace livechat::server::test {
@@ -114,6 +115,44 @@ TEST_F(StoreTest, EveryEventKindRoundTripsInPosOrder) {
   EXPECT_EQ(query(file(), "SELECT type, conversation, seq, at FROM events WHERE pos = 7")[0],
             (std::vector<std::string>{"message_posted", "c-ü", "2", "1001"}));
   EXPECT_EQ(store->stats().events, written.size());
+}
+
+// What the engine reads at start-up and when it acts on a closed conversation it no longer holds:
+// the users' events alone, the open conversations, one conversation rebuilt from its events (as
+// the core's apply makes it), its chatbot run, and a visitor's newest conversation.
+TEST_F(StoreTest, WorkingSetReads) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  std::vector<StoredEvent> written;
+  uint64_t pos = 0;
+  State want;
+  for (const Event& e : every_event("closed-1")) {
+    written.push_back(at(++pos, e));
+    livechat::apply(want, e);
+  }
+  written.push_back(at(++pos, ConversationStarted{"open-1", 1, 2000, "v-1", "pb-1", ""}));
+  written.push_back(at(++pos, OnlineChanged{"u-anna", false}));
+  written.push_back(at(++pos, ConversationStarted{"other-pb", 1, 3000, "v-1", "pb-2", ""}));
+  Write w = events_write(written);
+  w.runs = {{"open-1", "pb-1", R"({"card":1})"}};
+  ASSERT_OK(put(*store, w));
+
+  auto users = store->user_events_after(0, 100);
+  ASSERT_TRUE(users.ok()) << users.error().message;
+  EXPECT_EQ(positions(users.value()), (std::vector<uint64_t>{1, 2, 3, 4, 5, 16}));
+  EXPECT_EQ(positions(store->user_events_after(4, 1).value()), (std::vector<uint64_t>{5}));
+
+  EXPECT_EQ(store->open_conversations().value(), (std::vector<ConversationId>{"open-1", "other-pb"}));
+  auto loaded = store->load_conversation("closed-1");
+  ASSERT_TRUE(loaded.ok() && loaded.value().has_value());
+  EXPECT_TRUE(*loaded.value() == want.conversations.at("closed-1"));
+  EXPECT_FALSE(store->load_conversation("nobody").value().has_value());
+
+  EXPECT_EQ(store->run("open-1")->json, R"({"card":1})");
+  EXPECT_FALSE(store->run("closed-1").has_value());
+  EXPECT_EQ(store->latest_conversation("v-1", "pb-1"), std::optional<ConversationId>("open-1"));
+  EXPECT_EQ(store->latest_conversation("v-1", "pb-2"), std::optional<ConversationId>("other-pb"));
+  EXPECT_EQ(store->latest_conversation("v-2", "pb-1"), std::nullopt);
 }
 
 // Two interleaved conversations: pos 1..8 alternate a (seq 1..4) and b (seq 1..4).

@@ -27,7 +27,8 @@ namespace livechat {
 // [SECTION] Limits ------------------------------------------------------------------------------
 inline constexpr int kProtocolVersion = 1;          // the only "v" this build speaks
 inline constexpr std::size_t kMaxFrameBytes = 65536;  // one frame, bytes of UTF-8 (too_large)
-// Server -> client frames may be larger (a snapshot holds an agent's whole visible state):
+// Server -> client frames may be larger (a snapshot holds an agent's working set; the server
+// splits one that would not fit, docs/protocol.md):
 // decode_server_frame accepts up to this many bytes. Client -> server stays kMaxFrameBytes.
 inline constexpr std::size_t kMaxServerFrameBytes = 64 * 1024 * 1024;
 inline constexpr int kMaxFrameDepth = 32;           // nesting of objects/arrays (bad_request)
@@ -190,9 +191,10 @@ struct PromptFrame {
   bool operator==(const PromptFrame&) const = default;
 };
 
-// An agent's full visible state (users, and the conversations can_see lets them see) as of
-// log position pos; events with a greater pos follow. May exceed kMaxFrameBytes (encode never
-// fails; decode_server_frame accepts up to kMaxServerFrameBytes).
+// An agent's working set (users, and the open conversations can_see lets them see; closed ones
+// are paged over REST) as of log position pos; events with a greater pos follow. May exceed
+// kMaxFrameBytes (encode never fails; decode_server_frame accepts up to kMaxServerFrameBytes);
+// the server sends a larger working set as the users here and a ConversationFrame each.
 struct SnapshotFrame {
   uint64_t pos = 0;
   std::vector<User> users;
