@@ -20,7 +20,7 @@ const char* const kClosedPage =
 const char* const kConversationEvents = "SELECT pos, body FROM events WHERE conversation = ? ORDER BY seq";
 const char* const kConversationSearch =
     "SELECT rowid, conversation, name, email, phone, organization, "
-    "snippet(conversation_search, -1, '', '', '...', 12) FROM conversation_search "
+    "snippet(conversation_search, -1, '', '', '...', 48) FROM conversation_search "
     "WHERE conversation_search MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3";
 const char* const kRecordSearch =
     "SELECT r.rowid, s.ref, s.kind, s.name, s.email, s.phone, s.organization FROM record_search r "
