@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <set>
+#include <unordered_set>
 
 #include "livechat/protocol.hpp"
 #include "livechat/protocol_json.hpp"
@@ -100,9 +100,11 @@ bool Model::add_closed_page(const nlohmann::json& page) {
 }
 
 const std::vector<InboxRow>& Model::closed_folder() {
+  if (closed.rows.empty()) return inbox().closed;  // nothing fetched yet: the state's alone
   if (closed_version_ == version && closed_fetched_ == closed.rows.size()) return closed_folder_;
   closed_folder_ = inbox().closed;
-  std::set<ConversationId> held;
+  std::unordered_set<ConversationId> held;
+  held.reserve(closed_folder_.size());
   for (const InboxRow& row : closed_folder_) held.insert(row.id);
   for (const InboxRow& row : closed.rows)
     if (!held.count(row.id) && !state.conversations.count(row.id)) closed_folder_.push_back(row);
