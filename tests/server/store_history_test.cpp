@@ -174,7 +174,7 @@ TEST_F(StoreTest, SearchPagesNewestFirstEachHitOnce) {
   for (int i = 0; i < 25; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], numbered("c", static_cast<uint64_t>(24 - i)));
 }
 
-TEST_F(StoreTest, MigrationToVersionFourIndexesWhatIsThere) {
+TEST_F(StoreTest, TheSearchMigrationIndexesWhatIsThere) {
   {
     auto store = open();
     uint64_t pos = 0;
@@ -182,7 +182,7 @@ TEST_F(StoreTest, MigrationToVersionFourIndexesWhatIsThere) {
     w.persons.push_back({"p-old", "Ólafur Arnalds", "olafur@example.is", "", "", 1, 1});
     ASSERT_OK(put(*store, std::move(w)));
   }
-  undo_schema_v4(file());
+  undo_search_schema(file());
   ASSERT_EQ(scalar(file(), "SELECT count(*) FROM sqlite_master WHERE name LIKE '%search%'"), "0");
   auto store = open();  // migrates
   EXPECT_EQ(scalar(file(), "PRAGMA user_version"), std::to_string(sqlite::schema_version_known()));
