@@ -111,7 +111,8 @@ TEST(History, LargeClosedFolderPagesEveryConversationOnceNewestFirst) {
   std::printf("[   INFO   ] seeded %d closed conversations in %.1f s\n", kCount,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   std::fflush(stdout);  // before the server forks
-  server.start();
+  // Start-up replays the whole log today (200,000 conversations): give it time on a loaded machine.
+  server.start(180'000);
   std::string anna = login(server, "anna@demo.local");
 
   t0 = std::chrono::steady_clock::now();
