@@ -22,24 +22,43 @@ namespace {
 constexpr double kToastMs = 6000;
 constexpr double kReconnectMs = 2000;
 
-std::string error_message(const std::string& body, const char* fallback) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
-  return fallback;
-}
+std::string error_message(const std::string& body, const char* fallback);
 
 }  // namespace
 
-ServerError server_error(const std::string& body) {
+ServerError server_error(const std::string& body, const char* fallback) {
   json j = json::parse(body, nullptr, false);
   if (j.is_object() && j.contains("error") && j["error"].is_object()) j = j["error"];
-  ServerError e{tr("The server refused it."), {}};
+  ServerError e{fallback ? fallback : tr("The server refused it."), {}};
   if (j.is_object() && j.contains("message") && j["message"].is_string()) e.message = j["message"].get<std::string>();
   if (j.is_object() && j.contains("field") && j["field"].is_string()) e.field = j["field"].get<std::string>();
   return e;
 }
 
 namespace {
+std::string error_message(const std::string& body, const char* fallback) { return server_error(body, fallback).message; }
+}  // namespace
+
+namespace {
+// A query parameter's value, percent-encoded (UTF-8 bytes as %XX).
+std::string url_encode(const std::string& s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+        c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+const char* const kSearchKinds[] = {"conversations", "people", "organizations", "leads", "deals"};
+
 App* g_debugged = nullptr;  // the App window.lcDebug() describes
 std::string debug_of_app() { return g_debugged ? g_debugged->debug_json() : std::string("null"); }
 }  // namespace
@@ -98,6 +117,40 @@ void App::rest(const std::string& tag, const std::string& method, const std::str
   platform::http(tag, method, path, body, model.token);
 }
 
+void App::load_closed_page() {
+  auto& pages = model.closed;
+  if (pages.loading || pages.done || !pages.error.empty() || model.token.empty()) return;
+  pages.loading = true;
+  rest("closed", "GET", "/api/conversations?folder=closed&limit=50" + (pages.next.empty() ? "" : "&before=" + url_encode(pages.next)));
+}
+
+void App::open_conversation(const ConversationId& id) {
+  selected = id;
+  view = View::inbox;
+  record = nullptr;
+  if (model.conversation(id)) return;
+  fetching = id;
+  fetch_error.clear();
+  rest("conversation:" + id, "GET", "/api/conversations/" + url_encode(id));
+}
+
+void App::run_search(bool more) {
+  std::string q = trim(search);
+  if (q.empty()) {
+    searched.clear();
+    return;
+  }
+  if (!more) {
+    searched = q;
+    search_results = json::array();
+    search_next.clear();
+  }
+  search_error.clear();
+  search_loading = true;
+  rest("search", "GET", "/api/search?kind=" + std::string(kSearchKinds[search_kind]) + "&q=" + url_encode(searched) +
+                            (more && !search_next.empty() ? "&cursor=" + search_next : ""));
+}
+
 void App::toast(std::string title, std::string body, bool error, ConversationId c) {
   toasts.push_back(Toast{std::move(title), std::move(body), std::move(c), now_ms + kToastMs, error});
   if (toasts.size() > 5) toasts.erase(toasts.begin());
@@ -142,6 +195,32 @@ void App::handle_reports() {
         connect();
       } else {
         signin_error = in.status == 0 ? "The server cannot be reached." : error_message(in.body, "Sign-in failed.");
+      }
+    } else if (in.tag == "closed") {
+      model.closed.loading = false;
+      json j = json::parse(in.body, nullptr, false);
+      if (in.status != 200 || !model.add_closed_page(j))
+        model.closed.error = in.status == 0 ? tr("The server cannot be reached.")
+                                            : error_message(in.body, tr("Older conversations could not be loaded."));
+    } else if (in.tag.rfind("conversation:", 0) == 0) {
+      json j = json::parse(in.body, nullptr, false);
+      if (in.tag.substr(13) != fetching) continue;  // an answer for a conversation no longer wanted
+      if (in.status == 200 && model.add_conversation(j)) {
+        fetching.clear();
+      } else {
+        fetch_error = in.status == 0 ? tr("The server cannot be reached.")
+                      : in.status == 403 ? tr("This conversation is not yours to see.")
+                      : in.status == 404 ? tr("This conversation does not exist.")
+                                         : error_message(in.body, tr("The conversation could not be loaded."));
+      }
+    } else if (in.tag == "search") {
+      search_loading = false;
+      json j = json::parse(in.body, nullptr, false);
+      if (in.status == 200 && j.is_object() && j.contains("results") && j["results"].is_array()) {
+        for (auto& r : j["results"]) search_results.push_back(r);
+        search_next = j.value("next", std::string());
+      } else {
+        search_error = in.status == 0 ? tr("The server cannot be reached.") : error_message(in.body, tr("Search failed."));
       }
     } else if (on_admin_http(*this, in.tag, in.status, in.body) || on_canned_http(*this, in.tag, in.status, in.body)) {
     } else if (in.tag.rfind("item:", 0) == 0) {
@@ -207,6 +286,18 @@ std::string App::debug_json() {
   json j = model.debug_json(selected, panel.conversation == selected ? panel.error : std::string());
   j["composer"] = composer;
   j["composer_active"] = input::composer_active();
+  // History over REST: the Closed folder's pages and what it shows, a fetched conversation, search.
+  json folder = json::array();
+  for (const auto& row : model.closed_folder()) folder.push_back(row.id);
+  j["closed"] = {{"fetched", model.closed.rows.size()}, {"loading", model.closed.loading}, {"done", model.closed.done},
+                 {"error", model.closed.error}, {"folder", folder}};
+  j["fetching"] = fetching;
+  j["fetch_error"] = fetch_error;
+  json results = json::array();
+  for (const auto& r : search_results) results.push_back(r.value("id", std::string()));
+  j["search"] = {{"searched", searched}, {"results", results}, {"loading", search_loading}, {"error", search_error},
+                 {"next", search_next}};
+  j["record"] = record.is_object() ? record.value("id", std::string()) : std::string();
   j["input_waiting"] = input::waiting();
   j["toasts"] = json::array();
   for (const auto& t : toasts) j["toasts"].push_back(t.title);

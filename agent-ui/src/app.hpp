@@ -90,6 +90,18 @@ struct App {
   std::string last_item;  // what the last Create lead/deal made ("lead l_1")
   std::string item_for;   // whose lead or deal the last Create lead/deal asked for
 
+  // History read over REST (docs/protocol.md): the Closed folder's pages (model.closed), a closed
+  // conversation fetched when opened, and the search box's results.
+  livechat::ConversationId fetching;  // the conversation being fetched, or whose fetch failed
+  std::string fetch_error;            // why it failed, in plain words
+  char search[201] = "";
+  int search_kind = 0;      // 0 chats, 1 people, 2 organizations, 3 leads, 4 deals
+  std::string searched;     // the query the results are for ("": the folders are shown)
+  nlohmann::json search_results = nlohmann::json::array();
+  std::string search_next, search_error;
+  bool search_loading = false;
+  nlohmann::json record;  // a CRM record opened from the results (null: none)
+
   // What the last frame drew that needs frames later (main.cpp skips frames otherwise).
   bool countdown_shown = false;  // a wait-time countdown was on screen (redrawn every second)
   int rows_drawn = 0;            // inbox rows drawn (the list clipper keeps this to what is visible)
@@ -112,6 +124,9 @@ struct App {
   // A REST call whose answer comes back through handle_reports (admin screens use "admin:" tags).
   void rest(const std::string& tag, const std::string& method, const std::string& path, const std::string& body = {});
   void toast(std::string title, std::string body, bool error = false, livechat::ConversationId c = {});
+  void load_closed_page();  // the Closed folder's next page, unless one is loading or none is left
+  void open_conversation(const livechat::ConversationId& id);  // selects it; fetches it when not held
+  void run_search(bool more);  // the search box's query (more: its next page)
 
  private:
   void handle_reports();
@@ -120,11 +135,12 @@ struct App {
   void publish_hooks();
 };
 
-// A refusal's words and field from an error answer ({"error":{"message","field"}}).
+// A refusal's words and field from an error answer ({"error":{"message","field"}}); `fallback`
+// (default "The server refused it.") when the answer has no message.
 struct ServerError {
   std::string message, field;
 };
-ServerError server_error(const std::string& body);
+ServerError server_error(const std::string& body, const char* fallback = nullptr);
 
 // Screens (each in its own file).
 void draw_signin(App& app);

@@ -2,7 +2,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <unordered_set>
+
 #include "livechat/protocol.hpp"
+#include "livechat/protocol_json.hpp"
 #include "livechat/rules.hpp"
 
 namespace agent {
@@ -74,6 +78,50 @@ const Inbox& Model::inbox() {
     inbox_version_ = version;
   }
   return inbox_;
+}
+
+bool Model::add_closed_page(const nlohmann::json& page) {
+  if (!page.is_object() || !page.contains("conversations") || !page["conversations"].is_array()) return false;
+  for (const auto& r : page["conversations"]) {
+    if (!r.is_object()) continue;
+    InboxRow row;
+    row.id = r.value("id", std::string());
+    row.visitor_name = r.value("visitor_name", std::string());
+    row.last_message = r.value("excerpt", std::string());
+    row.closed_at = r.value("closed_at", int64_t{0});
+    row.last_at = row.closed_at;
+    row.missed = r.value("missed", false);
+    if (!row.id.empty()) closed.rows.push_back(std::move(row));
+  }
+  closed.next = page.value("next", std::string());
+  closed.done = closed.next.empty();
+  closed.error.clear();
+  return true;
+}
+
+const std::vector<InboxRow>& Model::closed_folder() {
+  if (closed.rows.empty()) return inbox().closed;  // nothing fetched yet: the state's alone
+  if (closed_version_ == version && closed_fetched_ == closed.rows.size()) return closed_folder_;
+  closed_folder_ = inbox().closed;
+  std::unordered_set<ConversationId> held;
+  held.reserve(closed_folder_.size());
+  for (const InboxRow& row : closed_folder_) held.insert(row.id);
+  for (const InboxRow& row : closed.rows)
+    if (!held.count(row.id) && !state.conversations.count(row.id)) closed_folder_.push_back(row);
+  std::stable_sort(closed_folder_.begin(), closed_folder_.end(), [](const InboxRow& a, const InboxRow& b) {
+    return a.closed_at != b.closed_at ? a.closed_at > b.closed_at : a.id > b.id;
+  });
+  closed_version_ = version;
+  closed_fetched_ = closed.rows.size();
+  return closed_folder_;
+}
+
+bool Model::add_conversation(const nlohmann::json& value) {
+  auto c = conversation_from_json(value);
+  if (!c) return false;
+  state.conversations[c.value().id] = std::move(c.value());
+  ++version;
+  return true;
 }
 
 const Conversation* Model::conversation(const ConversationId& id) const {

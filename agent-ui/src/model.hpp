@@ -58,6 +58,22 @@ class Model {
   // The inbox of the signed-in agent, rebuilt only when version changed.
   const livechat::Inbox& inbox();
 
+  // The Closed folder beyond the working set: pages of GET /api/conversations?folder=closed
+  // (docs/protocol.md), newest first, fetched as the agent scrolls.
+  struct ClosedPages {
+    std::vector<livechat::InboxRow> rows;  // fetched, in the server's order
+    std::string next;                      // the cursor of the next page
+    bool loading = false, done = false;
+    std::string error;  // why the last page failed, in plain words ("" when it did not)
+  } closed;
+  // Adds a fetched page (the answer's JSON); false when it is not one.
+  bool add_closed_page(const nlohmann::json& page);
+  // The Closed folder as shown: closed conversations of the state (closed live, or opened) and the
+  // fetched rows, each once, most recently closed first.
+  const std::vector<livechat::InboxRow>& closed_folder();
+  // A conversation fetched over REST (GET /api/conversations/:id) put into the state.
+  bool add_conversation(const nlohmann::json& value);
+
   // A conversation the agent can see, or nullptr.
   const livechat::Conversation* conversation(const livechat::ConversationId& id) const;
 
@@ -86,6 +102,9 @@ class Model {
  private:
   livechat::Inbox inbox_;
   uint64_t inbox_version_ = UINT64_MAX;
+  std::vector<livechat::InboxRow> closed_folder_;
+  uint64_t closed_version_ = UINT64_MAX;
+  std::size_t closed_fetched_ = 0;
   uint64_t next_id_ = 1;
   std::map<std::string, std::string> pending_;  // request id -> frame text, until ack/error
 };

@@ -7,6 +7,7 @@
 
 #include "app.hpp"
 #include "bidi.hpp"
+#include "i18n.hpp"
 #include "livechat/richtext.hpp"
 #include "livechat/validate.hpp"
 #include "widgets.hpp"
@@ -59,14 +60,14 @@ bool online_switch(bool on) {
   return clicked;
 }
 
-void draw_folder_tabs(App& app, const Inbox& inbox) {
+void draw_folder_tabs(App& app, const Inbox& inbox, std::size_t closed) {
   struct Tab {
     Folder folder;
     const char* name;
     std::size_t count;
   } tabs[] = {{Folder::unassigned, "Unassigned", inbox.unassigned.size()},
               {Folder::mine, "My conversations", inbox.mine.size()},
-              {Folder::closed, "Closed", inbox.closed.size()}};
+              {Folder::closed, "Closed", closed}};
   for (const auto& t : tabs) {
     char label[96];
     if (t.folder == Folder::unassigned)
@@ -93,8 +94,7 @@ void draw_row(App& app, const InboxRow& row) {
   ImVec2 start = ImGui::GetCursorPos();
   ImGui::PushID(row.id.c_str());
   if (ImGui::Selectable("##row", app.selected == row.id, 0, ImVec2(0, h))) {
-    app.selected = row.id;
-    app.view = View::inbox;
+    app.open_conversation(row.id);
     app.focus_composer = true;
   }
   ui::track(("row:" + name).c_str());
@@ -127,6 +127,127 @@ void draw_row(App& app, const InboxRow& row) {
   }
   ImGui::SetCursorPos(end);
   ImGui::Separator();
+}
+
+// Below the Closed folder's rows: what the next page is doing, in plain words. Asks for the next
+// page once the list is scrolled to its end (an empty list is at its end).
+void draw_closed_status(App& app) {
+  auto& pages = app.model.closed;
+  if (!pages.error.empty()) {
+    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "%s", pages.error.c_str());
+    if (ui::button(tr("Try again##closed"))) {
+      pages.error.clear();
+      app.load_closed_page();
+    }
+  } else if (pages.loading) {
+    ImGui::TextDisabled("%s", tr("Loading older conversations..."));
+  } else if (pages.done) {
+    if (!app.model.closed_folder().empty()) ImGui::TextDisabled("%s", tr("No older conversations."));
+  } else if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 4) {
+    app.load_closed_page();
+  }
+}
+
+// The search box above the folders: Enter searches closed chats or CRM records.
+void draw_search_box(App& app) {
+  static const char* const kinds[] = {"Chats", "People", "Organizations", "Leads", "Deals"};
+  ImGui::SetNextItemWidth(-112);
+  bool enter = ImGui::InputTextWithHint("##search", tr("Search..."), app.search, sizeof app.search,
+                                        ImGuiInputTextFlags_EnterReturnsTrue);
+  ui::track("search");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-1);
+  bool open = ImGui::BeginCombo("##search_kind", tr(kinds[app.search_kind]));
+  ui::track("search kind");
+  if (open) {
+    for (int i = 0; i < 5; ++i) {
+      if (ImGui::Selectable(tr(kinds[i]), app.search_kind == i)) {
+        app.search_kind = i;
+        enter = app.search[0] != 0;
+      }
+      ui::track((std::string("kind:") + kinds[i]).c_str());
+    }
+    ImGui::EndCombo();
+  }
+  if (enter) app.run_search(false);
+}
+
+// The results in place of the folder's list. A chat opens in the middle; a record shows its card.
+void draw_search_results(App& app) {
+  ImGui::Text(tr("Results for \"%s\""), app.searched.c_str());
+  const char* clear = tr("Clear##search");
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(clear, nullptr, true).x -
+                  ImGui::GetStyle().FramePadding.x * 2);
+  if (ui::button(clear)) {
+    app.searched.clear();
+    app.search[0] = 0;
+    return;
+  }
+  ImGui::Separator();
+  int i = 0;
+  for (const auto& r : app.search_results) {
+    std::string kind = r.value("kind", std::string()), id = r.value("id", std::string());
+    bool chat = kind == "conversation";
+    std::string title = chat ? r.value("visitor_name", std::string()) : r.value("name", std::string());
+    for (auto& ch : title)
+      if (ch == '\n') ch = ' ';
+    std::string detail = chat ? r.value("snippet", std::string()) : r.value("email", std::string());
+    if (!chat && detail.empty()) detail = r.value("organization", std::string());
+    for (auto& ch : detail)
+      if (ch == '\n') ch = ' ';
+    ImGui::PushID(i++);
+    const float h = ImGui::GetTextLineHeightWithSpacing() * 2 + 8;
+    ImVec2 start = ImGui::GetCursorPos();
+    bool open = app.selected == id || (app.record.is_object() && app.record.value("id", std::string()) == id);
+    if (ImGui::Selectable("##result", open, 0, ImVec2(0, h))) {
+      if (chat) {
+        app.folder = Folder::closed;
+        app.open_conversation(id);
+      } else {
+        app.record = r;
+        app.selected.clear();
+        app.view = View::inbox;
+      }
+    }
+    ui::track(("result:" + title).c_str());
+    ImGui::PopID();
+    ImVec2 end = ImGui::GetCursorPos();
+    float right = ImGui::GetContentRegionAvail().x;
+    ImGui::SetCursorPos(ImVec2(start.x + 4, start.y + 3));
+    ImGui::PushFont(app.fonts.bold);
+    ui::text_fit(bidi::visual(title), right - 8);
+    ImGui::PopFont();
+    ImGui::SetCursorPos(ImVec2(start.x + 4, start.y + 3 + ImGui::GetTextLineHeightWithSpacing()));
+    ImGui::TextDisabled("%s", fit(detail, right - 8).c_str());
+    ImGui::SetCursorPos(end);
+    ImGui::Separator();
+  }
+  if (!app.search_error.empty()) {
+    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "%s", app.search_error.c_str());
+  } else if (app.search_loading) {
+    ImGui::TextDisabled("%s", tr("Searching..."));
+  } else if (app.search_results.empty()) {
+    ImGui::TextDisabled("%s", tr("Nothing found."));
+  } else if (!app.search_next.empty() && ImGui::GetScrollY() >= ImGui::GetScrollMaxY() - 4) {
+    app.run_search(true);
+  }
+}
+
+// A CRM record opened from the search results.
+void draw_record(App& app) {
+  const auto& r = app.record;
+  ImGui::PushFont(app.fonts.large);
+  ImGui::TextUnformatted(r.value("name", std::string()).c_str());
+  ImGui::PopFont();
+  ImGui::TextDisabled("%s", tr(r.value("kind", std::string()) == "person" ? "Person" : r.value("kind", std::string()) == "organization" ? "Organization" : r.value("kind", std::string()) == "deal" ? "Deal" : "Lead"));
+  ImGui::Separator();
+  for (auto [label, key] : {std::pair{"Email", "email"}, std::pair{"Phone", "phone"}, std::pair{"Organization", "organization"}}) {
+    std::string value = r.value(key, std::string());
+    if (value.empty()) continue;
+    ImGui::TextDisabled("%s", tr(label));
+    ImGui::TextWrapped("%s", value.c_str());
+  }
+  if (ui::button(tr("Close##record"))) app.record = nullptr;
 }
 
 // The screens besides the inbox: playbooks and users for admins only, CRM for everyone.
@@ -167,6 +288,8 @@ void draw_notification_settings(App& app) {
   ImGui::EndPopup();
 }
 
+void draw_bottom(App& app);
+
 void draw_left(App& app) {
   const Inbox& inbox = app.model.inbox();
   ImGui::BeginChild("##left", ImVec2(kLeftWidth, 0), true);
@@ -174,20 +297,32 @@ void draw_left(App& app) {
   ImGui::TextUnformatted("Live Chat");
   ImGui::PopFont();
   draw_nav(app);
-  draw_folder_tabs(app, inbox);
+  draw_search_box(app);
+  const bool closed = app.folder == Folder::closed;
+  const auto& rows = closed ? app.model.closed_folder() : rows_of(inbox, app.folder);
+  draw_folder_tabs(app, inbox, closed ? rows.size() : app.model.closed_folder().size());
   ImGui::Separator();
 
   ImGui::BeginChild("##list", ImVec2(0, -kBottomHeight), false);
-  const auto& rows = rows_of(inbox, app.folder);
-  if (rows.empty()) ImGui::TextDisabled("No conversations here.");
+  if (!app.searched.empty()) {
+    draw_search_results(app);
+    ImGui::EndChild();
+    draw_bottom(app);
+    return;
+  }
+  if (rows.empty() && (!closed || app.model.closed.done)) ImGui::TextDisabled("No conversations here.");
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()), ImGui::GetTextLineHeightWithSpacing() * 2 + 8 +
                                                    ImGui::GetStyle().ItemSpacing.y * 2 + 1);
   while (clipper.Step())
     for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) draw_row(app, rows[static_cast<std::size_t>(i)]);
+  if (closed) draw_closed_status(app);
   ImGui::EndChild();
+  draw_bottom(app);
+}
 
-  // Bottom-left corner: the online switch, who is signed in, sign out.
+// Bottom-left corner: the online switch, who is signed in, sign out. Ends the left column.
+void draw_bottom(App& app) {
   ImGui::Separator();
   bool on = app.model.online();
   if (online_switch(on)) app.send(SetOnline{!on});
@@ -214,7 +349,7 @@ void draw_inbox(App& app) {
   draw_left(app);
   ImGui::SameLine();
   const Conversation* c = app.model.conversation(app.selected);
-  if (!c) app.selected.clear();
+  if (!c && app.selected != app.fetching) app.selected.clear();
   if (!app.model.connected) {
     ImGui::BeginChild("##offline_note", ImVec2(0, 0), true);
     ImGui::TextDisabled("Reconnecting...");
@@ -225,6 +360,19 @@ void draw_inbox(App& app) {
     if (app.view == View::users) draw_users(app);
     if (app.view == View::crm) draw_crm(app);
     if (app.view == View::canned) draw_canned_screen(app);
+    ImGui::EndChild();
+  } else if (app.record.is_object()) {
+    ImGui::BeginChild("##center", ImVec2(0, 0), true);
+    draw_record(app);
+    ImGui::EndChild();
+  } else if (!c && !app.selected.empty()) {  // a closed conversation on its way from the server
+    ImGui::BeginChild("##center", ImVec2(0, 0), true);
+    if (app.fetch_error.empty()) {
+      ImGui::TextDisabled("%s", tr("Loading the conversation..."));
+    } else {
+      ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "%s", app.fetch_error.c_str());
+      if (ui::button(tr("Try again##conversation"))) app.open_conversation(app.selected);
+    }
     ImGui::EndChild();
   } else if (c) {
     ImGui::BeginChild("##center", ImVec2(-kPanelWidth - ImGui::GetStyle().ItemSpacing.x, 0), true);

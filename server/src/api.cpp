@@ -1,5 +1,6 @@
 // The REST API: routing, authentication, and the routes about people and conversations.
-// Playbook routes are in api_playbooks.cpp, CRM routes in api_crm.cpp.
+// Playbook routes are in api_playbooks.cpp, CRM routes in api_crm.cpp, reads of history (the
+// Closed folder, one conversation, search) in api_search.cpp.
 #include "api.hpp"
 
 #include <vector>
@@ -167,7 +168,9 @@ const std::vector<Api::RouteEntry>& Api::route_table() {
         {"GET", "/api/users", &Api::list_users, true},
         {"POST", "/api/users", &Api::add_user, true},
         {"PATCH", "/api/users/:id", &Api::update_user, true},
+        {"GET", "/api/conversations", &Api::list_conversations, true},
         {"GET", "/api/conversations/:id", &Api::get_conversation, true},
+        {"GET", "/api/search", &Api::search, true},
         {"POST", "/api/conversations/:id/:items", &Api::create_from_conversation, true},
         {"GET", "/api/playbooks", &Api::list_playbooks, true},
         {"POST", "/api/playbooks", &Api::create_playbook, true},
@@ -404,12 +407,6 @@ void Api::put_notifications(Call& call) {
 }
 
 // --- conversations -----------------------------------------------------------------------------
-
-void Api::get_conversation(Call& call) {
-  const Conversation* c = engine_.conversation(call.params["id"]);
-  if (!c || !can_see(*c, call.user->id)) return call.error(404, ErrorCode::not_found, "no such conversation");
-  call.json(200, to_json_value(*c));
-}
 
 void Api::create_from_conversation(Call& call) {
   std::string items = call.params["items"];

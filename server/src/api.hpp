@@ -51,10 +51,13 @@ class Api : public HttpHandler {
   void update_user(Call&);
   void get_notifications(Call&);
   void put_notifications(Call&);
-  void get_conversation(Call&);
   void create_from_conversation(Call&);
   void healthz(Call&);
   void metrics_text(Call&);
+  // api_search.cpp: history from the store (Closed folder, one conversation, search)
+  void list_conversations(Call&);
+  void get_conversation(Call&);
+  void search(Call&);
   // api_playbooks.cpp: the chatbot playbooks (admins only) and the embed snippet
   void list_playbooks(Call&);
   void create_playbook(Call&);

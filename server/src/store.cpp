@@ -80,6 +80,10 @@ Status SqliteStore::start(const std::string& path) {
   rdb_ = std::move(r.value());
   s = prepare_reads();
   if (!s) return s;
+  history_ = std::make_unique<SqliteHistory>();
+  s = history_->open(path, options_.synchronous_full, vfs);
+  if (!s) return s;
+  history_thread_ = std::make_unique<Worker>();
 
   Result<Stmt> last = sqlite::prepare(wdb_.get(), "SELECT coalesce(max(pos), 0) FROM events");
   if (!last) return last.error();
@@ -96,6 +100,8 @@ Status SqliteStore::start(const std::string& path) {
 }
 
 SqliteStore::~SqliteStore() {
+  history_thread_.reset();  // finishes the queued history reads (their answers are posted)
+  history_.reset();
   {
     std::lock_guard lock(mu_);
     stopping_ = true;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "livechat/events.hpp"
+#include "livechat/model.hpp"
 #include "livechat/result.hpp"
 #include "metrics.hpp"
 
@@ -142,6 +143,52 @@ struct StoreStats {
   uint64_t wal_bytes = 0;   // the WAL those frames fill (its header and frame headers included)
 };
 
+// --- history: the Closed folder, transcripts and search (read off the I/O thread) --------------
+// Where a page of the Closed folder starts: strictly older than (closed_at, id) in the folder's
+// order (closed_at descending, then id descending). The default starts at the newest.
+struct ClosedCursor {
+  int64_t closed_at = INT64_MAX;
+  std::string id;
+};
+struct ClosedPage {
+  std::vector<Conversation> conversations;  // rebuilt from their events, newest closed first
+  std::optional<ClosedCursor> next;         // where the next page starts; nullopt: this was the last
+};
+
+// What search looks in. Conversations: closed ones only (open ones are in every agent's working
+// set), by the visitor's name, the side panel's person, email, phone and organization, and the
+// text of every message. Records: by name, email, phone and organization (leads and deals also
+// by their person's).
+enum class SearchKind { conversations, persons, organizations, leads, deals };
+struct SearchQuery {
+  SearchKind kind = SearchKind::conversations;
+  std::vector<std::string> terms;  // every term must occur (as typed, case-insensitively); each >= 3 characters
+  int64_t before = 0;              // cursor: only hits below this (0: from the newest)
+  std::size_t limit = 20;
+};
+struct SearchHit {
+  std::string id;                     // conversation or record id
+  std::string kind;                   // "conversation", "person", "organization", "lead", "deal"
+  std::string name, email, phone, organization;  // as indexed
+  std::string snippet;                // conversations: the text around the first match
+  std::optional<Conversation> conversation;  // conversations: the conversation itself
+};
+struct SearchPage {
+  std::vector<SearchHit> hits;  // newest first (closing order; records: creation order)
+  int64_t next = 0;             // the `before` of the next page; 0: this was the last
+};
+
+// Reads proportional to history. They run on the store's own history thread with their own
+// connection (Store::read_history), never on the I/O thread.
+class History {
+ public:
+  virtual ~History() = default;
+  virtual Result<ClosedPage> closed_conversations(const ClosedCursor& before, std::size_t limit) = 0;
+  // One conversation rebuilt from its events (core apply), nullopt when unknown.
+  virtual Result<std::optional<Conversation>> conversation(const ConversationId& id) = 0;
+  virtual Result<SearchPage> search(const SearchQuery& query) = 0;
+};
+
 enum class CheckpointKind { passive, forced };
 
 class Store {
@@ -201,6 +248,10 @@ class Store {
   virtual std::optional<LeadRow> lead(const std::string& id) = 0;  // leads and deals
   virtual std::optional<ActivityRow> activity(const std::string& id) = 0;
   virtual std::optional<NoteRow> note(const std::string& id) = 0;
+
+  // Queues `job` on the history thread; it gets the History reads and answers through its own
+  // post (the store never touches what it captured on any other thread). Jobs run in order.
+  virtual void read_history(std::function<void(History&)> job) = 0;
 
   // PRAGMA integrity_check == "ok".
   virtual bool integrity_ok() = 0;

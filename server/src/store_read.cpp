@@ -35,9 +35,13 @@ std::optional<Row> one(Stmt& s, const std::string& key, const Table<Row, N>& tab
   return sqlite::read_row(s, table);
 }
 
+int64_t clamp_i64(uint64_t v) { return v > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(v); }
+
+}  // namespace
+
 // Rows of (pos, body) decoded into StoredEvents. A body that does not decode is an error naming
 // its pos: the log is the source of truth and must never be half-read silently.
-Result<std::vector<StoredEvent>> decode_events(sqlite3* db, Stmt& s) {
+Result<std::vector<StoredEvent>> sqlite::decode_events(sqlite3* db, Stmt& s) {
   ResetGuard guard(s);
   std::vector<StoredEvent> out;
   int rc;
@@ -59,9 +63,15 @@ Result<std::vector<StoredEvent>> decode_events(sqlite3* db, Stmt& s) {
   return out;
 }
 
-int64_t clamp_i64(uint64_t v) { return v > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(v); }
-
-}  // namespace
+Result<std::optional<Conversation>> sqlite::rebuild_conversation(sqlite3* db, Stmt& events, const ConversationId& id) {
+  Result<std::vector<StoredEvent>> log = decode_events(db, events);
+  if (!log) return log.error();
+  State state;
+  for (const StoredEvent& e : log.value()) apply(state, e.event);
+  auto it = state.conversations.find(id);
+  if (it == state.conversations.end()) return std::optional<Conversation>();
+  return std::optional<Conversation>(std::move(it->second));
+}
 
 Status SqliteStore::prepare_reads() {
   struct Item {
@@ -113,7 +123,7 @@ Result<std::vector<StoredEvent>> SqliteStore::events_after(uint64_t after_pos, s
   Stmt& s = r_.events_after;
   s.bind(1, clamp_i64(after_pos));
   s.bind(2, clamp_i64(limit));
-  return decode_events(rdb_.get(), s);
+  return sqlite::decode_events(rdb_.get(), s);
 }
 
 Result<std::vector<StoredEvent>> SqliteStore::conversation_events(const std::string& conversation,
@@ -122,7 +132,15 @@ Result<std::vector<StoredEvent>> SqliteStore::conversation_events(const std::str
   s.bind(1, conversation);
   s.bind(2, clamp_i64(after_seq));
   s.bind(3, clamp_i64(max_pos));
-  return decode_events(rdb_.get(), s);
+  return sqlite::decode_events(rdb_.get(), s);
+}
+
+Result<std::optional<Conversation>> SqliteStore::load_conversation(const ConversationId& id) {
+  Stmt& s = r_.conversation_events;
+  s.bind(1, id);
+  s.bind(2, int64_t{0});
+  s.bind(3, INT64_MAX);
+  return sqlite::rebuild_conversation(rdb_.get(), s, id);
 }
 
 uint64_t SqliteStore::last_pos() {
@@ -136,17 +154,6 @@ Result<std::vector<StoredEvent>> SqliteStore::user_events_after(uint64_t after_p
   s.bind(1, clamp_i64(after_pos));
   s.bind(2, clamp_i64(limit));
   return decode_events(rdb_.get(), s);
-}
-
-Result<std::optional<Conversation>> SqliteStore::load_conversation(const ConversationId& id) {
-  auto events = conversation_events(id, 0, UINT64_MAX);
-  if (!events) return events.error();
-  if (events.value().empty()) return std::optional<Conversation>();
-  State state;  // the core's own fold, so a loaded conversation is exactly the one kept in memory
-  for (const StoredEvent& e : events.value()) livechat::apply(state, e.event);
-  auto it = state.conversations.find(id);
-  if (it == state.conversations.end()) return std::optional<Conversation>();
-  return std::optional<Conversation>(std::move(it->second));
 }
 
 Result<std::vector<ConversationId>> SqliteStore::open_conversations() {

@@ -198,7 +198,125 @@ constexpr const char* kSchemaV5 = R"sql(
 CREATE INDEX IF NOT EXISTS conversations_visitor ON conversations(visitor_id, playbook_id, created_at);
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5};
+// Version 6: history read from the store instead of memory (issue 14), and search.
+// - The Closed folder pages newest first by (closed_at, id): an index that serves that order.
+// - Full-text search with FTS5's trigram tokenizer: it matches any run of three or more
+//   characters in any script (CJK has no spaces between words, so a word tokenizer would see a
+//   whole sentence as one token), case-insensitively, byte-exact otherwise (docs/architecture.md).
+// - conversation_search: one document per CLOSED conversation, rowid = the pos of its
+//   conversation_closed event (so rowid order is closing order, newest last). Filled by triggers
+//   on the event log, inside the transaction that appends the events: at close, and again when
+//   a closed conversation's side panel changes. Its text is the visitor's name, the side panel's
+//   person, email, phone and organization, and every message.
+// - record_search: persons, organizations, leads and deals, through search_records (FTS5's
+//   external content: the indexed values, kept so an update can remove exactly what it indexed),
+//   filled by triggers on the CRM tables.
+// Existing rows are indexed by this migration (back-fill at the end).
+constexpr const char* kSchemaV6 = R"sql(
+CREATE INDEX conversations_closed ON conversations(phase, closed_at, id);
+
+CREATE VIEW conversation_documents (conversation, name, email, phone, organization, messages) AS
+  SELECT s.conversation,
+         trim(coalesce(s.body ->> '$.visitor_name', '') || char(10) || coalesce(p.body ->> '$.panel.person_name', ''), char(10)),
+         coalesce(p.body ->> '$.panel.email', ''),
+         coalesce(p.body ->> '$.panel.phone', ''),
+         trim(coalesce(p.body ->> '$.panel.organization_name', '') || char(10) || coalesce(p.body ->> '$.panel.organization_address', ''), char(10)),
+         coalesce((SELECT group_concat(m.body ->> '$.text', char(10)) FROM events m
+                   WHERE m.conversation = s.conversation AND m.type = 'message_posted'), '')
+  FROM events s
+  LEFT JOIN events p ON p.pos = (SELECT max(pos) FROM events
+                                 WHERE conversation = s.conversation AND type = 'side_panel_updated')
+  WHERE s.type = 'conversation_started';
+
+CREATE VIRTUAL TABLE conversation_search USING fts5(
+  conversation UNINDEXED, name, email, phone, organization, messages, tokenize = 'trigram');
+
+CREATE TRIGGER conversation_search_closed AFTER INSERT ON events WHEN new.type = 'conversation_closed' BEGIN
+  INSERT INTO conversation_search (rowid, conversation, name, email, phone, organization, messages)
+    SELECT new.pos, * FROM conversation_documents WHERE conversation = new.conversation;
+END;
+CREATE TRIGGER conversation_search_panel AFTER INSERT ON events WHEN new.type = 'side_panel_updated' BEGIN
+  DELETE FROM conversation_search WHERE rowid =
+    (SELECT pos FROM events WHERE conversation = new.conversation AND type = 'conversation_closed');
+  INSERT INTO conversation_search (rowid, conversation, name, email, phone, organization, messages)
+    SELECT c.pos, d.* FROM events c JOIN conversation_documents d ON d.conversation = c.conversation
+    WHERE c.conversation = new.conversation AND c.type = 'conversation_closed';
+END;
+INSERT INTO conversation_search (rowid, conversation, name, email, phone, organization, messages)
+  SELECT c.pos, d.* FROM events c JOIN conversation_documents d ON d.conversation = c.conversation
+  WHERE c.type = 'conversation_closed';
+
+CREATE TABLE search_records (
+  id           INTEGER PRIMARY KEY,
+  kind         TEXT NOT NULL CHECK (kind IN ('person', 'organization', 'lead', 'deal')),
+  ref          TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  email        TEXT NOT NULL,
+  phone        TEXT NOT NULL,
+  organization TEXT NOT NULL,
+  UNIQUE (kind, ref)
+) STRICT;
+CREATE VIRTUAL TABLE record_search USING fts5(
+  name, email, phone, organization, content = 'search_records', content_rowid = 'id', tokenize = 'trigram');
+CREATE TRIGGER search_records_insert AFTER INSERT ON search_records BEGIN
+  INSERT INTO record_search (rowid, name, email, phone, organization)
+    VALUES (new.id, new.name, new.email, new.phone, new.organization);
+END;
+CREATE TRIGGER search_records_update AFTER UPDATE ON search_records BEGIN
+  INSERT INTO record_search (record_search, rowid, name, email, phone, organization)
+    VALUES ('delete', old.id, old.name, old.email, old.phone, old.organization);
+  INSERT INTO record_search (rowid, name, email, phone, organization)
+    VALUES (new.id, new.name, new.email, new.phone, new.organization);
+END;
+CREATE VIEW record_documents (kind, ref, name, email, phone, organization) AS
+  SELECT 'person', p.id, p.name, p.email, p.phone, coalesce(o.name, '')
+  FROM persons p LEFT JOIN organizations o ON o.id = p.organization_id
+  UNION ALL
+  SELECT 'organization', id, name, '', '', address FROM organizations
+  UNION ALL
+  SELECT l.kind, l.id, trim(l.title || char(10) || coalesce(p.name, ''), char(10)), coalesce(p.email, ''),
+         coalesce(p.phone, ''), coalesce(o.name, '')
+  FROM leads l LEFT JOIN persons p ON p.id = l.person_id LEFT JOIN organizations o ON o.id = l.organization_id;
+CREATE TRIGGER persons_search_insert AFTER INSERT ON persons BEGIN
+  INSERT INTO search_records (kind, ref, name, email, phone, organization)
+    SELECT * FROM record_documents WHERE kind = 'person' AND ref = new.id
+    ON CONFLICT (kind, ref) DO UPDATE SET
+      name = excluded.name, email = excluded.email, phone = excluded.phone, organization = excluded.organization;
+END;
+CREATE TRIGGER persons_search_update AFTER UPDATE ON persons BEGIN
+  INSERT INTO search_records (kind, ref, name, email, phone, organization)
+    SELECT * FROM record_documents WHERE kind = 'person' AND ref = new.id
+    ON CONFLICT (kind, ref) DO UPDATE SET
+      name = excluded.name, email = excluded.email, phone = excluded.phone, organization = excluded.organization;
+END;
+CREATE TRIGGER organizations_search_insert AFTER INSERT ON organizations BEGIN
+  INSERT INTO search_records (kind, ref, name, email, phone, organization)
+    SELECT * FROM record_documents WHERE kind = 'organization' AND ref = new.id
+    ON CONFLICT (kind, ref) DO UPDATE SET
+      name = excluded.name, email = excluded.email, phone = excluded.phone, organization = excluded.organization;
+END;
+CREATE TRIGGER organizations_search_update AFTER UPDATE ON organizations BEGIN
+  INSERT INTO search_records (kind, ref, name, email, phone, organization)
+    SELECT * FROM record_documents WHERE kind = 'organization' AND ref = new.id
+    ON CONFLICT (kind, ref) DO UPDATE SET
+      name = excluded.name, email = excluded.email, phone = excluded.phone, organization = excluded.organization;
+END;
+CREATE TRIGGER leads_search_insert AFTER INSERT ON leads BEGIN
+  INSERT INTO search_records (kind, ref, name, email, phone, organization)
+    SELECT * FROM record_documents WHERE kind = new.kind AND ref = new.id
+    ON CONFLICT (kind, ref) DO UPDATE SET
+      name = excluded.name, email = excluded.email, phone = excluded.phone, organization = excluded.organization;
+END;
+CREATE TRIGGER leads_search_update AFTER UPDATE ON leads BEGIN
+  INSERT INTO search_records (kind, ref, name, email, phone, organization)
+    SELECT * FROM record_documents WHERE kind = new.kind AND ref = new.id
+    ON CONFLICT (kind, ref) DO UPDATE SET
+      name = excluded.name, email = excluded.email, phone = excluded.phone, organization = excluded.organization;
+END;
+INSERT INTO search_records (kind, ref, name, email, phone, organization) SELECT * FROM record_documents;
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6};
 constexpr int kVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
 }  // namespace

@@ -17,6 +17,7 @@
 
 #include "store.hpp"
 #include "store_columns.hpp"
+#include "worker.hpp"
 
 namespace livechat::server::sqlite {
 
@@ -203,9 +204,32 @@ Status migrate(sqlite3* db, int* applied = nullptr);
 // PRAGMA user_version.
 Result<int> schema_version(sqlite3* db);
 
+// --- reading the event log (store_read.cpp) ---------------------------------------------------
+// The rows of an already-bound "SELECT pos, body FROM events ..." statement decoded into
+// StoredEvents, then reset. A body that does not decode is an error naming its pos.
+Result<std::vector<StoredEvent>> decode_events(sqlite3* db, Stmt& s);
+// One conversation rebuilt with the core's apply() from an already-bound statement that selects
+// (pos, body) of its events in seq order; nullopt when it has none.
+Result<std::optional<Conversation>> rebuild_conversation(sqlite3* db, Stmt& events, const ConversationId& id);
+
 }  // namespace livechat::server::sqlite
 
 namespace livechat::server {
+
+// The History reads (store_search.cpp) on their own read-only connection, used only on the
+// store's history thread.
+class SqliteHistory final : public History {
+ public:
+  ~SqliteHistory() override;
+  Status open(const std::string& path, bool synchronous_full, const char* vfs);
+  Result<ClosedPage> closed_conversations(const ClosedCursor& before, std::size_t limit) override;
+  Result<std::optional<Conversation>> conversation(const ConversationId& id) override;
+  Result<SearchPage> search(const SearchQuery& query) override;
+
+ private:
+  sqlite::Db db_;
+  sqlite::Stmt closed_, events_, conversation_search_, record_search_;
+};
 
 // The Store over SQLite. Write members live in store.cpp, read members in store_read.cpp.
 class SqliteStore final : public Store {
@@ -248,6 +272,7 @@ class SqliteStore final : public Store {
   std::optional<LeadRow> lead(const std::string& id) override;
   std::optional<ActivityRow> activity(const std::string& id) override;
   std::optional<NoteRow> note(const std::string& id) override;
+  void read_history(std::function<void(History&)> job) override;
   bool integrity_ok() override;
 
  private:
@@ -334,6 +359,11 @@ class SqliteStore final : public Store {
   int writer_frames_ = 0;     // writer thread: WAL frames after its last commit
   int next_forced_at_ = 0;    // writer thread: no forced checkpoint below this many frames
   Histogram passive_seconds_, forced_seconds_;
+
+  // History reads (store_search.cpp): their own connection, used only on history_thread_'s
+  // thread. Stopped first in the destructor (the worker finishes its queue).
+  std::unique_ptr<SqliteHistory> history_;
+  std::unique_ptr<Worker> history_thread_;
 };
 
 }  // namespace livechat::server

@@ -32,7 +32,7 @@ Server::~Server() {
   }
 }
 
-void Server::start() {
+void Server::start(int timeout_ms) {
   std::string port_file = dir_ + "/port";
   ::unlink(port_file.c_str());
   std::vector<std::string> args = {LIVECHAT_SERVER_BINARY, "--listen", "127.0.0.1:" + std::to_string(port_),
@@ -51,7 +51,7 @@ void Server::start() {
     _exit(127);
   }
   // Wait for the port file, then for /healthz.
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < timeout_ms / 50; ++i) {
     std::ifstream in(port_file);
     int p = 0;
     if (in >> p && p > 0) {

@@ -23,7 +23,8 @@ class Server {
  public:
   explicit Server(std::vector<std::string> extra_args = {});
   ~Server();
-  void start();          // --demo on the temp database; waits until it answers /healthz
+  // --demo on the temp database; waits (up to timeout_ms) until it answers /healthz and sign-in.
+  void start(int timeout_ms = 10'000);
   void stop();           // SIGTERM, wait, and expect a clean exit (status 0)
   void kill9();          // SIGKILL and wait: a crash
   bool running() const;  // the process is still alive

@@ -45,7 +45,7 @@ TEST(Permissions, DeniedAcrossRolesAndVisitors) {
   EXPECT_EQ(api(server, "forged-token", "GET", "/api/leads").status, 401);
   EXPECT_EQ(api(server, "", "GET", "/api/me").status, 401);
   // Marco cannot read anna's chat over REST either.
-  EXPECT_EQ(api(server, marco, "GET", "/api/conversations/" + v.conversation).status, 404);
+  EXPECT_EQ(api(server, marco, "GET", "/api/conversations/" + v.conversation).status, 403);
 
   // Another visitor guessing the conversation id gets nothing.
   Visitor eve;

@@ -265,17 +265,17 @@ TEST_F(StoreTest, AReaderThatKeepsCheckpointsFromCopyingIsLoggedOnce) {
     std::lock_guard lock(mu);
     warnings.emplace_back(line);
   });
-  auto store = open(small_wal(64, int64_t{64} << 20));
+  auto store = open(small_wal(128, int64_t{64} << 20));
   ASSERT_TRUE(store);
   ASSERT_OK(put(*store, start()));
-  ASSERT_LT(store->stats().wal_frames, 64u);  // the schema and one commit: nothing to copy yet
+  ASSERT_LT(store->stats().wal_frames, 128u);  // the schema and one commit: nothing to copy yet
 
   // A reader in the middle of a transaction keeps its snapshot: frames after it stay uncopied.
   sqlite3* reader = nullptr;
   ASSERT_EQ(sqlite3_open_v2(file().c_str(), &reader, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM events;", nullptr, nullptr, nullptr), SQLITE_OK);
-  for (uint64_t pos = 2; pos <= 300; ++pos) ASSERT_OK(put(*store, message(pos)));
-  EXPECT_GE(store->stats().wal_frames, 4u * 64u);
+  for (uint64_t pos = 2; pos <= 600; ++pos) ASSERT_OK(put(*store, message(pos)));
+  EXPECT_GE(store->stats().wal_frames, 4u * 128u);
   sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
   sqlite3_close(reader);
   store.reset();

@@ -324,6 +324,7 @@ TEST_F(StoreTest, VersionOneMessagesTableBecomesAViewOverTheLog) {
                                         at(3, MessagePosted{"c1", 3, 102, Author::bot, "", "Hi!", ""})})));
   }
   // The file as version 1 left it: a messages table written beside the log.
+  undo_search_schema(file());
   query(file(), "DROP VIEW messages");
   query(file(), "CREATE TABLE messages (conversation_id TEXT NOT NULL REFERENCES conversations(id), seq INTEGER NOT "
                 "NULL, author TEXT NOT NULL, author_id TEXT, text TEXT NOT NULL, at INTEGER NOT NULL, client_id TEXT, "
