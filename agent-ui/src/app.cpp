@@ -201,6 +201,8 @@ std::string App::debug_json() {
                        {"deal_value", panel.deal_value}, {"error_field", panel.error_field},
                        {"refused", panel.refused}, {"refused_field", panel.refused_field}};
   j["admin_message"] = admin.message;  // the admin screens' last notice ("Saved.", an error)
+  j["preview"] = json::array();          // the playbook preview's transcript ("Try it")
+  for (const auto& line : admin.preview.lines) j["preview"].push_back((line.first ? "visitor: " : "bot: ") + line.second);
   j["rows_drawn"] = rows_drawn;
   j["images"] = images::debug_json();
   j["fonts"] = json::parse(fonts::debug_json());
