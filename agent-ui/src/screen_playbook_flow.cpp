@@ -369,8 +369,10 @@ void card_row(App& app, const Card& card, const OutlineRow& row) {
   ImGui::PopFont();
   ImGui::SameLine();
   const ImGuiStyle& style = ImGui::GetStyle();
-  float tail = ImGui::CalcTextSize(card.id.c_str()).x + style.ItemSpacing.x * 2 +
-               (add_after ? ImGui::CalcTextSize(tr("+ Add")).x + style.FramePadding.x * 2 + style.ItemSpacing.x : 0);
+  float tail = ImGui::CalcTextSize(card.id.c_str()).x + style.ItemSpacing.x * 2 + style.ScrollbarSize +
+               (add_after ? ImGui::CalcTextSize(a.moving.empty() ? tr("+ Add") : tr("Move here")).x +
+                                style.FramePadding.x * 2 + style.ItemSpacing.x
+                          : 0);
   ui::text_fit(summary(card), std::max(40.0f, ImGui::GetContentRegionAvail().x - tail), false);
   ImGui::PopStyleColor();
   ImGui::SameLine();

@@ -93,8 +93,8 @@ void draw_preview(App& app) {
     ImGui::NewLine();
   } else if (prompt.kind == PromptKind::free_text || prompt.kind == PromptKind::capture) {
     ImGui::SetNextItemWidth(240);
-    bool enter = ImGui::InputTextWithHint("##preview_answer", tr("The visitor's answer"), &p.input,
-                                          ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::InputTextWithHint("##preview_answer", tr("The visitor's answer"), &p.input);
+    bool enter = ImGui::IsItemFocused() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter));
     ui::track("##preview_answer");
     ImGui::SameLine();
     if ((ui::button(tr("Send##preview")) || enter) && !p.input.empty()) reply(app, p.input);
