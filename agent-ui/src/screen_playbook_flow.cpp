@@ -305,13 +305,13 @@ void draw_form(App& app) {
   ImGui::PushFont(app.fonts.bold);
   ImGui::Text("%s \"%s\"", type_words(card.type()), card.id.c_str());
   ImGui::PopFont();
-  form_fields(app, card, a.playbook, ImGui::GetContentRegionAvail().x - 8);
-  ImGui::Spacing();
+  ImGui::SameLine();  // the buttons first: always in view, however long the form
   ui::push_primary();
   if (ui::button(tr("Save card"))) apply(app, [&](Playbook& pb) { return edit_card(pb, card); });
   ui::pop_primary();
   ImGui::SameLine();
   if (ui::button(tr("Done"))) a.editing.reset();
+  form_fields(app, card, a.playbook, ImGui::GetContentRegionAvail().x - 8);
 }
 
 // [SECTION] the outline --------------------------------------------------------------------------------
