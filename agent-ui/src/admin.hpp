@@ -1,13 +1,16 @@
 // What the admin and CRM screens hold: REST answers (nlohmann::json values as the server sent
-// them) and the edit buffers of the Live Chat card form. Admin screens are drawn only for admins
+// them) and the playbook builder's state (the card open in the form, the pending add or move). Admin screens are drawn only for admins
 // (the server checks every route again). Screens: screen_playbooks.cpp, screen_people.cpp.
 #pragma once
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "livechat/model.hpp"
 #include "livechat/playbook.hpp"
+#include "livechat/playbook_run.hpp"
 
 namespace agent {
 
@@ -15,16 +18,30 @@ struct App;
 
 enum class View { inbox, playbooks, users, crm, canned };
 
+// "Try it": the open playbook run by the core's interpreter in the dashboard, as a visitor would
+// meet it, without a conversation or CRM records (screen_playbook_preview.cpp).
+struct PlaybookPreview {
+  bool open = false;
+  bool anyone_online = false;  // the online path (an agent would take the chat) or the offline one
+  livechat::PlaybookRun run;
+  livechat::Prompt prompt;
+  std::vector<std::pair<bool, std::string>> lines;  // (said by the visitor, rich text)
+  std::string input;                                // the visitor's typed answer
+};
+
 struct AdminState {
   // Playbooks.
   nlohmann::json playbooks = nlohmann::json::array();  // GET /api/playbooks
   std::string playbook_id;      // the open playbook ("" = the list)
   nlohmann::json playbook_view;  // GET /api/playbooks/:id (id, status, embedded, playbook)
   livechat::Playbook playbook;   // its playbook member, read by the core
-  std::string editing_card;      // the Live Chat card open in the form ("" = none)
-  char online_message[livechat::kMaxCardText + 1] = "";  // limits: the core's (see app.hpp)
-  char offline_message[livechat::kMaxCardText + 1] = "";
-  int wait_seconds = 120;
+  // The builder (screen_playbook_flow.cpp).
+  std::optional<livechat::Card> editing;        // the card open in the form: a copy, saved by "Save card"
+  std::optional<livechat::Link> adding_at;      // "+" pressed: the link a new card goes on
+  std::string moving;                           // the card being moved ("" = none)
+  int live_chat_link = -1;                      // "Add Live Chat card": index in links_of (-1: not asked yet)
+  std::vector<livechat::Error> problems;        // what Publish found, each naming its card
+  PlaybookPreview preview;
   char new_name[livechat::kMaxNameBytes + 1] = "";  // the server's playbook names: 200 bytes
   std::string snippet;
   char new_site[256] = "";      // the "Add site" field
@@ -48,6 +65,14 @@ void open_view(App& app, View view);
 bool on_admin_http(App& app, const std::string& tag, int status, const std::string& body);
 
 void draw_playbooks(App& app);
+// The builder (screen_playbook_flow.cpp): the open playbook's flow and the card form; the "Add
+// Live Chat card" dialog; Publish's check (false, with the problems shown, when it must wait).
+void draw_flow(App& app);
+void open_live_chat_dialog(App& app);
+bool check_before_publish(App& app);
+// "Try it" (screen_playbook_preview.cpp): restarts the preview of the open playbook; draws it.
+void restart_preview(App& app);
+void draw_preview(App& app);
 void draw_users(App& app);
 void draw_crm(App& app);
 

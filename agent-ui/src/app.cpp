@@ -308,6 +308,9 @@ std::string App::debug_json() {
   j["admin_message"] = admin.message;  // the admin screens' last notice ("Saved.", an error)
   j["canned"] = {{"count", canned.all.size()}, {"message", canned.message}, {"field", canned.field},
                  {"suggestions", canned_suggestions_height(*this) > 0}};
+  j["preview"] = json::array();          // the playbook preview's transcript ("Try it")
+  for (const auto& line : admin.preview.lines) j["preview"].push_back((line.first ? "visitor: " : "bot: ") + line.second);
+  j["preview_input"] = admin.preview.input;
   j["rows_drawn"] = rows_drawn;
   j["images"] = images::debug_json();
   j["fonts"] = json::parse(fonts::debug_json());

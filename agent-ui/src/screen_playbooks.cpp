@@ -1,8 +1,8 @@
 // Admin screens, part 1: the chatbot playbooks (GET/POST/PUT/DELETE /api/playbooks...). The list
 // with each playbook's status (embedded or offline-only, published or draft); "New from Live
-// Chat template"; an open playbook's cards, with "Add Live Chat card", the pencil (edit online
-// message, wait time, offline message, with a rich-text preview) and the bin (delete, with
-// confirmation); publish/unpublish; the allowed sites (add, remove); the state in words
+// Chat template"; an open playbook's flow (drawn and edited by the builder,
+// screen_playbook_flow.cpp) with "Add Live Chat card" (asks where); publish (checked first) /
+// unpublish; the allowed sites (add, remove); the state in words
 // ("embedded on https://... since ...", "published, not yet seen on any allowed site", "draft");
 // copy the embed snippet (published playbooks only); delete the playbook.
 // Also the REST answers of every admin and CRM screen (on_admin_http) and open_view.
@@ -11,6 +11,7 @@
 
 #include "admin.hpp"
 #include "app.hpp"
+#include "i18n.hpp"
 #include "platform.hpp"
 #include "widgets.hpp"
 
@@ -68,7 +69,9 @@ void open_view(App& app, View view) {
   app.admin.message.clear();
   if (view == View::playbooks) {
     app.admin.playbook_id.clear();
-    app.admin.editing_card.clear();
+    app.admin.editing.reset();
+    app.admin.moving.clear();
+    app.admin.problems.clear();
     app.rest("admin:pb_list", "GET", "/api/playbooks");
   } else if (view == View::users) {
     app.rest("admin:users", "GET", "/api/users");
@@ -94,6 +97,9 @@ bool on_admin_http(App& app, const std::string& tag, int status, const std::stri
   } else if (what == "pb_get" || what == "pb_changed" || what == "pb_created") {
     set_view(a, j.is_object() && j.contains("card_id") ? j["playbook"] : j);
     a.playbook_id = a.playbook_view.value("id", std::string());
+    if (what == "pb_get") a.editing.reset();
+    if (what == "pb_get") a.problems.clear();
+    else if (!a.problems.empty()) a.problems = publish_problems(a.playbook);  // the red marks follow the fixes
     if (what != "pb_get") {
       a.message = "Saved.";
       a.message_error = false;
@@ -136,6 +142,9 @@ void draw_list(App& app) {
   if (ui::button("Create playbook"))
     app.rest("admin:pb_created", "POST", "/api/playbooks", dump({{"name", a.new_name}, {"template", "live_chat"}}));
   ui::pop_primary();
+  ImGui::SameLine();
+  if (ui::button(tr("Create empty playbook")))
+    app.rest("admin:pb_created", "POST", "/api/playbooks", dump({{"name", a.new_name}, {"template", "empty"}}));
   ImGui::EndDisabled();
   ImGui::Separator();
   if (ImGui::BeginTable("##playbooks", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
@@ -160,41 +169,6 @@ void draw_list(App& app) {
     }
     ImGui::EndTable();
   }
-}
-
-void draw_card_form(App& app, const std::string& pid) {
-  AdminState& a = app.admin;
-  ImGui::Separator();
-  ImGui::Text("Live Chat card \"%s\"", a.editing_card.c_str());
-  float half = ImGui::GetContentRegionAvail().x / 2 - 8;
-  ImGui::BeginGroup();
-  ImGui::TextDisabled("Online message (shown while someone is available)");
-  ImGui::InputTextMultiline("##online_message", a.online_message, sizeof a.online_message, ImVec2(half, 80));
-  ui::track("##online_message");
-  ImGui::TextDisabled("Wait time (seconds, %d..%d)", kMinWaitSeconds, kMaxWaitSeconds);
-  ImGui::SetNextItemWidth(160);
-  ImGui::InputInt("##wait_seconds", &a.wait_seconds);
-  ui::track("##wait_seconds");
-  ImGui::TextDisabled("Offline message (nobody took the chat in time)");
-  ImGui::InputTextMultiline("##offline_message", a.offline_message, sizeof a.offline_message, ImVec2(half, 100));
-  ui::track("##offline_message");
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginChild("##preview", ImVec2(0, 300), true);
-  ImGui::TextDisabled("Preview - online");
-  draw_rich_text(app.fonts, a.online_message);
-  ImGui::Separator();
-  ImGui::TextDisabled("Preview - offline");
-  draw_rich_text(app.fonts, a.offline_message);
-  ImGui::EndChild();
-  ui::push_primary();
-  if (ui::button("Save card"))
-    app.rest("admin:pb_changed", "PATCH", "/api/playbooks/" + pid + "/cards/" + a.editing_card,
-             dump({{"online_message", a.online_message}, {"wait_seconds", a.wait_seconds},
-                   {"offline_message", a.offline_message}}));
-  ui::pop_primary();
-  ImGui::SameLine();
-  if (ui::button("Done")) a.editing_card.clear();
 }
 
 // Allowed sites: the origins (scheme, host, port) whose pages may run the widget; typed text is
@@ -251,14 +225,14 @@ void draw_playbook(App& app) {
   ImGui::PopFont();
   ImGui::SameLine();
   ImGui::TextDisabled("(%s)", state_words(a.playbook_view, pb.published).c_str());
-  if (ui::button(pb.published ? "Unpublish" : "Publish"))
+  if (ui::button(pb.published ? "Unpublish" : "Publish") && (pb.published || check_before_publish(app)))
     app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/publish", dump({{"published", !pb.published}}));
   ImGui::SameLine();
   if (pb.published) {
     if (ui::button("Copy snippet")) app.rest("admin:snippet", "GET", "/api/playbooks/" + pid + "/snippet");
     ImGui::SameLine();
   }
-  if (ui::button("Add Live Chat card")) app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/live-chat-card", "{}");
+  if (ui::button(tr("Add Live Chat card"))) open_live_chat_dialog(app);
   ImGui::SameLine();
   if (ui::button("Delete playbook")) ImGui::OpenPopup("Delete playbook?");
   if (ImGui::BeginPopupModal("Delete playbook?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
@@ -278,42 +252,7 @@ void draw_playbook(App& app) {
 
   ImGui::Separator();
 
-  static std::string delete_card;
-  for (const auto& card : pb.cards) {
-    ImGui::PushID(card.id.c_str());
-    ImGui::BulletText("%s", card.id.c_str());
-    ImGui::SameLine(260);
-    ImGui::TextDisabled("%s", std::string(card_type_name(card.type())).c_str());
-    if (const auto* live = std::get_if<LiveChatCard>(&card.body)) {
-      ImGui::SameLine(420);
-      if (ImGui::SmallButton("Edit (pencil)")) {
-        a.editing_card = card.id;
-        ui::copy_utf8(a.online_message, sizeof a.online_message, live->online_message);
-        ui::copy_utf8(a.offline_message, sizeof a.offline_message, live->offline_message);
-        a.wait_seconds = live->wait_seconds;
-      }
-      ui::track(("edit:" + card.id).c_str());
-      ImGui::SameLine();
-      if (ImGui::SmallButton("Delete (bin)")) {
-        delete_card = card.id;
-        ImGui::OpenPopup("Delete card?");
-      }
-      ui::track(("delete:" + card.id).c_str());
-    }
-    if (ImGui::BeginPopupModal("Delete card?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-      ImGui::Text("Delete the card \"%s\"? The flow is relinked around it.", delete_card.c_str());
-      if (ui::button("Delete card")) {
-        app.rest("admin:pb_changed", "DELETE", "/api/playbooks/" + pid + "/cards/" + delete_card);
-        if (a.editing_card == delete_card) a.editing_card.clear();
-        ImGui::CloseCurrentPopup();
-      }
-      ImGui::SameLine();
-      if (ui::button("Cancel##card")) ImGui::CloseCurrentPopup();
-      ImGui::EndPopup();
-    }
-    ImGui::PopID();
-  }
-  if (!a.editing_card.empty()) draw_card_form(app, pid);
+  draw_flow(app);
   draw_sites(app, pb);
 }
 

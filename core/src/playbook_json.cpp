@@ -345,6 +345,10 @@ json playbook_to_json_value(const Playbook& p) {
   return j;
 }
 
+Result<Card> card_from_json_value(const json& j) { return card_from_json(j, 0); }
+
+json card_to_json_value(const Card& card) { return card_to_json(card); }
+
 std::string playbook_to_json(const Playbook& p) {
   return playbook_to_json_value(p).dump(-1, ' ', false, json::error_handler_t::replace);
 }

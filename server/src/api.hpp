@@ -65,6 +65,10 @@ class Api : public HttpHandler {
   void put_playbook(Call&);
   void delete_playbook(Call&);
   void add_live_chat_card(Call&);
+  void insert_card(Call&);
+  void replace_card(Call&);
+  void move_card(Call&);
+  void set_link(Call&);
   void edit_card(Call&);
   void delete_card(Call&);
   void publish_playbook(Call&);

@@ -175,7 +175,7 @@ void Api::list_playbooks(Call& call) {
   call.json(200, out);
 }
 
-// POST /api/playbooks {"name", "template"?: "live_chat"} -> 201 view
+// POST /api/playbooks {"name", "template"?: "live_chat" | "empty"} -> 201 view
 void Api::create_playbook(Call& call) {
   if (!call.require_admin()) return;
   auto body = call.body();
@@ -189,13 +189,13 @@ void Api::create_playbook(Call& call) {
     return call.error(413, ErrorCode::too_large, "'name' is longer than " + std::to_string(kMaxNameBytes) + " bytes",
                       "name");
   auto tmpl = string_member(*body, "template", "live_chat");
-  if (!tmpl || *tmpl != "live_chat")
-    return call.error(400, ErrorCode::invalid_field, "'template' must be \"live_chat\"", "template");
+  if (!tmpl || (*tmpl != "live_chat" && *tmpl != "empty"))
+    return call.error(400, ErrorCode::invalid_field, "'template' must be \"live_chat\" or \"empty\"", "template");
 
   int64_t now = loop_.now_ms();
   Loaded loaded{PlaybookRow{new_id("pb"), "", false, now, now}, {}};
   Playbook& pb = loaded.playbook;
-  pb = live_chat_template(loaded.row.id, trimmed);
+  pb = *tmpl == "empty" ? empty_playbook(loaded.row.id, trimmed) : live_chat_template(loaded.row.id, trimmed);
   if (pb.bot_name.empty()) pb.bot_name = "Chatbot";
   // No sites yet: the server's own pages may preview it (the engine lets its own origin in), but
   // only a load from a listed site makes it embedded; until then Live Chat runs offline-only.
@@ -247,27 +247,132 @@ void Api::delete_playbook(Call& call) {
   engine_.playbook_deleted(loaded->row.id);
 }
 
-// POST /api/playbooks/:id/live-chat-card {"after"?, "online_message"?, "wait_seconds"?,
-// "offline_message"?, "offline_next"?} -> 201 {"card_id", "playbook": view}
+// POST /api/playbooks/:id/live-chat-card {"after"?, "branch"?, "online_message"?, "wait_seconds"?,
+// "offline_message"?, "offline_next"?} -> 201 {"card_id", "playbook": view}. The card goes on the
+// link "branch" of card "after" (its single next when "branch" is absent; the start when "after"
+// is ""); without "after", where the core proposes: the end of the qualifying path.
 void Api::add_live_chat_card(Call& call) {
   if (!call.require_admin()) return;
   auto loaded = load(call, store_);
   if (!loaded) return;
   auto body = call.body();
   if (!body) return;
-  std::optional<std::string> after;
+  std::optional<std::string> after, branch;
   LiveChatEdit edit;
-  if (!read_text(call, *body, "after", after) || !read_live_chat_edit(call, *body, edit)) return;
+  if (!read_text(call, *body, "after", after) || !read_text(call, *body, "branch", branch) ||
+      !read_live_chat_edit(call, *body, edit))
+    return;
   LiveChatCard card = default_live_chat_card();
   edit.apply(card);
   Playbook& pb = loaded->playbook;
-  auto id = livechat::add_live_chat_card(pb, after.value_or(""), card);  // also validates
+  Link at = after ? Link{*after, branch.value_or("")} : proposed_live_chat_link(pb);
+  auto id = livechat::add_live_chat_card(pb, at, card);  // also validates
   if (!id) return call.error(id.error());
   if (edit.offline_next) {  // the core hands the old target to the new card; the request overrides it
-    std::get<LiveChatCard>(find_card(pb, id.value())->body).offline_next = *edit.offline_next;
-    if (auto s = validate_playbook(pb); !s) return call.error(s.error());
+    if (auto s = livechat::set_link(pb, {id.value(), "offline_next"}, *edit.offline_next); !s)
+      return call.error(s.error());
   }
   save(call, engine_, loop_.now_ms(), std::move(*loaded), 201, id.value());
+}
+
+namespace {
+
+// The link a request names: card "after" (its single next, or its link "branch"); "" = the start.
+// False (400 sent) when "after" is missing or a member is not a string.
+bool read_link(Api::Call& call, const json& body, Link& link) {
+  std::optional<std::string> after, branch;
+  if (!read_text(call, body, "after", after) || !read_text(call, body, "branch", branch)) return false;
+  if (!after) {
+    call.error(400, ErrorCode::bad_request, "'after' is required: a card id, or \"\" for the start", "after");
+    return false;
+  }
+  link = {*after, after->empty() ? std::string("start") : branch.value_or("")};
+  return true;
+}
+
+}  // namespace
+
+namespace {
+
+// One builder edit of an admin (the routes below): loads the playbook, reads the JSON body, lets
+// `edit` change the playbook with one of the core's edits, saves, and answers the view (201
+// with the new card's id when the edit made a card). `edit` returns false once it has answered
+// a refusal itself.
+template <class Edit>
+void builder_edit(Api::Call& call, Store& store, Engine& engine, int64_t now, Edit&& edit) {
+  if (!call.require_admin()) return;
+  auto loaded = load(call, store);
+  if (!loaded) return;
+  auto body = call.body();
+  if (!body) return;
+  std::string card_id;
+  if (!edit(loaded->playbook, *body, card_id)) return;
+  save(call, engine, now, std::move(*loaded), card_id.empty() ? 200 : 201, card_id);
+}
+
+// Answers a core refusal; true when the edit was done.
+bool done(Api::Call& call, const Status& s) {
+  if (!s) call.error(s.error());
+  return s.ok();
+}
+
+}  // namespace
+
+// POST /api/playbooks/:id/cards {"after", "branch"?, "card": {"type", ...its fields, links ""}}
+// -> 201 {"card_id", "playbook": view}. The core's insert_card: the new card's links take over
+// the link's old target; its id is made from its type.
+void Api::insert_card(Call& call) {
+  builder_edit(call, store_, engine_, loop_.now_ms(), [&](Playbook& pb, const json& body, std::string& card_id) {
+    Link at;
+    if (!read_link(call, body, at)) return false;
+    auto it = body.find("card");
+    if (it == body.end() || !it->is_object()) {
+      call.error(400, ErrorCode::bad_request, "'card' must be an object", "card");
+      return false;
+    }
+    json doc = *it;
+    doc["id"] = "new";  // the core names it
+    auto card = card_from_json_value(doc);
+    if (!card) return done(call, card.error());
+    auto id = livechat::insert_card(pb, at, std::move(card.value().body));
+    if (!id) return done(call, id.error());
+    card_id = id.value();
+    return true;
+  });
+}
+
+// PUT /api/playbooks/:id/cards/:card <card JSON, every field> -> view (the core's edit_card: same
+// type, links as given, the playbook validated).
+void Api::replace_card(Call& call) {
+  builder_edit(call, store_, engine_, loop_.now_ms(), [&](Playbook& pb, const json& body, std::string&) {
+    json doc = body.is_object() ? body : json::object();
+    doc["id"] = call.params["card"];
+    auto card = card_from_json_value(doc);
+    return card ? done(call, livechat::edit_card(pb, card.value())) : done(call, card.error());
+  });
+}
+
+// POST /api/playbooks/:id/cards/:card/move {"after", "branch"?} -> view (the core's move_card).
+void Api::move_card(Call& call) {
+  builder_edit(call, store_, engine_, loop_.now_ms(), [&](Playbook& pb, const json& body, std::string&) {
+    Link to;
+    return read_link(call, body, to) && done(call, livechat::move_card(pb, call.params["card"], to));
+  });
+}
+
+// PUT /api/playbooks/:id/links {"after", "branch"?, "target"} -> view: the link now leads to
+// card "target" (the core's set_link).
+void Api::set_link(Call& call) {
+  builder_edit(call, store_, engine_, loop_.now_ms(), [&](Playbook& pb, const json& body, std::string&) {
+    Link link;
+    std::optional<std::string> target;
+    if (!read_link(call, body, link) || !read_text(call, body, "target", target)) return false;
+    if (!target) {
+      call.error(400, ErrorCode::bad_request, "'target' is required", "target");
+      return false;
+    }
+    return done(call, livechat::set_link(pb, link, *target));
+  });
 }
 
 // PATCH /api/playbooks/:id/cards/:card -> view. Live Chat: online_message, wait_seconds,
@@ -329,7 +434,9 @@ void Api::delete_card(Call& call) {
   save(call, engine_, loop_.now_ms(), std::move(*loaded), 200);
 }
 
-// POST /api/playbooks/:id/publish {"published"?: bool (default true)} -> view
+// POST /api/playbooks/:id/publish {"published"?: bool (default true)} -> view; publishing is refused
+// while publish_problems finds anything (an unreachable card, a Live Chat card without offline
+// flow, a capture nothing uses), with the first problem.
 void Api::publish_playbook(Call& call) {
   if (!call.require_admin()) return;
   auto loaded = load(call, store_);
@@ -342,6 +449,9 @@ void Api::publish_playbook(Call& call) {
     published = it->get<bool>();
   }
   loaded->playbook.published = published;
+  if (published) {  // every problem Publish checks, the first one answered (the dashboard shows them all)
+    if (auto problems = publish_problems(loaded->playbook); !problems.empty()) return call.error(problems.front());
+  }
   if (auto s = validate_playbook(loaded->playbook); !s) return call.error(s.error());
   save(call, engine_, loop_.now_ms(), std::move(*loaded), 200);
 }

@@ -397,7 +397,7 @@ const LiveChatCard kLive{"We are **online**", 90, "We are offline:\n- we'll emai
 
 TEST(AddLiveChatCard, TakesOverTheNextOfTheCardItFollows) {
   Playbook p = small();
-  auto id = add_live_chat_card(p, "ask_email", kLive);
+  auto id = add_live_chat_card(p, Link{"ask_email", ""}, kLive);
   ASSERT_TRUE(id.ok()) << id.error().message;
   EXPECT_EQ(id.value(), "live_chat");
   EXPECT_EQ(body<CaptureCard>(p, "ask_email").next, "live_chat");
@@ -411,8 +411,8 @@ TEST(AddLiveChatCard, TakesOverTheNextOfTheCardItFollows) {
 
 TEST(AddLiveChatCard, SecondCardGetsAFreshId) {
   Playbook p = small();
-  ASSERT_TRUE(add_live_chat_card(p, "ask_email", kLive).ok());
-  auto second = add_live_chat_card(p, "greeting", kLive);
+  ASSERT_TRUE(add_live_chat_card(p, Link{"ask_email", ""}, kLive).ok());
+  auto second = add_live_chat_card(p, Link{"greeting", ""}, kLive);
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(second.value(), "live_chat_2");
   EXPECT_EQ(body<MessageCard>(p, "greeting").next, "live_chat_2");
@@ -421,7 +421,7 @@ TEST(AddLiveChatCard, SecondCardGetsAFreshId) {
 
 TEST(AddLiveChatCard, EmptyAfterIdInsertsAtTheStart) {
   Playbook p = small();
-  ASSERT_TRUE(add_live_chat_card(p, "", kLive).ok());
+  ASSERT_TRUE(add_live_chat_card(p, Link{"", ""}, kLive).ok());
   EXPECT_EQ(p.start, "live_chat");
   EXPECT_EQ(p.cards[0].id, "live_chat");
   EXPECT_EQ(body<LiveChatCard>(p, "live_chat").offline_next, "greeting");
@@ -429,7 +429,7 @@ TEST(AddLiveChatCard, EmptyAfterIdInsertsAtTheStart) {
 
 TEST(AddLiveChatCard, RefusedAfterUnknownCard) {
   Playbook p = small();
-  auto r = add_live_chat_card(p, "nope", kLive);
+  auto r = add_live_chat_card(p, Link{"nope", ""}, kLive);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::not_found);
   EXPECT_EQ(p, small());
@@ -438,7 +438,7 @@ TEST(AddLiveChatCard, RefusedAfterUnknownCard) {
 TEST(AddLiveChatCard, RefusedAfterButtonQuestionOrEndCard) {
   for (const char* after : {"pick", "bye"}) {
     Playbook p = small();
-    auto r = add_live_chat_card(p, after, kLive);
+    auto r = add_live_chat_card(p, Link{after, ""}, kLive);
     ASSERT_FALSE(r.ok()) << after;
     EXPECT_EQ(r.error().code, ErrorCode::conflict) << after;
     EXPECT_EQ(r.error().field, "cards." + std::string(after) + ".next");
@@ -450,7 +450,7 @@ TEST(AddLiveChatCard, RefusedWhenTheCardIsInvalidAndPlaybookUnchanged) {
   Playbook p = small();
   LiveChatCard bad = kLive;
   bad.wait_seconds = 0;
-  auto r = add_live_chat_card(p, "ask_email", bad);
+  auto r = add_live_chat_card(p, Link{"ask_email", ""}, bad);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().field, "cards.live_chat.wait_seconds");
   EXPECT_EQ(p, small());
@@ -527,7 +527,7 @@ TEST(RemoveCard, UnknownCardIsNotFound) {
 
 TEST(RemoveCard, AddThenRemoveRestoresThePlaybook) {
   Playbook p = small();
-  ASSERT_TRUE(add_live_chat_card(p, "ask_email", kLive).ok());
+  ASSERT_TRUE(add_live_chat_card(p, Link{"ask_email", ""}, kLive).ok());
   ASSERT_TRUE(remove_card(p, "live_chat").ok());
   EXPECT_EQ(p, small());
 }

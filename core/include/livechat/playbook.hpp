@@ -1,6 +1,8 @@
 // Chatbot playbooks: the cards an admin arranges in Leads > Chatbot, their JSON form, their
-// validation, the "Live Chat template", and the edits the builder offers (add a Live Chat card,
-// remove a card). Plain values and pure functions; the interpreter is in playbook_run.hpp.
+// validation, the "Live Chat template", and the builder's rules: the links of a flow, the edits
+// (insert any card on any link, link, edit, move, remove with relinking), the outline the
+// dashboard draws, what Publish checks and what a draft changes. Plain values and pure
+// functions; the interpreter is in playbook_run.hpp.
 //
 // Maintenance reminder: the JSON names below (card types, fields, ops, item kinds) are the wire
 // and storage format; the admin UI's card editor and docs/protocol.md must change with them.
@@ -197,6 +199,11 @@ Result<Playbook> playbook_from_json_value(const nlohmann::json& doc);
 std::string playbook_to_json(const Playbook&);
 nlohmann::json playbook_to_json_value(const Playbook&);
 
+// One card as it appears in "cards" (the builder's REST edits): parsed only, its links unchecked
+// (the edit that uses it validates the playbook); errors name the member as for a playbook.
+Result<Card> card_from_json_value(const nlohmann::json& card);
+nlohmann::json card_to_json_value(const Card&);
+
 // --- builder helpers ----------------------------------------------------------------------------
 // The "Live Chat template": greeting -> question ("I want a demo" / "Just browsing") -> email
 // capture -> name capture -> Live Chat card (wait 120 s) -> offline flow: qualification (email
@@ -204,14 +211,58 @@ nlohmann::json playbook_to_json_value(const Playbook&);
 // branch end politely. Unpublished, no allowed origins yet; valid for any well-formed id/name.
 Playbook live_chat_template(std::string id, std::string name);
 
-// Adds a Live Chat card right after card `after_card_id`: that card's single next now leads to
-// the new card, and the new card's offline_next takes over the old target (whatever offline_next
-// `card` carried is replaced). `after_card_id` empty inserts at the very start (the new card
-// becomes `start`, its offline flow the old start card). The new id is "live_chat", or
-// "live_chat_2", "live_chat_3"... if taken; it is returned. Refused (playbook unchanged):
-// unknown card (not_found); a card without a single next — a question with buttons, a
-// qualification, an end card (conflict); or a result that fails validate_playbook.
-Result<std::string> add_live_chat_card(Playbook&, std::string_view after_card_id, const LiveChatCard& card);
+// An empty playbook for building a flow from scratch: its one card ends the chat ("end", with a
+// thank-you text). Every card the builder adds goes before or around it.
+Playbook empty_playbook(std::string id, std::string name);
+
+// A link of the flow: the field of card `card` that names the next card ("next",
+// "buttons.1.next", "qualified_next", "unqualified_next", "offline_next"), or the playbook's
+// `start` when `card` is empty. An empty field on a card means its single next (see insert_card).
+struct Link {
+  std::string card;
+  std::string field;
+  bool operator==(const Link&) const = default;
+};
+
+// Every link of the playbook: start first, then each card's links in display order.
+std::vector<Link> links_of(const Playbook&);
+
+// The card a link names ("" for an empty offline flow), or nullptr for a link that does not
+// exist (unknown card, a field the card does not have).
+const std::string* link_target(const Playbook&, const Link&);
+
+// Where "Add Live Chat card" proposes the new card: the end of the qualifying path. The path
+// runs from start taking each question's first button, a qualification's qualified branch and a
+// Live Chat card's offline flow; it stops before the first card that ends it (end, create_item,
+// Live Chat) or at a card already seen. The proposal is the link leading to that card (for the
+// template: ask_name's next, just before its Live Chat card).
+Link proposed_live_chat_link(const Playbook&);
+
+// Adds a card of `body` at link `at`: the link now leads to the new card, and every link of the
+// new card (next, each button's next, both qualification branches, the offline flow) takes over
+// the link's old target, so the flow goes on as before after the new card. An end card drops
+// the old target from this path (it stays in the playbook; validate_for_publish reports it if
+// nothing else reaches it). `at` with an empty field on a card means that card's single next.
+// The new card is shown right after the card of `at` (first for start). Its id is the type's
+// name ("message", "live_chat"...), or name_2, name_3... if taken; it is returned. Refused
+// (playbook unchanged): unknown card or field (not_found); an empty field on a card without a
+// single next — a question with buttons, a qualification, an end card (conflict); a card that
+// needs a next at a link with no target (an empty offline flow; conflict); or a result that
+// fails validate_playbook.
+Result<std::string> insert_card(Playbook&, const Link& at, CardBody body);
+
+// insert_card for a Live Chat card (the REST API's and the dashboard's "Add Live Chat card").
+Result<std::string> add_live_chat_card(Playbook&, const Link& at, const LiveChatCard& card);
+
+// Points link `link` at the existing card `target` ("" only for an offline flow). Refused: a
+// link that does not exist or a target that does not exist (not_found); a card linked to itself
+// (conflict). The playbook stays valid.
+Status set_link(Playbook&, const Link& link, std::string_view target);
+
+// Replaces the fields of card `card.id` with `card.body` (same type; its links as given). Refused
+// (unchanged): unknown card (not_found), another type (conflict), a result that fails
+// validate_playbook.
+Status edit_card(Playbook&, const Card& card);
 
 // Removes a card, relinking: when the card has a single next (message, free-text question,
 // capture, create_item, Live Chat with an offline_next), every reference to it — including
@@ -221,5 +272,48 @@ Result<std::string> add_live_chat_card(Playbook&, std::string_view after_card_id
 // the first referring card and field: "card 'x' cannot be removed: card 'y' field 'next' still
 // points to it" (Error.field "cards.y.next", or "start"). Unknown id: not_found.
 Status remove_card(Playbook&, std::string_view card_id);
+
+// Moves a card with a single next (message, free-text question, capture, create_item, Live Chat
+// with an offline flow) to link `to`: it is cut out as remove_card relinks, then the link `to`
+// leads to it and its single next takes over that link's old target. Id and fields are kept.
+// Refused (unchanged): unknown card or link (not_found); a card with branches or without a next,
+// a link of the card itself, a link with no target (conflict); a result that fails validation.
+Status move_card(Playbook&, std::string_view card_id, const Link& to);
+
+// The flow as an outline the builder draws: a walk from start, each card shown once. A card's
+// single next follows at the same depth; each branch (a button, qualified/unqualified, the
+// offline flow) is a `branch` row one level deeper with its path below it; a link to a card
+// already shown is a `jump` row; cards no path reaches come last as `unreachable` rows.
+struct OutlineRow {
+  enum class Kind { card, branch, jump, unreachable };
+  Kind kind = Kind::card;
+  int depth = 0;
+  std::string card;  // card/unreachable: the card; jump: the card jumped to; branch: the branching card
+  Link link;         // card/jump: the link leading here ({} for unreachable); branch: the branch's link
+  std::string label; // branch: the button's label ("" for other branches)
+  bool operator==(const OutlineRow&) const = default;
+};
+std::vector<OutlineRow> outline(const Playbook&);
+
+// What Publish checks beyond validate_playbook (whose error, if any, comes alone): a card no path
+// from start reaches (Error.field "cards.<id>"), a Live Chat card without an offline flow
+// ("cards.<id>.offline_next"), a capture whose answer nothing uses — no qualification
+// condition, create_item field or {{key}} in a title ("cards.<id>.answer_key"). One error per
+// problem, in display order, each naming its card; empty when the playbook may be published.
+std::vector<Error> publish_problems(const Playbook&);
+
+// What a draft changes compared with another version: one entry per playbook setting (name,
+// bot_name, bot_avatar_url, allowed_origins, start) or card that differs, settings first, then
+// cards in the draft's display order, then removed cards. `fields` lists the card's members that
+// differ, as the JSON names them, in alphabetical order ("buttons", "next", "text"...; "type"
+// when the type changed).
+struct PlaybookChange {
+  enum class Kind { setting, card_added, card_removed, card_changed };
+  Kind kind = Kind::setting;
+  std::string name;                  // the setting's name, or the card id
+  std::vector<std::string> fields;   // card_changed: the members that differ
+  bool operator==(const PlaybookChange&) const = default;
+};
+std::vector<PlaybookChange> diff_playbooks(const Playbook& from, const Playbook& to);
 
 }  // namespace livechat
