@@ -7,6 +7,7 @@
 
 #include "app.hpp"
 #include "bidi.hpp"
+#include "i18n.hpp"
 #include "livechat/richtext.hpp"
 #include "livechat/validate.hpp"
 #include "widgets.hpp"
@@ -64,9 +65,9 @@ void draw_folder_tabs(App& app, const Inbox& inbox) {
     Folder folder;
     const char* name;
     std::size_t count;
-  } tabs[] = {{Folder::unassigned, "Unassigned", inbox.unassigned.size()},
-              {Folder::mine, "My conversations", inbox.mine.size()},
-              {Folder::closed, "Closed", inbox.closed.size()}};
+  } tabs[] = {{Folder::unassigned, tr("Unassigned"), inbox.unassigned.size()},
+              {Folder::mine, tr("My conversations"), inbox.mine.size()},
+              {Folder::closed, tr("Closed"), inbox.closed.size()}};
   for (const auto& t : tabs) {
     char label[96];
     if (t.folder == Folder::unassigned)
@@ -114,7 +115,7 @@ void draw_row(App& app, const InboxRow& row) {
     if (ch == '\n') ch = ' ';
   std::string mark;
   if (app.folder == Folder::unassigned && row.missed) {
-    mark = "Missed";
+    mark = tr("Missed");
   } else if (app.folder == Folder::unassigned && row.wait_deadline) {
     mark = countdown(app.now_ms, row.wait_deadline);
     app.countdown_shown = app.countdown_shown || row.wait_deadline > app.now_ms;
@@ -135,8 +136,8 @@ void draw_nav(App& app) {
     View view;
     const char* label;
     bool admin_only;
-  } items[] = {{View::inbox, "Inbox", false}, {View::playbooks, "Playbooks", true}, {View::users, "Users", true},
-               {View::crm, "CRM", false}};
+  } items[] = {{View::inbox, tr("Inbox"), false}, {View::playbooks, tr("Playbooks"), true},
+               {View::users, tr("Users"), true}, {View::crm, tr("CRM"), false}};
   bool first = true;
   for (const auto& it : items) {
     if (it.admin_only && !app.model.is_admin()) continue;
@@ -156,12 +157,12 @@ void draw_notification_settings(App& app) {
   if (!ImGui::BeginPopup("notification settings")) return;
   NotificationSettings n = app.model.self().notifications;
   bool changed = false;
-  ImGui::TextUnformatted("Notify me when");
-  changed |= ImGui::Checkbox("a new chat enters Unassigned", &n.new_unassigned);
+  ImGui::TextUnformatted(tr("Notify me when"));
+  changed |= ImGui::Checkbox(tr("a new chat enters Unassigned"), &n.new_unassigned);
   ui::track("notify:new_unassigned");
-  changed |= ImGui::Checkbox("a chat is assigned to me", &n.assigned_to_me);
+  changed |= ImGui::Checkbox(tr("a chat is assigned to me"), &n.assigned_to_me);
   ui::track("notify:assigned_to_me");
-  changed |= ImGui::Checkbox("a visitor writes in my chat", &n.new_message);
+  changed |= ImGui::Checkbox(tr("a visitor writes in my chat"), &n.new_message);
   ui::track("notify:new_message");
   if (changed) app.send(SetNotificationSettings{n});
   ImGui::EndPopup();
@@ -173,13 +174,15 @@ void draw_left(App& app) {
   ImGui::PushFont(app.fonts.large);
   ImGui::TextUnformatted("Live Chat");
   ImGui::PopFont();
+  ImGui::SameLine(ImGui::GetContentRegionMax().x - 100);
+  ui::language_picker(100);
   draw_nav(app);
   draw_folder_tabs(app, inbox);
   ImGui::Separator();
 
   ImGui::BeginChild("##list", ImVec2(0, -kBottomHeight), false);
   const auto& rows = rows_of(inbox, app.folder);
-  if (rows.empty()) ImGui::TextDisabled("No conversations here.");
+  if (rows.empty()) ImGui::TextDisabled("%s", tr("No conversations here."));
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()), ImGui::GetTextLineHeightWithSpacing() * 2 + 8 +
                                                    ImGui::GetStyle().ItemSpacing.y * 2 + 1);
@@ -193,13 +196,13 @@ void draw_left(App& app) {
   if (online_switch(on)) app.send(SetOnline{!on});
   ImGui::SameLine();
   ImGui::TextColored(on ? ImVec4(0.1f, 0.55f, 0.2f, 1) : ImVec4(0.4f, 0.4f, 0.45f, 1), "%s",
-                     on ? "Online" : "Offline");
+                     on ? tr("Online") : tr("Offline"));
   ImGui::SameLine();
-  ImGui::TextDisabled("- %s%s", app.model.self().name.c_str(), app.model.is_admin() ? " (admin)" : "");
-  if (ui::button("Notifications")) ImGui::OpenPopup("notification settings");
+  ImGui::TextDisabled("- %s%s", app.model.self().name.c_str(), app.model.is_admin() ? tr(" (admin)") : "");
+  if (ui::button(tr("Notifications"))) ImGui::OpenPopup("notification settings");
   draw_notification_settings(app);
   ImGui::SameLine();
-  if (ui::button("Sign out")) app.sign_out();
+  if (ui::button(tr("Sign out"))) app.sign_out();
   ImGui::EndChild();
 }
 
@@ -217,7 +220,7 @@ void draw_inbox(App& app) {
   if (!c) app.selected.clear();
   if (!app.model.connected) {
     ImGui::BeginChild("##offline_note", ImVec2(0, 0), true);
-    ImGui::TextDisabled("Reconnecting...");
+    ImGui::TextDisabled("%s", tr("Reconnecting..."));
     ImGui::EndChild();
   } else if (app.view != View::inbox) {
     ImGui::BeginChild("##admin", ImVec2(0, 0), true);
@@ -236,7 +239,7 @@ void draw_inbox(App& app) {
   } else {
     ImGui::BeginChild("##center", ImVec2(0, 0), true);
     ImGui::SetCursorPos(ImVec2(ImGui::GetContentRegionAvail().x / 2 - 140, ImGui::GetContentRegionAvail().y / 2));
-    ImGui::TextDisabled("Select a conversation on the left.");
+    ImGui::TextDisabled("%s", tr("Select a conversation on the left."));
     ImGui::EndChild();
   }
   ImGui::End();

@@ -11,6 +11,7 @@
 
 #include "admin.hpp"
 #include "app.hpp"
+#include "i18n.hpp"
 #include "platform.hpp"
 #include "widgets.hpp"
 
@@ -27,21 +28,22 @@ std::string server_message(const std::string& body) {
   json j = json::parse(body, nullptr, false);
   if (j.is_object() && j.contains("error") && j["error"].is_object()) j = j["error"];  // {"error": {"message"}}
   if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
-  return "The server refused it.";
+  return tr("The server refused it.");
 }
 
 // A playbook's state in words, from its view (or list item): "draft" until published; then
 // "embedded on <site> since <time>" once its widget loaded from an allowed site, else
 // "published, not yet seen on any allowed site".
 std::string state_words(const json& item, bool published) {
-  if (!published) return "draft";
-  if (!item.value("embedded", false)) return "published, not yet seen on any allowed site";
+  if (!published) return tr("draft");
+  if (!item.value("embedded", false)) return tr("published, not yet seen on any allowed site");
   std::string site = item.value("embedded_on", std::string());
   int64_t at = item.value("embedded_at", int64_t{0});
-  std::string words = "embedded";
-  if (!site.empty()) words += " on " + site;
-  if (at > 0) words += " since " + format_time(platform::now_ms(), at);
-  return words;
+  std::string when = format_time(platform::now_ms(), at);
+  if (!site.empty() && at > 0) return format(tr("embedded on %s since %s"), site.c_str(), when.c_str());
+  if (!site.empty()) return format(tr("embedded on %s"), site.c_str());
+  if (at > 0) return format(tr("embedded since %s"), when.c_str());
+  return tr("embedded");
 }
 
 // Saves `pb` with its allowed sites changed (PUT /api/playbooks/:id).
@@ -59,8 +61,6 @@ void set_view(AdminState& a, const json& view) {
   }
 }
 
-const char* kCrmPaths[] = {"/api/leads", "/api/deals", "/api/activities"};
-
 }  // namespace
 
 void open_view(App& app, View view) {
@@ -73,7 +73,7 @@ void open_view(App& app, View view) {
   } else if (view == View::users) {
     app.rest("admin:users", "GET", "/api/users");
   } else if (view == View::crm) {
-    app.rest("admin:crm", "GET", kCrmPaths[app.admin.crm_kind]);
+    open_crm(app);
   }
 }
 
@@ -82,7 +82,7 @@ bool on_admin_http(App& app, const std::string& tag, int status, const std::stri
   AdminState& a = app.admin;
   std::string what = tag.substr(6);
   if (status < 200 || status >= 300) {
-    a.message = status == 0 ? "The server cannot be reached." : server_message(body);
+    a.message = status == 0 ? tr("The server cannot be reached.") : server_message(body);
     a.message_error = true;
     return true;
   }
@@ -93,29 +93,29 @@ bool on_admin_http(App& app, const std::string& tag, int status, const std::stri
     set_view(a, j.is_object() && j.contains("card_id") ? j["playbook"] : j);
     a.playbook_id = a.playbook_view.value("id", std::string());
     if (what != "pb_get") {
-      a.message = "Saved.";
+      a.message = tr("Saved.");
       a.message_error = false;
       app.rest("admin:pb_list", "GET", "/api/playbooks");
     }
   } else if (what == "pb_deleted") {
     a.playbook_id.clear();
-    a.message = "Playbook deleted.";
+    a.message = tr("Playbook deleted.");
     a.message_error = false;
     app.rest("admin:pb_list", "GET", "/api/playbooks");
   } else if (what == "snippet") {
     a.snippet = j.is_object() ? j.value("snippet", std::string()) : std::string();
     platform::copy_text(a.snippet);
-    a.message = "Snippet copied to the clipboard.";
+    a.message = tr("Snippet copied to the clipboard.");
     a.message_error = false;
   } else if (what == "users") {
     a.users = j.is_array() ? j : json::array();
   } else if (what == "user_added") {
-    a.message = "Agent added.";
+    a.message = tr("Agent added.");
     a.message_error = false;
     a.user_name[0] = a.user_email[0] = a.user_password[0] = 0;
     app.rest("admin:users", "GET", "/api/users");
-  } else if (what == "crm") {
-    a.crm = j.is_array() ? j : (j.is_object() && j.contains("items") && j["items"].is_array() ? j["items"] : json::array());
+  } else if (what.rfind("crm", 0) == 0) {
+    on_crm_answer(app, what, j);
   }
   return true;
 }
@@ -124,22 +124,22 @@ namespace {
 
 void draw_list(App& app) {
   AdminState& a = app.admin;
-  ImGui::TextUnformatted("New playbook from the Live Chat template:");
+  ImGui::TextUnformatted(tr("New playbook from the Live Chat template:"));
   ImGui::SetNextItemWidth(300);
-  ImGui::InputTextWithHint("##new_playbook", "Name", a.new_name, sizeof a.new_name);
+  ImGui::InputTextWithHint("##new_playbook", tr("Name"), a.new_name, sizeof a.new_name);
   ui::track("##new_playbook");
   ImGui::SameLine();
   ImGui::BeginDisabled(!a.new_name[0]);
   ui::push_primary();
-  if (ui::button("Create playbook"))
+  if (ui::button(tr("Create playbook")))
     app.rest("admin:pb_created", "POST", "/api/playbooks", dump({{"name", a.new_name}, {"template", "live_chat"}}));
   ui::pop_primary();
   ImGui::EndDisabled();
   ImGui::Separator();
   if (ImGui::BeginTable("##playbooks", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
-    ImGui::TableSetupColumn("Name");
-    ImGui::TableSetupColumn("State");
-    ImGui::TableSetupColumn("Cards");
+    ImGui::TableSetupColumn(tr("Name"));
+    ImGui::TableSetupColumn(tr("State"));
+    ImGui::TableSetupColumn(tr("Cards"));
     ImGui::TableSetupColumn("");
     ImGui::TableHeadersRow();
     for (const auto& p : a.playbooks) {
@@ -150,9 +150,9 @@ void draw_list(App& app) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(state_words(p, p.value("published", false)).c_str());
       ImGui::TableNextColumn();
-      ImGui::Text("%d (%d Live Chat)", p.value("cards", 0), p.value("live_chat_cards", 0));
+      ImGui::Text(tr("%d (%d Live Chat)"), p.value("cards", 0), p.value("live_chat_cards", 0));
       ImGui::TableNextColumn();
-      std::string open = "Open##" + id;
+      std::string open = tr("Open") + ("##" + id);
       if (ImGui::SmallButton(open.c_str())) app.rest("admin:pb_get", "GET", "/api/playbooks/" + id);
       ui::track(("open:" + name).c_str());
     }
@@ -163,36 +163,36 @@ void draw_list(App& app) {
 void draw_card_form(App& app, const std::string& pid) {
   AdminState& a = app.admin;
   ImGui::Separator();
-  ImGui::Text("Live Chat card \"%s\"", a.editing_card.c_str());
+  ImGui::Text(tr("Live Chat card \"%s\""), a.editing_card.c_str());
   float half = ImGui::GetContentRegionAvail().x / 2 - 8;
   ImGui::BeginGroup();
-  ImGui::TextDisabled("Online message (shown while someone is available)");
+  ImGui::TextDisabled("%s", tr("Online message (shown while someone is available)"));
   ImGui::InputTextMultiline("##online_message", a.online_message, sizeof a.online_message, ImVec2(half, 80));
   ui::track("##online_message");
-  ImGui::TextDisabled("Wait time (seconds, %d..%d)", kMinWaitSeconds, kMaxWaitSeconds);
+  ImGui::TextDisabled(tr("Wait time (seconds, %d..%d)"), kMinWaitSeconds, kMaxWaitSeconds);
   ImGui::SetNextItemWidth(160);
   ImGui::InputInt("##wait_seconds", &a.wait_seconds);
   ui::track("##wait_seconds");
-  ImGui::TextDisabled("Offline message (nobody took the chat in time)");
+  ImGui::TextDisabled("%s", tr("Offline message (nobody took the chat in time)"));
   ImGui::InputTextMultiline("##offline_message", a.offline_message, sizeof a.offline_message, ImVec2(half, 100));
   ui::track("##offline_message");
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginChild("##preview", ImVec2(0, 300), true);
-  ImGui::TextDisabled("Preview - online");
+  ImGui::TextDisabled("%s", tr("Preview - online"));
   draw_rich_text(app.fonts, a.online_message);
   ImGui::Separator();
-  ImGui::TextDisabled("Preview - offline");
+  ImGui::TextDisabled("%s", tr("Preview - offline"));
   draw_rich_text(app.fonts, a.offline_message);
   ImGui::EndChild();
   ui::push_primary();
-  if (ui::button("Save card"))
+  if (ui::button(tr("Save card")))
     app.rest("admin:pb_changed", "PATCH", "/api/playbooks/" + pid + "/cards/" + a.editing_card,
              dump({{"online_message", a.online_message}, {"wait_seconds", a.wait_seconds},
                    {"offline_message", a.offline_message}}));
   ui::pop_primary();
   ImGui::SameLine();
-  if (ui::button("Done")) a.editing_card.clear();
+  if (ui::button(tr("Done"))) a.editing_card.clear();
 }
 
 // Allowed sites: the origins (scheme, host, port) whose pages may run the widget; typed text is
@@ -200,14 +200,14 @@ void draw_card_form(App& app, const std::string& pid) {
 void draw_sites(App& app, const Playbook& pb) {
   AdminState& a = app.admin;
   ImGui::Separator();
-  ImGui::TextUnformatted("Allowed sites");
-  ImGui::TextDisabled("Exactly as the browser shows it, e.g. https://shop.example.com. Each subdomain is a site of its own.");
+  ImGui::TextUnformatted(tr("Allowed sites"));
+  ImGui::TextDisabled("%s", tr("Exactly as the browser shows it, e.g. https://shop.example.com. Each subdomain is a site of its own."));
   for (std::size_t i = 0; i < pb.allowed_origins.size(); ++i) {
     const std::string& site = pb.allowed_origins[i];
     ImGui::PushID(static_cast<int>(i));
     ImGui::BulletText("%s", site.c_str());
     ImGui::SameLine();
-    if (ImGui::SmallButton("Remove")) {
+    if (ImGui::SmallButton(tr("Remove"))) {
       std::vector<std::string> sites = pb.allowed_origins;
       sites.erase(sites.begin() + static_cast<std::ptrdiff_t>(i));
       save_sites(app, pb, std::move(sites));
@@ -215,18 +215,19 @@ void draw_sites(App& app, const Playbook& pb) {
     ui::track(("remove_site:" + site).c_str());
     ImGui::PopID();
   }
-  if (pb.allowed_origins.empty()) ImGui::TextDisabled("No sites yet: the widget runs only on this server's own pages.");
+  if (pb.allowed_origins.empty()) ImGui::TextDisabled("%s", tr("No sites yet: the widget runs only on this server's own pages."));
   ImGui::SetNextItemWidth(320);
   bool enter = ImGui::InputTextWithHint("##new_site", "https://shop.example.com", a.new_site, sizeof a.new_site,
                                         ImGuiInputTextFlags_EnterReturnsTrue);
   ui::track("##new_site");
   ImGui::SameLine();
   ImGui::BeginDisabled(!a.new_site[0]);
-  if ((ui::button("Add site") || enter) && a.new_site[0]) {
+  if ((ui::button(tr("Add site")) || enter) && a.new_site[0]) {
     std::string site = origin_of(a.new_site);
     if (site.empty()) {
-      a.message = "\"" + std::string(a.new_site) + "\" is not a site: write scheme, host and port only, like "
-                  "https://shop.example.com or http://localhost:8080 (no path, no *).";
+      a.message = format(tr("\"%s\" is not a site: write scheme, host and port only, like "
+                            "https://shop.example.com or http://localhost:8080 (no path, no *)."),
+                         a.new_site);
       a.message_error = true;
     } else {
       std::vector<std::string> sites = pb.allowed_origins;
@@ -242,37 +243,37 @@ void draw_playbook(App& app) {
   AdminState& a = app.admin;
   const Playbook& pb = a.playbook;
   std::string pid = a.playbook_id;
-  if (ui::button("< All playbooks")) open_view(app, View::playbooks);
+  if (ui::button(tr("< All playbooks"))) open_view(app, View::playbooks);
   ImGui::SameLine();
   ImGui::PushFont(app.fonts.bold);
   ImGui::Text("%s", pb.name.c_str());
   ImGui::PopFont();
   ImGui::SameLine();
   ImGui::TextDisabled("(%s)", state_words(a.playbook_view, pb.published).c_str());
-  if (ui::button(pb.published ? "Unpublish" : "Publish"))
+  if (ui::button(pb.published ? tr("Unpublish") : tr("Publish")))
     app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/publish", dump({{"published", !pb.published}}));
   ImGui::SameLine();
   if (pb.published) {
-    if (ui::button("Copy snippet")) app.rest("admin:snippet", "GET", "/api/playbooks/" + pid + "/snippet");
+    if (ui::button(tr("Copy snippet"))) app.rest("admin:snippet", "GET", "/api/playbooks/" + pid + "/snippet");
     ImGui::SameLine();
   }
-  if (ui::button("Add Live Chat card")) app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/live-chat-card", "{}");
+  if (ui::button(tr("Add Live Chat card"))) app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/live-chat-card", "{}");
   ImGui::SameLine();
-  if (ui::button("Delete playbook")) ImGui::OpenPopup("Delete playbook?");
-  if (ImGui::BeginPopupModal("Delete playbook?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::Text("Delete \"%s\"? Sites embedding it stop showing the chat.", pb.name.c_str());
-    if (ui::button("Delete it")) {
+  if (ui::button(tr("Delete playbook"))) ImGui::OpenPopup(tr("Delete playbook?"));
+  if (ImGui::BeginPopupModal(tr("Delete playbook?"), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::Text(tr("Delete \"%s\"? Sites embedding it stop showing the chat."), pb.name.c_str());
+    if (ui::button(tr("Delete it"))) {
       app.rest("admin:pb_deleted", "DELETE", "/api/playbooks/" + pid);
       ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
-    if (ui::button("Cancel")) ImGui::CloseCurrentPopup();
+    if (ui::button(tr("Cancel"))) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
   }
   if (!pb.published)
-    ImGui::TextWrapped("Draft: publish the playbook to get its embed snippet. Add the sites that will embed it below.");
+    ImGui::TextWrapped("%s", tr("Draft: publish the playbook to get its embed snippet. Add the sites that will embed it below."));
   else if (!a.snippet.empty() && a.snippet.find("\"" + pid + "\"") != std::string::npos)
-    ImGui::TextWrapped("Embed: %s", a.snippet.c_str());
+    ImGui::TextWrapped(tr("Embed: %s"), a.snippet.c_str());
 
   ImGui::Separator();
 
@@ -284,7 +285,7 @@ void draw_playbook(App& app) {
     ImGui::TextDisabled("%s", std::string(card_type_name(card.type())).c_str());
     if (const auto* live = std::get_if<LiveChatCard>(&card.body)) {
       ImGui::SameLine(420);
-      if (ImGui::SmallButton("Edit (pencil)")) {
+      if (ImGui::SmallButton(tr("Edit (pencil)"))) {
         a.editing_card = card.id;
         ui::copy_utf8(a.online_message, sizeof a.online_message, live->online_message);
         ui::copy_utf8(a.offline_message, sizeof a.offline_message, live->offline_message);
@@ -292,21 +293,21 @@ void draw_playbook(App& app) {
       }
       ui::track(("edit:" + card.id).c_str());
       ImGui::SameLine();
-      if (ImGui::SmallButton("Delete (bin)")) {
+      if (ImGui::SmallButton(tr("Delete (bin)"))) {
         delete_card = card.id;
-        ImGui::OpenPopup("Delete card?");
+        ImGui::OpenPopup(tr("Delete card?"));
       }
       ui::track(("delete:" + card.id).c_str());
     }
-    if (ImGui::BeginPopupModal("Delete card?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-      ImGui::Text("Delete the card \"%s\"? The flow is relinked around it.", delete_card.c_str());
-      if (ui::button("Delete card")) {
+    if (ImGui::BeginPopupModal(tr("Delete card?"), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+      ImGui::Text(tr("Delete the card \"%s\"? The flow is relinked around it."), delete_card.c_str());
+      if (ui::button(tr("Delete card"))) {
         app.rest("admin:pb_changed", "DELETE", "/api/playbooks/" + pid + "/cards/" + delete_card);
         if (a.editing_card == delete_card) a.editing_card.clear();
         ImGui::CloseCurrentPopup();
       }
       ImGui::SameLine();
-      if (ui::button("Cancel##card")) ImGui::CloseCurrentPopup();
+      if (ui::button(tr("Cancel##card"))) ImGui::CloseCurrentPopup();
       ImGui::EndPopup();
     }
     ImGui::PopID();
@@ -320,7 +321,7 @@ void draw_playbook(App& app) {
 void draw_playbooks(App& app) {
   AdminState& a = app.admin;
   ImGui::PushFont(app.fonts.large);
-  ImGui::TextUnformatted("Chatbot playbooks");
+  ImGui::TextUnformatted(tr("Chatbot playbooks"));
   ImGui::PopFont();
   if (!a.message.empty())
     ImGui::TextColored(a.message_error ? ImVec4(0.75f, 0.1f, 0.1f, 1) : ImVec4(0.1f, 0.5f, 0.2f, 1), "%s",
