@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include <GLFW/glfw3.h>
 #include <nlohmann/json.hpp>
 
 #include "fonts.hpp"
@@ -255,10 +256,46 @@ void App::frame() {
     if (ui::button(tr("Sign out"))) sign_out();
     ImGui::End();
   } else {
+    shortcuts();
     draw_inbox(*this);
   }
   draw_toasts();
   publish_hooks();
+}
+
+// The inbox by keyboard (Alt + a key: never text, free in browsers): Alt+O goes online or
+// offline, Alt+1/2/3 open Unassigned, My conversations, Closed, Alt+Down/Up select the next or
+// previous conversation of the folder (the composer takes the keys), Alt+A assigns the selected
+// chat to me. Everything else by keyboard is ImGui's: Tab between fields, arrows between
+// controls, Enter or Space to press, Escape to close a popup or leave a field.
+void App::shortcuts() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (!io.KeyAlt || io.KeyCtrl || io.KeySuper) return;
+  auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
+  if (pressed(GLFW_KEY_O)) send(SetOnline{!model.online()});
+  const Folder folders[] = {Folder::unassigned, Folder::mine, Folder::closed};
+  for (int i = 0; i < 3; ++i)
+    if (pressed(GLFW_KEY_1 + i)) {
+      folder = folders[i];
+      view = View::inbox;
+    }
+  int step = pressed(GLFW_KEY_DOWN) ? 1 : pressed(GLFW_KEY_UP) ? -1 : 0;
+  if (step != 0) {
+    const Inbox& inbox = model.inbox();
+    const auto& rows = folder == Folder::unassigned ? inbox.unassigned : folder == Folder::mine ? inbox.mine : inbox.closed;
+    auto at = std::find_if(rows.begin(), rows.end(), [&](const InboxRow& r) { return r.id == selected; });
+    long next = at == rows.end() ? (step > 0 ? 0 : static_cast<long>(rows.size()) - 1) : (at - rows.begin()) + step;
+    if (next >= 0 && next < static_cast<long>(rows.size())) {
+      selected = rows[static_cast<std::size_t>(next)].id;
+      view = View::inbox;
+      focus_composer = true;
+    }
+  }
+  const Conversation* c = model.conversation(selected);
+  if (pressed(GLFW_KEY_A) && c && c->phase == Phase::unassigned) {
+    send(AssignToMe{c->id});
+    focus_composer = true;
+  }
 }
 
 std::string format_time(double now_ms, int64_t at_ms) {

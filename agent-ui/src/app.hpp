@@ -116,6 +116,7 @@ struct App {
   void connect();
   void draw_toasts();
   void publish_hooks();
+  void shortcuts();
 };
 
 // Screens (each in its own file).
