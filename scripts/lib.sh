@@ -9,7 +9,7 @@ export NODE_PATH=/usr/share/nodejs  # Debian's emcc runs tools with node; they l
 
 ensure_setup() {
   local missing=0
-  for tool in cmake ninja em++ node g++ clang++ llvm-symbolizer chromium sqlite3 gzip; do
+  for tool in cmake ninja em++ node g++ clang++ llvm-symbolizer chromium sqlite3 gzip xgettext msgfmt msgmerge msgcmp; do
     command -v "$tool" >/dev/null 2>&1 || missing=1
   done
   for header in /usr/include/nlohmann/json.hpp /usr/include/boost/beast.hpp /usr/include/sqlite3.h /usr/include/CLI/CLI.hpp \

@@ -54,13 +54,31 @@ struct AdminState {
        user_password[livechat::kMaxNameBytes + 1] = "";
   bool user_admin = false;
 
-  // CRM lists.
+  // CRM lists (screen_people.cpp): the open list as the server sent it, the people and
+  // organizations it names by id, the search box, and the rows as shown (made again when any
+  // of these, the sort or the language changes).
   int crm_kind = 0;  // 0 leads, 1 deals, 2 activities
   nlohmann::json crm = nlohmann::json::array();
+  nlohmann::json persons = nlohmann::json::array(), organizations = nlohmann::json::array();
+  char crm_search[128] = "";
+  struct CrmCell {
+    std::string text;
+    int64_t key = 0;  // what the column sorts by when it is not text (cents, yyyymmdd, ms)
+  };
+  struct CrmRow {
+    std::vector<CrmCell> cells;
+    std::string conversation;  // the chat it came from ("" when none)
+  };
+  std::vector<CrmRow> crm_rows;
+  bool crm_dirty = true;
 };
 
 // Sends the REST call for `view` when it is opened (lists are fetched on entry).
 void open_view(App& app, View view);
+// The CRM screen's lists, fetched when it opens (screen_people.cpp), and their answers ("crm",
+// "crm_persons", "crm_organizations": the part of the "admin:" tag after the colon).
+void open_crm(App& app);
+void on_crm_answer(App& app, const std::string& what, const nlohmann::json& answer);
 // Handles an http report whose tag starts with "admin:"; false when it is not one.
 bool on_admin_http(App& app, const std::string& tag, int status, const std::string& body);
 

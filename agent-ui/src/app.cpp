@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include <GLFW/glfw3.h>
 #include <nlohmann/json.hpp>
 
 #include "fonts.hpp"
@@ -66,6 +67,7 @@ std::string debug_of_app() { return g_debugged ? g_debugged->debug_json() : std:
 void App::start() {
   g_debugged = this;
   platform::set_debug_source(debug_of_app);
+  start_language();
   model.token = platform::stored_token();
   if (!model.token.empty()) {
     restoring = true;
@@ -107,7 +109,8 @@ void App::create_item(const char* kind) {
   if (!c) return;
   std::string who = visitor_display_name(*c);
   item_for = who;
-  std::string title(utf8_prefix(std::string(kind[0] == 'l' ? "Lead" : "Deal") + ": " + who, livechat::kMaxNameBytes));  // whole characters
+  std::string title(utf8_prefix(format(kind[0] == 'l' ? tr("Lead: %s") : tr("Deal: %s"), who.c_str()),
+                                livechat::kMaxNameBytes));  // whole characters
   json body = {{"title", title}};
   platform::http(std::string("item:") + kind, "POST", "/api/conversations/" + c->id + "/" + kind,
                  body.dump(-1, ' ', false, json::error_handler_t::replace), model.token);
@@ -179,7 +182,7 @@ void App::handle_reports() {
     } else if (in.kind == K::ws_close) {
       if (model.session_refused) {  // stale token: back to the sign-in screen
         sign_out();
-        signin_error = "Your session has ended. Please sign in again.";
+        signin_error = tr("Your session has ended. Please sign in again.");
       } else if (!model.token.empty()) {
         model.connected = false;
         reconnect_at_ms = now_ms + kReconnectMs;
@@ -194,7 +197,7 @@ void App::handle_reports() {
         password[0] = 0;
         connect();
       } else {
-        signin_error = in.status == 0 ? "The server cannot be reached." : error_message(in.body, "Sign-in failed.");
+        signin_error = in.status == 0 ? tr("The server cannot be reached.") : error_message(in.body, tr("Sign-in failed."));
       }
     } else if (in.tag == "closed") {
       model.closed.loading = false;
@@ -229,17 +232,21 @@ void App::handle_reports() {
       if (in.status == 201 && j.is_object()) {
         last_item = (lead ? "Lead " : "Deal ") + j.value("id", std::string());
         // Named after the person, as a sales person reads it ("Lead created for Giulia Verdi").
-        toast(std::string(lead ? "Lead" : "Deal") + " created for " + item_for, "");
+        toast(format(lead ? tr("Lead created for %s") : tr("Deal created for %s"), item_for.c_str()), "");
       } else {
-        toast(lead ? "Lead not created" : "Deal not created", error_message(in.body, "The server refused it."), true);
+        toast(lead ? tr("Lead not created") : tr("Deal not created"), error_message(in.body, tr("The server refused it.")),
+              true);
       }
     }
   }
-  // Notices from the model become toasts and desktop notifications.
+  // Notices from the model become toasts and desktop notifications, in the agent's language: the
+  // server words a notification's title in English, the catalog's key (the core's
+  // notification_title), and the visitor's name and words in the body are theirs.
   for (auto& n : model.notices) {
     bool error = n.kind == "error";
-    if (!error) platform::desktop_notify(n.title, n.body);
-    toast(n.title, n.body, error, n.conversation);
+    std::string title = tr(n.title.c_str());
+    if (!error) platform::desktop_notify(title, n.body);
+    toast(title, n.body, error, n.conversation);
   }
   model.notices.clear();
   if (reconnect_at_ms > 0 && now_ms >= reconnect_at_ms && !model.token.empty()) {
@@ -305,6 +312,13 @@ std::string App::debug_json() {
     j["panel_form"] = {{"person_name", panel.person_name}, {"notes", panel.notes}, {"phone", panel.phone},
                        {"deal_value", panel.deal_value}, {"error_field", panel.error_field},
                        {"refused", panel.refused}, {"refused_field", panel.refused_field}};
+  j["language"] = language();  // the language shown (i18n.hpp)
+  j["crm_rows"] = json::array();  // the CRM list as shown (its first 50 rows' cells)
+  for (std::size_t i = 0; i < admin.crm_rows.size() && i < 50; ++i) {
+    json cells = json::array();
+    for (const auto& c : admin.crm_rows[i].cells) cells.push_back(c.text);
+    j["crm_rows"].push_back(cells);
+  }
   j["admin_message"] = admin.message;  // the admin screens' last notice ("Saved.", an error)
   j["canned"] = {{"count", canned.all.size()}, {"message", canned.message}, {"field", canned.field},
                  {"suggestions", canned_suggestions_height(*this) > 0}};
@@ -348,14 +362,50 @@ void App::frame() {
     ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
     ImGui::Begin("##connecting", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
     ImGui::SetCursorPos(ImVec2(ImGui::GetIO().DisplaySize.x / 2 - 60, ImGui::GetIO().DisplaySize.y / 2));
-    ImGui::TextDisabled("Connecting...");
-    if (ui::button("Sign out")) sign_out();
+    ImGui::TextDisabled("%s", tr("Connecting..."));
+    if (ui::button(tr("Sign out"))) sign_out();
     ImGui::End();
   } else {
+    shortcuts();
     draw_inbox(*this);
   }
   draw_toasts();
   publish_hooks();
+}
+
+// The inbox by keyboard (Alt + a key: never text, free in browsers): Alt+O goes online or
+// offline, Alt+1/2/3 open Unassigned, My conversations, Closed, Alt+Down/Up select the next or
+// previous conversation of the folder (the composer takes the keys), Alt+A assigns the selected
+// chat to me. Everything else by keyboard is ImGui's: Tab between fields, arrows between
+// controls, Enter or Space to press, Escape to close a popup or leave a field.
+void App::shortcuts() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (!io.KeyAlt || io.KeyCtrl || io.KeySuper) return;
+  auto pressed = [](int key) { return ImGui::IsKeyPressed(key, false); };
+  if (pressed(GLFW_KEY_O)) send(SetOnline{!model.online()});
+  const Folder folders[] = {Folder::unassigned, Folder::mine, Folder::closed};
+  for (int i = 0; i < 3; ++i)
+    if (pressed(GLFW_KEY_1 + i)) {
+      folder = folders[i];
+      view = View::inbox;
+    }
+  int step = pressed(GLFW_KEY_DOWN) ? 1 : pressed(GLFW_KEY_UP) ? -1 : 0;
+  if (step != 0) {
+    const Inbox& inbox = model.inbox();
+    const auto& rows = folder == Folder::unassigned ? inbox.unassigned : folder == Folder::mine ? inbox.mine : inbox.closed;
+    auto at = std::find_if(rows.begin(), rows.end(), [&](const InboxRow& r) { return r.id == selected; });
+    long next = at == rows.end() ? (step > 0 ? 0 : static_cast<long>(rows.size()) - 1) : (at - rows.begin()) + step;
+    if (next >= 0 && next < static_cast<long>(rows.size())) {
+      selected = rows[static_cast<std::size_t>(next)].id;
+      view = View::inbox;
+      focus_composer = true;
+    }
+  }
+  const Conversation* c = model.conversation(selected);
+  if (pressed(GLFW_KEY_A) && c && c->phase == Phase::unassigned) {
+    send(AssignToMe{c->id});
+    focus_composer = true;
+  }
 }
 
 std::string format_time(double now_ms, int64_t at_ms) {
@@ -364,12 +414,10 @@ std::string format_time(double now_ms, int64_t at_ms) {
   std::tm a{}, n{};
   localtime_r(&at, &a);
   localtime_r(&now, &n);
-  char buf[32];
-  if (a.tm_year == n.tm_year && a.tm_yday == n.tm_yday)
-    std::strftime(buf, sizeof buf, "%H:%M", &a);
-  else
-    std::strftime(buf, sizeof buf, "%d %b %H:%M", &a);
-  return buf;
+  char hm[16];
+  std::strftime(hm, sizeof hm, "%H:%M", &a);
+  if (a.tm_year == n.tm_year && a.tm_yday == n.tm_yday) return hm;
+  return date_text(0, a.tm_mon + 1, a.tm_mday) + " " + hm;
 }
 
 }  // namespace agent

@@ -133,6 +133,7 @@ struct App {
   void connect();
   void draw_toasts();
   void publish_hooks();
+  void shortcuts();
 };
 
 // A refusal's words and field from an error answer ({"error":{"message","field"}}); `fallback`
@@ -151,7 +152,7 @@ void draw_side_panel(App& app, const livechat::Conversation& conversation);
 // Rich text from the core's parse_rich_text, wrapped at the current content width.
 void draw_rich_text(const Fonts& fonts, const std::string& source);
 
-// "14:32" (today) or "24 Nov 14:32", in the browser's local time zone offset.
+// "14:32" (today) or "24 Nov 14:32" ("24 nov 14:32" in Italian), in the browser's local time zone.
 std::string format_time(double now_ms, int64_t at_ms);
 
 }  // namespace agent

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "i18n.hpp"
 #include "imgui.h"
 #include "livechat/validate.hpp"
 #include "widgets.hpp"
@@ -10,9 +11,6 @@
 namespace agent {
 
 namespace {
-
-const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
-                         "July",    "August",   "September", "October", "November", "December"};
 
 bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 int days_in(int y, int m) {  // m: 1..12
@@ -59,14 +57,15 @@ bool calendar(char* buf, std::size_t size, double now_ms) {
   if (ImGui::Button(">", ImVec2(28, 0))) ++g_shown_month;
   ui::track("month:next");
   ImGui::SameLine();
-  ImGui::Text("  %s %d", kMonths[m - 1], y);
+  ImGui::Text("  %s %d", month_name(m), y);
 
-  static const char* kDays[] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
+  // TRANSLATORS: the calendar's weekday columns, Monday first (Italian: Lu Ma Me Gi Ve Sa Do).
+  static const char* kDays[] = {N_("Mo"), N_("Tu"), N_("We"), N_("Th"), N_("Fr"), N_("Sa"), N_("Su")};
   bool picked = false;
   if (ImGui::BeginTable("##grid", 7, ImGuiTableFlags_SizingFixedSame)) {
     for (const char* d : kDays) {
       ImGui::TableNextColumn();
-      ImGui::TextDisabled("%s", d);
+      ImGui::TextDisabled("%s", tr(d));
     }
     for (int i = 0; i < weekday(y, m, 1); ++i) ImGui::TableNextColumn();
     for (int d = 1; d <= days_in(y, m); ++d) {
@@ -86,13 +85,13 @@ bool calendar(char* buf, std::size_t size, double now_ms) {
     }
     ImGui::EndTable();
   }
-  if (ImGui::Button("Today")) {
+  if (ImGui::Button(tr("Today"))) {
     write(buf, size, now);
     picked = true;
   }
   ui::track("date:today");
   ImGui::SameLine();
-  if (ImGui::Button("Clear")) {
+  if (ImGui::Button(tr("Clear"))) {
     buf[0] = 0;
     picked = true;
   }
@@ -108,7 +107,7 @@ bool date_field(const char* id, char* buf, std::size_t size, double now_ms) {
   bool changed = ImGui::InputText(id, buf, size, ImGuiInputTextFlags_CharsDecimal);
   ui::track(id);
   ImGui::SameLine();
-  if (ImGui::Button("Pick", ImVec2(-1, 0))) {
+  if (ImGui::Button(tr("Pick"), ImVec2(-1, 0))) {
     Ymd start;
     if (!parse(buf, start)) start = today(now_ms);
     g_shown_month = start.y * 12 + start.m - 1;

@@ -36,7 +36,7 @@ bool is_modifier(int key) { return key >= GLFW_KEY_LEFT_SHIFT && key <= GLFW_KEY
 
 bool is_editing(int key, int mods) {
   if (is_modifier(key)) return false;
-  if (mods & (GLFW_MOD_CONTROL | GLFW_MOD_SUPER)) return true;
+  if (mods & (GLFW_MOD_CONTROL | GLFW_MOD_SUPER | GLFW_MOD_ALT)) return true;  // shortcuts: one per frame
   switch (key) {
     case GLFW_KEY_BACKSPACE: case GLFW_KEY_DELETE: case GLFW_KEY_LEFT: case GLFW_KEY_RIGHT: case GLFW_KEY_UP:
     case GLFW_KEY_DOWN: case GLFW_KEY_HOME: case GLFW_KEY_END: case GLFW_KEY_PAGE_UP: case GLFW_KEY_PAGE_DOWN:

@@ -69,7 +69,7 @@ bool fit_canvas(int& css_w, int& css_h, float& ratio) {
   glfwGetWindowSize(g_window, &w, &h);
   bool changed = false;
   if (w != want_w || h != want_h) {
-    glfwSetWindowSize(g_window, want_w, want_h);
+    agent::platform::set_canvas_size(want_w, want_h);  // never glfwSetWindowSize (platform.hpp)
     changed = true;
   }
   // Another ratio (the window moved to another screen, the page was zoomed), or a fallback font

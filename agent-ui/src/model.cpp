@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "livechat/protocol.hpp"
+#include "i18n.hpp"
 #include "livechat/protocol_json.hpp"
 #include "livechat/rules.hpp"
 
@@ -60,7 +61,7 @@ bool Model::on_frame(std::string_view text) {
         } else if constexpr (std::is_same_v<F, ErrorFrame>) {
           pending_.erase(f.request_id);
           if (!connected && f.error.field == "token") session_refused = true;
-          notices.push_back(Notice{"error", "", "Refused", f.error.message});
+          notices.push_back(Notice{"error", "", N_("Refused"), f.error.message});  // the app translates titles
         }
       },
       decoded.value());
@@ -131,7 +132,7 @@ const Conversation* Model::conversation(const ConversationId& id) const {
 }
 
 std::string Model::user_name(const UserId& id) const {
-  if (id.empty()) return "Unassigned";
+  if (id.empty()) return tr("Unassigned");
   auto it = state.users.find(id);
   return it == state.users.end() ? id : it->second.name;
 }
@@ -152,7 +153,7 @@ std::vector<std::string> Model::pending_frames() const {
 std::string Model::hello_frame() const {
   HelloFrame hello;
   hello.token = token;
-  hello.lang = "en";
+  hello.lang = language();  // the server words notify titles in English, the catalog key; the app translates
   if (has_snapshot) {
     hello.after_pos = pos;
     hello.has_after_pos = true;

@@ -37,6 +37,14 @@ void http(const std::string& tag, const std::string& method, const std::string& 
 std::string stored_token();
 void store_token(const std::string& token);
 
+// The user's choice of language ("it"; "" when none), kept in localStorage: this browser's setting.
+std::string stored_language();
+void store_language(const std::string& language);
+// navigator.languages, comma-separated ("it-IT,en-US").
+std::string browser_languages();
+// <html lang="..."> (screen readers, the browser's own text fields).
+void set_page_language(const std::string& language);
+
 void set_title(const std::string& title);
 void ask_notification_permission();
 void desktop_notify(const std::string& title, const std::string& body);  // when permitted
@@ -60,6 +68,10 @@ void text_caret(int x, int y);
 double now_ms();                                       // Date.now()
 double precise_ms();                                   // performance.now(), for frame times
 void canvas_css_size(int& width, int& height);         // the page's size in CSS pixels
+// Sizes the canvas' backing store (device pixels); GLFW hears of it (its window size follows).
+// Not glfwSetWindowSize: Emscripten's GLFW asks for fullscreen instead, and leaves the canvas as
+// it was, when the size equals the screen's (a maximized or full-screen browser at ratio 1).
+void set_canvas_size(int width, int height);
 double device_pixel_ratio();
 bool wheel_in_lines();  // the last wheel event counted lines (deltaMode 1), not pixels
 

@@ -53,18 +53,33 @@ EM_JS(void, lc_js_http, (const char* tag, const char* method, const char* path, 
     .catch((e) => q.push({kind: 'http', tag: t, status: 0, body: String(e)}));
 });
 
-EM_JS(char*, lc_js_stored_token, (), {
+// localStorage[key] ("" when absent or storage is off), as a string allocated with _malloc.
+EM_JS(char*, lc_js_stored, (const char* key), {
   let s = "";
-  try { s = localStorage.getItem('lc_agent_token') || ""; } catch (e) {}
+  try { s = localStorage.getItem(UTF8ToString(key)) || ""; } catch (e) {}
   const n = lengthBytesUTF8(s) + 1;
   const p = _malloc(n);
   stringToUTF8(s, p, n);
   return p;
 });
 
-EM_JS(void, lc_js_store_token, (const char* token), {
-  const t = UTF8ToString(token);
-  try { if (t.length) localStorage.setItem('lc_agent_token', t); else localStorage.removeItem('lc_agent_token'); } catch (e) {}
+// Keeps value under key; "" removes it.
+EM_JS(void, lc_js_store, (const char* key, const char* value), {
+  const k = UTF8ToString(key), v = UTF8ToString(value);
+  try { if (v.length) localStorage.setItem(k, v); else localStorage.removeItem(k); } catch (e) {}
+});
+
+EM_JS(void, lc_js_browser_languages, (char* out, int size), {
+  const s = (navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""]).join(",");
+  stringToUTF8(s, out, size);
+});
+
+EM_JS(void, lc_js_set_page_language, (const char* language), {
+  document.documentElement.lang = UTF8ToString(language);
+});
+
+EM_JS(void, lc_js_set_canvas_size, (int width, int height), {
+  Browser.setCanvasSize(width, height);
 });
 
 EM_JS(void, lc_js_set_title, (const char* title), {
@@ -201,6 +216,13 @@ namespace {
 std::string (*g_debug)() = nullptr;
 std::string g_debug_text;
 void (*g_on_text)(const char*) = nullptr;
+
+// A string the JS side allocated with _malloc, copied and freed.
+std::string taken(char* raw) {
+  std::string s(raw);
+  std::free(raw);
+  return s;
+}
 }  // namespace
 
 // The text input (lc_js_start_text_input) calls this with each piece of text, as UTF-8.
@@ -244,14 +266,18 @@ void http(const std::string& tag, const std::string& method, const std::string& 
           const std::string& token) {
   lc_js_http(tag.c_str(), method.c_str(), path.c_str(), body.c_str(), token.c_str());
 }
-std::string stored_token() {
-  char* raw = lc_js_stored_token();
-  std::string s(raw);
-  std::free(raw);
-  return s;
+std::string stored_token() { return taken(lc_js_stored("lc_agent_token")); }
+void store_token(const std::string& token) { lc_js_store("lc_agent_token", token.c_str()); }
+std::string stored_language() { return taken(lc_js_stored("lc_agent_language")); }
+void store_language(const std::string& language) { lc_js_store("lc_agent_language", language.c_str()); }
+std::string browser_languages() {
+  char buf[256];  // a few language tags; longer lists are cut (only the first ones matter)
+  lc_js_browser_languages(buf, sizeof buf);
+  return buf;
 }
-void store_token(const std::string& token) { lc_js_store_token(token.c_str()); }
+void set_page_language(const std::string& language) { lc_js_set_page_language(language.c_str()); }
 void set_title(const std::string& title) { lc_js_set_title(title.c_str()); }
+void set_canvas_size(int width, int height) { lc_js_set_canvas_size(width, height); }
 void ask_notification_permission() { lc_js_ask_permission(); }
 void desktop_notify(const std::string& title, const std::string& body) { lc_js_notify(title.c_str(), body.c_str()); }
 void open_url(const std::string& url) { lc_js_open_url(url.c_str()); }

@@ -10,6 +10,7 @@
 
 #include "app.hpp"
 #include "bidi.hpp"
+#include "i18n.hpp"
 #include "images.hpp"
 #include "livechat/richtext.hpp"
 #include "platform.hpp"
@@ -101,7 +102,7 @@ void image_actions(const Flow& f, const std::string& alt, const std::string& url
 void image(Flow& f, const RichNode& n) {
   std::string url = livechat::safe_url(n.url, livechat::UrlUse::image);
   if (url.empty()) {  // refused (not http or https): the alt text only
-    text(f, "[image" + (n.text.empty() ? std::string() : ": " + n.text) + "]");
+    text(f, n.text.empty() ? std::string(tr("[image]")) : format(tr("[image: %s]"), n.text.c_str()));
     return;
   }
   const images::Image& img = images::get(url);
@@ -112,7 +113,7 @@ void image(Flow& f, const RichNode& n) {
     ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(img.texture)), size);
   } else {
     bool failed = img.state == images::Image::State::failed;
-    std::string label = (n.text.empty() ? url : n.text) + (failed ? " - could not be loaded" : " - loading...");
+    std::string label = format(failed ? tr("%s - could not be loaded") : tr("%s - loading..."), (n.text.empty() ? url : n.text).c_str());
     ImVec2 pad = ImGui::GetStyle().FramePadding;
     ImVec2 size(std::min(max_w, ImGui::CalcTextSize(label.c_str()).x + pad.x * 2 + 4),
                 ImGui::GetTextLineHeight() + pad.y * 2);

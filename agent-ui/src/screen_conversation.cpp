@@ -8,6 +8,7 @@
 
 #include "app.hpp"
 #include "bidi.hpp"
+#include "i18n.hpp"
 #include "input.hpp"
 #include "livechat/rules.hpp"
 #include "livechat/validate.hpp"
@@ -31,16 +32,17 @@ std::string system_row(const App& app, const Message& m) {
   const Model& model = app.model;
   std::string when = format_time(app.now_ms, m.at);
   switch (m.note) {
-    case SystemNote::live_chat_requested: return "The visitor asked for a human - waiting in Unassigned";
-    case SystemNote::wait_expired: return "Nobody took the chat within the wait time - missed";
-    case SystemNote::joined: return model.user_name(m.subject) + " joined";
-    case SystemNote::reassigned: return "Reassigned to " + model.user_name(m.subject);
-    case SystemNote::unassigned: return model.user_name(m.subject) + " moved the chat to Unassigned";
-    case SystemNote::lead_created: return "Lead created - " + when;
-    case SystemNote::deal_created: return "Deal created - " + when;
-    case SystemNote::activity_created: return "Activity created - " + when;
+    case SystemNote::live_chat_requested: return tr("The visitor asked for a human - waiting in Unassigned");
+    case SystemNote::wait_expired: return tr("Nobody took the chat within the wait time - missed");
+    case SystemNote::joined: return format(tr("%s joined"), model.user_name(m.subject).c_str());
+    case SystemNote::reassigned: return format(tr("Reassigned to %s"), model.user_name(m.subject).c_str());
+    case SystemNote::unassigned: return format(tr("%s moved the chat to Unassigned"), model.user_name(m.subject).c_str());
+    case SystemNote::lead_created: return format(tr("Lead created - %s"), when.c_str());
+    case SystemNote::deal_created: return format(tr("Deal created - %s"), when.c_str());
+    case SystemNote::activity_created: return format(tr("Activity created - %s"), when.c_str());
     case SystemNote::closed:
-      return m.subject.empty() ? "Closed by the chatbot - " + when : "Closed by " + model.user_name(m.subject) + " - " + when;
+      return m.subject.empty() ? format(tr("Closed by the chatbot - %s"), when.c_str())
+                               : format(tr("Closed by %s - %s"), model.user_name(m.subject).c_str(), when.c_str());
     case SystemNote::none: break;
   }
   return m.text;
@@ -62,10 +64,11 @@ void draw_header(App& app, const Conversation& c) {
   ui::text_fit(bidi::visual(name), text_w);
   ui::track("header:name");
   ImGui::PopFont();
-  const char* status = c.phase == Phase::closed ? "Closed" : c.phase == Phase::assigned ? "Assigned" : c.phase == Phase::unassigned ? "Unassigned" : "With the chatbot";
-  std::string status_line = c.phase == Phase::closed     ? "Closed " + format_time(app.now_ms, c.closed_at) + " - read only"
-                            : c.phase == Phase::assigned ? std::string(status) + " to " + app.model.user_name(c.assignee)
-                                                         : std::string(status) + (c.missed ? " - missed" : "");
+  std::string status_line =
+      c.phase == Phase::closed       ? format(tr("Closed %s - read only"), format_time(app.now_ms, c.closed_at).c_str())
+      : c.phase == Phase::assigned   ? format(tr("Assigned to %s"), app.model.user_name(c.assignee).c_str())
+      : c.phase == Phase::unassigned ? std::string(c.missed ? tr("Unassigned - missed") : tr("Unassigned"))
+                                     : std::string(c.missed ? tr("With the chatbot - missed") : tr("With the chatbot"));
   ui::text_fit(status_line, text_w, true);
   float below_text = ImGui::GetCursorPosY();
 
@@ -79,24 +82,24 @@ void draw_header(App& app, const Conversation& c) {
     ImGui::SetCursorPosX(right - 140);
     ImGui::BeginDisabled(!ok.ok());
     ui::push_primary();
-    if (ui::button("Assign to me", ImVec2(140, 0))) app.send(AssignToMe{c.id});
+    if (ui::button(tr("Assign to me"), ImVec2(140, 0))) app.send(AssignToMe{c.id});
     ui::pop_primary();
     ImGui::EndDisabled();
     if (!ok.ok()) {
       ImGui::SetCursorPosX(right - 260);
-      ImGui::TextDisabled("%s", app.model.online() ? ok.error().message.c_str() : "Go online to take chats");
+      ImGui::TextDisabled("%s", app.model.online() ? ok.error().message.c_str() : tr("Go online to take chats"));
     }
   } else if (mine) {
     ImGui::SetCursorPosX(actions_x);
     ImGui::SetNextItemWidth(std::min(240.0f, right - actions_x - 200 - ImGui::GetStyle().ItemSpacing.x));
-    std::string current = "Assigned to: " + app.model.user_name(c.assignee);
+    std::string current = format(tr("Assigned to: %s"), app.model.user_name(c.assignee).c_str());
     if (ImGui::BeginCombo("##reassign", current.c_str())) {
-      if (ImGui::Selectable("Unassigned")) app.send(Reassign{c.id, ""});
-      ui::track("reassign:Unassigned");
+      if (ImGui::Selectable(tr("Unassigned"))) app.send(Reassign{c.id, ""});
+      ui::track((std::string("reassign:") + tr("Unassigned")).c_str());
       for (const auto& [id, u] : app.model.state.users) {
         if (id == app.model.me.id) continue;
         ImGui::PushID(id.c_str());
-        if (ui::selectable_text(u.name + (u.available() ? "  (online)" : ""), "reassign:" + u.name))
+        if (ui::selectable_text(u.available() ? format(tr("%s  (online)"), u.name.c_str()) : u.name, "reassign:" + u.name))
           app.send(Reassign{c.id, id});
         ImGui::PopID();
       }
@@ -105,23 +108,23 @@ void draw_header(App& app, const Conversation& c) {
     ui::track("reassign");
     ImGui::SameLine();
     ImGui::BeginDisabled(!may_close(c, app.model.me.id).ok());
-    if (ui::button("Close conversation", ImVec2(200, 0))) ImGui::OpenPopup("Close conversation?");
+    if (ui::button(tr("Close conversation"), ImVec2(200, 0))) ImGui::OpenPopup(tr("Close conversation?"));
     ImGui::EndDisabled();
   }
   ImGui::EndGroup();
   float below_actions = ImGui::GetCursorPosY();
-  if (ImGui::BeginPopupModal("Close conversation?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::TextUnformatted("A closed conversation can never be reopened.");
-    ImGui::TextDisabled("Its side panel stays editable and leads and deals can still be created.");
+  if (ImGui::BeginPopupModal(tr("Close conversation?"), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::TextUnformatted(tr("A closed conversation can never be reopened."));
+    ImGui::TextDisabled("%s", tr("Its side panel stays editable and leads and deals can still be created."));
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.75f, 0.15f, 0.15f, 1));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-    if (ui::button("Close it", ImVec2(120, 0))) {
+    if (ui::button(tr("Close it"), ImVec2(120, 0))) {
       app.send(CloseConversation{c.id});
       ImGui::CloseCurrentPopup();
     }
     ImGui::PopStyleColor(2);
     ImGui::SameLine();
-    if (ui::button("Cancel", ImVec2(120, 0))) ImGui::CloseCurrentPopup();
+    if (ui::button(tr("Cancel"), ImVec2(120, 0))) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
   }
   ImGui::SetCursorPosY((below_text > below_actions ? below_text : below_actions) + 4);
@@ -140,7 +143,7 @@ void draw_message(App& app, const Conversation& c, const Message& m) {
                : m.note == SystemNote::activity_created ? 2 : -1;
     if (kind >= 0 && ImGui::IsItemHovered()) {
       ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
-      ImGui::SetTooltip("Open %s in the CRM", m.subject.c_str());
+      ImGui::SetTooltip("%s", tr("Open it in the CRM"));
     }
     if (kind >= 0 && ImGui::IsItemClicked()) {
       app.admin.crm_kind = kind;
@@ -148,7 +151,7 @@ void draw_message(App& app, const Conversation& c, const Message& m) {
     }
     return;
   }
-  std::string who = m.author == Author::bot     ? "Chatbot"
+  std::string who = m.author == Author::bot     ? tr("Chatbot")
                     : m.author == Author::agent ? app.model.user_name(m.author_id)
                                                 : visitor_display_name(c);
   ImVec4 color = m.author == Author::visitor ? ImVec4(0.05f, 0.45f, 0.25f, 1)
@@ -209,7 +212,7 @@ void draw_composer(App& app, const Conversation& c) {
   ui::track("##composer");
   ImGui::SameLine();
   ui::push_primary();
-  send.requested |= ui::button("Send", ImVec2(100, 70));
+  send.requested |= ui::button(tr("Send"), ImVec2(100, 70));
   ui::pop_primary();
   if (send.requested && !send.taken) {  // the field is not active: its buffer is ours
     send.text = app.composer;
@@ -254,7 +257,7 @@ void draw_conversation(App& app, const Conversation& c) {
   ImGui::EndChild();
   if (auto t = app.model.typing.find(c.id); t != app.model.typing.end() && c.phase != Phase::closed)
     // The server names the visitor "visitor" (docs/protocol.md says their name or ""): show the name.
-    ImGui::TextDisabled("%s is typing...",
+    ImGui::TextDisabled(tr("%s is typing..."),
                         t->second.empty() || t->second == "visitor" ? visitor_display_name(c).c_str() : t->second.c_str());
   else
     ImGui::Dummy(ImVec2(0, ImGui::GetTextLineHeight()));

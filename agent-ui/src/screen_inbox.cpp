@@ -65,9 +65,9 @@ void draw_folder_tabs(App& app, const Inbox& inbox, std::size_t closed) {
     Folder folder;
     const char* name;
     std::size_t count;
-  } tabs[] = {{Folder::unassigned, "Unassigned", inbox.unassigned.size()},
-              {Folder::mine, "My conversations", inbox.mine.size()},
-              {Folder::closed, "Closed", closed}};
+  } tabs[] = {{Folder::unassigned, tr("Unassigned"), inbox.unassigned.size()},
+              {Folder::mine, tr("My conversations"), inbox.mine.size()},
+              {Folder::closed, tr("Closed"), closed}};
   for (const auto& t : tabs) {
     char label[96];
     if (t.folder == Folder::unassigned)
@@ -114,7 +114,7 @@ void draw_row(App& app, const InboxRow& row) {
     if (ch == '\n') ch = ' ';
   std::string mark;
   if (app.folder == Folder::unassigned && row.missed) {
-    mark = "Missed";
+    mark = tr("Missed");
   } else if (app.folder == Folder::unassigned && row.wait_deadline) {
     mark = countdown(app.now_ms, row.wait_deadline);
     app.countdown_shown = app.countdown_shown || row.wait_deadline > app.now_ms;
@@ -256,8 +256,9 @@ void draw_nav(App& app) {
     View view;
     const char* label;
     bool admin_only;
-  } items[] = {{View::inbox, "Inbox", false}, {View::playbooks, "Playbooks", true}, {View::users, "Users", true},
-               {View::crm, "CRM", false}, {View::canned, "Canned responses", false}};
+  } items[] = {{View::inbox, tr("Inbox"), false}, {View::playbooks, tr("Playbooks"), true},
+               {View::users, tr("Users"), true}, {View::crm, tr("CRM"), false},
+               {View::canned, tr("Canned responses"), false}};
   bool first = true;
   for (const auto& it : items) {
     if (it.admin_only && !app.model.is_admin()) continue;
@@ -277,12 +278,12 @@ void draw_notification_settings(App& app) {
   if (!ImGui::BeginPopup("notification settings")) return;
   NotificationSettings n = app.model.self().notifications;
   bool changed = false;
-  ImGui::TextUnformatted("Notify me when");
-  changed |= ImGui::Checkbox("a new chat enters Unassigned", &n.new_unassigned);
+  ImGui::TextUnformatted(tr("Notify me when"));
+  changed |= ImGui::Checkbox(tr("a new chat enters Unassigned"), &n.new_unassigned);
   ui::track("notify:new_unassigned");
-  changed |= ImGui::Checkbox("a chat is assigned to me", &n.assigned_to_me);
+  changed |= ImGui::Checkbox(tr("a chat is assigned to me"), &n.assigned_to_me);
   ui::track("notify:assigned_to_me");
-  changed |= ImGui::Checkbox("a visitor writes in my chat", &n.new_message);
+  changed |= ImGui::Checkbox(tr("a visitor writes in my chat"), &n.new_message);
   ui::track("notify:new_message");
   if (changed) app.send(SetNotificationSettings{n});
   ImGui::EndPopup();
@@ -296,6 +297,8 @@ void draw_left(App& app) {
   ImGui::PushFont(app.fonts.large);
   ImGui::TextUnformatted("Live Chat");
   ImGui::PopFont();
+  ImGui::SameLine(ImGui::GetContentRegionMax().x - 100);
+  ui::language_picker(100);
   draw_nav(app);
   draw_search_box(app);
   const bool closed = app.folder == Folder::closed;
@@ -310,7 +313,7 @@ void draw_left(App& app) {
     draw_bottom(app);
     return;
   }
-  if (rows.empty() && (!closed || app.model.closed.done)) ImGui::TextDisabled("No conversations here.");
+  if (rows.empty() && (!closed || app.model.closed.done)) ImGui::TextDisabled("%s", tr("No conversations here."));
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()), ImGui::GetTextLineHeightWithSpacing() * 2 + 8 +
                                                    ImGui::GetStyle().ItemSpacing.y * 2 + 1);
@@ -328,13 +331,13 @@ void draw_bottom(App& app) {
   if (online_switch(on)) app.send(SetOnline{!on});
   ImGui::SameLine();
   ImGui::TextColored(on ? ImVec4(0.1f, 0.55f, 0.2f, 1) : ImVec4(0.4f, 0.4f, 0.45f, 1), "%s",
-                     on ? "Online" : "Offline");
+                     on ? tr("Online") : tr("Offline"));
   ImGui::SameLine();
-  ImGui::TextDisabled("- %s%s", app.model.self().name.c_str(), app.model.is_admin() ? " (admin)" : "");
-  if (ui::button("Notifications")) ImGui::OpenPopup("notification settings");
+  ImGui::TextDisabled("- %s%s", app.model.self().name.c_str(), app.model.is_admin() ? tr(" (admin)") : "");
+  if (ui::button(tr("Notifications"))) ImGui::OpenPopup("notification settings");
   draw_notification_settings(app);
   ImGui::SameLine();
-  if (ui::button("Sign out")) app.sign_out();
+  if (ui::button(tr("Sign out"))) app.sign_out();
   ImGui::EndChild();
 }
 
@@ -352,7 +355,7 @@ void draw_inbox(App& app) {
   if (!c && app.selected != app.fetching) app.selected.clear();
   if (!app.model.connected) {
     ImGui::BeginChild("##offline_note", ImVec2(0, 0), true);
-    ImGui::TextDisabled("Reconnecting...");
+    ImGui::TextDisabled("%s", tr("Reconnecting..."));
     ImGui::EndChild();
   } else if (app.view != View::inbox) {
     ImGui::BeginChild("##admin", ImVec2(0, 0), true);
@@ -385,7 +388,7 @@ void draw_inbox(App& app) {
   } else {
     ImGui::BeginChild("##center", ImVec2(0, 0), true);
     ImGui::SetCursorPos(ImVec2(ImGui::GetContentRegionAvail().x / 2 - 140, ImGui::GetContentRegionAvail().y / 2));
-    ImGui::TextDisabled("Select a conversation on the left.");
+    ImGui::TextDisabled("%s", tr("Select a conversation on the left."));
     ImGui::EndChild();
   }
   ImGui::End();

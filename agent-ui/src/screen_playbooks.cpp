@@ -28,21 +28,22 @@ std::string server_message(const std::string& body) {
   json j = json::parse(body, nullptr, false);
   if (j.is_object() && j.contains("error") && j["error"].is_object()) j = j["error"];  // {"error": {"message"}}
   if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
-  return "The server refused it.";
+  return tr("The server refused it.");
 }
 
 // A playbook's state in words, from its view (or list item): "draft" until published; then
 // "embedded on <site> since <time>" once its widget loaded from an allowed site, else
 // "published, not yet seen on any allowed site".
 std::string state_words(const json& item, bool published) {
-  if (!published) return "draft";
-  if (!item.value("embedded", false)) return "published, not yet seen on any allowed site";
+  if (!published) return tr("draft");
+  if (!item.value("embedded", false)) return tr("published, not yet seen on any allowed site");
   std::string site = item.value("embedded_on", std::string());
   int64_t at = item.value("embedded_at", int64_t{0});
-  std::string words = "embedded";
-  if (!site.empty()) words += " on " + site;
-  if (at > 0) words += " since " + format_time(platform::now_ms(), at);
-  return words;
+  std::string when = format_time(platform::now_ms(), at);
+  if (!site.empty() && at > 0) return format(tr("embedded on %s since %s"), site.c_str(), when.c_str());
+  if (!site.empty()) return format(tr("embedded on %s"), site.c_str());
+  if (at > 0) return format(tr("embedded since %s"), when.c_str());
+  return tr("embedded");
 }
 
 // Saves `pb` with its allowed sites changed (PUT /api/playbooks/:id).
@@ -60,8 +61,6 @@ void set_view(AdminState& a, const json& view) {
   }
 }
 
-const char* kCrmPaths[] = {"/api/leads", "/api/deals", "/api/activities"};
-
 }  // namespace
 
 void open_view(App& app, View view) {
@@ -76,7 +75,7 @@ void open_view(App& app, View view) {
   } else if (view == View::users) {
     app.rest("admin:users", "GET", "/api/users");
   } else if (view == View::crm) {
-    app.rest("admin:crm", "GET", kCrmPaths[app.admin.crm_kind]);
+    open_crm(app);
   } else if (view == View::canned) {
     fetch_canned(app);
   }
@@ -87,7 +86,7 @@ bool on_admin_http(App& app, const std::string& tag, int status, const std::stri
   AdminState& a = app.admin;
   std::string what = tag.substr(6);
   if (status < 200 || status >= 300) {
-    a.message = status == 0 ? "The server cannot be reached." : server_message(body);
+    a.message = status == 0 ? tr("The server cannot be reached.") : server_message(body);
     a.message_error = true;
     return true;
   }
@@ -101,29 +100,29 @@ bool on_admin_http(App& app, const std::string& tag, int status, const std::stri
     if (what == "pb_get") a.problems.clear();
     else if (!a.problems.empty()) a.problems = publish_problems(a.playbook);  // the red marks follow the fixes
     if (what != "pb_get") {
-      a.message = "Saved.";
+      a.message = tr("Saved.");
       a.message_error = false;
       app.rest("admin:pb_list", "GET", "/api/playbooks");
     }
   } else if (what == "pb_deleted") {
     a.playbook_id.clear();
-    a.message = "Playbook deleted.";
+    a.message = tr("Playbook deleted.");
     a.message_error = false;
     app.rest("admin:pb_list", "GET", "/api/playbooks");
   } else if (what == "snippet") {
     a.snippet = j.is_object() ? j.value("snippet", std::string()) : std::string();
     platform::copy_text(a.snippet);
-    a.message = "Snippet copied to the clipboard.";
+    a.message = tr("Snippet copied to the clipboard.");
     a.message_error = false;
   } else if (what == "users") {
     a.users = j.is_array() ? j : json::array();
   } else if (what == "user_added") {
-    a.message = "Agent added.";
+    a.message = tr("Agent added.");
     a.message_error = false;
     a.user_name[0] = a.user_email[0] = a.user_password[0] = 0;
     app.rest("admin:users", "GET", "/api/users");
-  } else if (what == "crm") {
-    a.crm = j.is_array() ? j : (j.is_object() && j.contains("items") && j["items"].is_array() ? j["items"] : json::array());
+  } else if (what.rfind("crm", 0) == 0) {
+    on_crm_answer(app, what, j);
   }
   return true;
 }
@@ -132,14 +131,14 @@ namespace {
 
 void draw_list(App& app) {
   AdminState& a = app.admin;
-  ImGui::TextUnformatted("New playbook from the Live Chat template:");
+  ImGui::TextUnformatted(tr("New playbook from the Live Chat template:"));
   ImGui::SetNextItemWidth(300);
-  ImGui::InputTextWithHint("##new_playbook", "Name", a.new_name, sizeof a.new_name);
+  ImGui::InputTextWithHint("##new_playbook", tr("Name"), a.new_name, sizeof a.new_name);
   ui::track("##new_playbook");
   ImGui::SameLine();
   ImGui::BeginDisabled(!a.new_name[0]);
   ui::push_primary();
-  if (ui::button("Create playbook"))
+  if (ui::button(tr("Create playbook")))
     app.rest("admin:pb_created", "POST", "/api/playbooks", dump({{"name", a.new_name}, {"template", "live_chat"}}));
   ui::pop_primary();
   ImGui::SameLine();
@@ -148,9 +147,9 @@ void draw_list(App& app) {
   ImGui::EndDisabled();
   ImGui::Separator();
   if (ImGui::BeginTable("##playbooks", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_Borders)) {
-    ImGui::TableSetupColumn("Name");
-    ImGui::TableSetupColumn("State");
-    ImGui::TableSetupColumn("Cards");
+    ImGui::TableSetupColumn(tr("Name"));
+    ImGui::TableSetupColumn(tr("State"));
+    ImGui::TableSetupColumn(tr("Cards"));
     ImGui::TableSetupColumn("");
     ImGui::TableHeadersRow();
     for (const auto& p : a.playbooks) {
@@ -161,9 +160,9 @@ void draw_list(App& app) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(state_words(p, p.value("published", false)).c_str());
       ImGui::TableNextColumn();
-      ImGui::Text("%d (%d Live Chat)", p.value("cards", 0), p.value("live_chat_cards", 0));
+      ImGui::Text(tr("%d (%d Live Chat)"), p.value("cards", 0), p.value("live_chat_cards", 0));
       ImGui::TableNextColumn();
-      std::string open = "Open##" + id;
+      std::string open = tr("Open") + ("##" + id);
       if (ImGui::SmallButton(open.c_str())) app.rest("admin:pb_get", "GET", "/api/playbooks/" + id);
       ui::track(("open:" + name).c_str());
     }
@@ -176,14 +175,14 @@ void draw_list(App& app) {
 void draw_sites(App& app, const Playbook& pb) {
   AdminState& a = app.admin;
   ImGui::Separator();
-  ImGui::TextUnformatted("Allowed sites");
-  ImGui::TextDisabled("Exactly as the browser shows it, e.g. https://shop.example.com. Each subdomain is a site of its own.");
+  ImGui::TextUnformatted(tr("Allowed sites"));
+  ImGui::TextDisabled("%s", tr("Exactly as the browser shows it, e.g. https://shop.example.com. Each subdomain is a site of its own."));
   for (std::size_t i = 0; i < pb.allowed_origins.size(); ++i) {
     const std::string& site = pb.allowed_origins[i];
     ImGui::PushID(static_cast<int>(i));
     ImGui::BulletText("%s", site.c_str());
     ImGui::SameLine();
-    if (ImGui::SmallButton("Remove")) {
+    if (ImGui::SmallButton(tr("Remove"))) {
       std::vector<std::string> sites = pb.allowed_origins;
       sites.erase(sites.begin() + static_cast<std::ptrdiff_t>(i));
       save_sites(app, pb, std::move(sites));
@@ -191,18 +190,19 @@ void draw_sites(App& app, const Playbook& pb) {
     ui::track(("remove_site:" + site).c_str());
     ImGui::PopID();
   }
-  if (pb.allowed_origins.empty()) ImGui::TextDisabled("No sites yet: the widget runs only on this server's own pages.");
+  if (pb.allowed_origins.empty()) ImGui::TextDisabled("%s", tr("No sites yet: the widget runs only on this server's own pages."));
   ImGui::SetNextItemWidth(320);
   bool enter = ImGui::InputTextWithHint("##new_site", "https://shop.example.com", a.new_site, sizeof a.new_site,
                                         ImGuiInputTextFlags_EnterReturnsTrue);
   ui::track("##new_site");
   ImGui::SameLine();
   ImGui::BeginDisabled(!a.new_site[0]);
-  if ((ui::button("Add site") || enter) && a.new_site[0]) {
+  if ((ui::button(tr("Add site")) || enter) && a.new_site[0]) {
     std::string site = origin_of(a.new_site);
     if (site.empty()) {
-      a.message = "\"" + std::string(a.new_site) + "\" is not a site: write scheme, host and port only, like "
-                  "https://shop.example.com or http://localhost:8080 (no path, no *).";
+      a.message = format(tr("\"%s\" is not a site: write scheme, host and port only, like "
+                            "https://shop.example.com or http://localhost:8080 (no path, no *)."),
+                         a.new_site);
       a.message_error = true;
     } else {
       std::vector<std::string> sites = pb.allowed_origins;
@@ -218,37 +218,37 @@ void draw_playbook(App& app) {
   AdminState& a = app.admin;
   const Playbook& pb = a.playbook;
   std::string pid = a.playbook_id;
-  if (ui::button("< All playbooks")) open_view(app, View::playbooks);
+  if (ui::button(tr("< All playbooks"))) open_view(app, View::playbooks);
   ImGui::SameLine();
   ImGui::PushFont(app.fonts.bold);
   ImGui::Text("%s", pb.name.c_str());
   ImGui::PopFont();
   ImGui::SameLine();
   ImGui::TextDisabled("(%s)", state_words(a.playbook_view, pb.published).c_str());
-  if (ui::button(pb.published ? "Unpublish" : "Publish") && (pb.published || check_before_publish(app)))
+  if (ui::button(pb.published ? tr("Unpublish") : tr("Publish")) && (pb.published || check_before_publish(app)))
     app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/publish", dump({{"published", !pb.published}}));
   ImGui::SameLine();
   if (pb.published) {
-    if (ui::button("Copy snippet")) app.rest("admin:snippet", "GET", "/api/playbooks/" + pid + "/snippet");
+    if (ui::button(tr("Copy snippet"))) app.rest("admin:snippet", "GET", "/api/playbooks/" + pid + "/snippet");
     ImGui::SameLine();
   }
   if (ui::button(tr("Add Live Chat card"))) open_live_chat_dialog(app);
   ImGui::SameLine();
-  if (ui::button("Delete playbook")) ImGui::OpenPopup("Delete playbook?");
-  if (ImGui::BeginPopupModal("Delete playbook?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::Text("Delete \"%s\"? Sites embedding it stop showing the chat.", pb.name.c_str());
-    if (ui::button("Delete it")) {
+  if (ui::button(tr("Delete playbook"))) ImGui::OpenPopup(tr("Delete playbook?"));
+  if (ImGui::BeginPopupModal(tr("Delete playbook?"), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::Text(tr("Delete \"%s\"? Sites embedding it stop showing the chat."), pb.name.c_str());
+    if (ui::button(tr("Delete it"))) {
       app.rest("admin:pb_deleted", "DELETE", "/api/playbooks/" + pid);
       ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
-    if (ui::button("Cancel")) ImGui::CloseCurrentPopup();
+    if (ui::button(tr("Cancel"))) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
   }
   if (!pb.published)
-    ImGui::TextWrapped("Draft: publish the playbook to get its embed snippet. Add the sites that will embed it below.");
+    ImGui::TextWrapped("%s", tr("Draft: publish the playbook to get its embed snippet. Add the sites that will embed it below."));
   else if (!a.snippet.empty() && a.snippet.find("\"" + pid + "\"") != std::string::npos)
-    ImGui::TextWrapped("Embed: %s", a.snippet.c_str());
+    ImGui::TextWrapped(tr("Embed: %s"), a.snippet.c_str());
 
   ImGui::Separator();
 
@@ -261,7 +261,7 @@ void draw_playbook(App& app) {
 void draw_playbooks(App& app) {
   AdminState& a = app.admin;
   ImGui::PushFont(app.fonts.large);
-  ImGui::TextUnformatted("Chatbot playbooks");
+  ImGui::TextUnformatted(tr("Chatbot playbooks"));
   ImGui::PopFont();
   if (!a.message.empty())
     ImGui::TextColored(a.message_error ? ImVec4(0.75f, 0.1f, 0.1f, 1) : ImVec4(0.1f, 0.5f, 0.2f, 1), "%s",

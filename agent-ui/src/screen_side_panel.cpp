@@ -10,6 +10,7 @@
 
 #include "app.hpp"
 #include "date_picker.hpp"
+#include "i18n.hpp"
 #include "livechat/side_panel.hpp"
 #include "livechat/validate.hpp"
 #include "widgets.hpp"
@@ -55,13 +56,13 @@ void field_error(const PanelForm& f, const char* name) {
 // The core's validation error in plain words, for the field it names.
 std::string plain_words(const Error& e) {
   if (e.field == "deal_value_cents")
-    return e.message.find("negative") != std::string::npos ? "Deal value can't be negative." : "Deal value is too large.";
+    return e.message.find("negative") != std::string::npos ? tr("Deal value can't be negative.") : tr("Deal value is too large.");
   if (e.field == "currency")
-    return e.message.find("needs") != std::string::npos ? "Add the currency of the deal value, e.g. EUR."
-                                                         : "Currency is a three-letter code, e.g. EUR.";
-  if (e.field == "expected_close_date") return "Write the date as YYYY-MM-DD (e.g. 2026-12-31), or pick it.";
-  if (e.field == "email") return "This email address doesn't look right (e.g. name@example.com).";
-  if (e.field == "phone") return "This phone number doesn't look right (e.g. +39 02 1234567).";
+    return e.message.find("needs") != std::string::npos ? tr("Add the currency of the deal value, e.g. EUR.")
+                                                         : tr("Currency is a three-letter code, e.g. EUR.");
+  if (e.field == "expected_close_date") return tr("Write the date as YYYY-MM-DD (e.g. 2026-12-31), or pick it.");
+  if (e.field == "email") return tr("This email address doesn't look right (e.g. name@example.com).");
+  if (e.field == "phone") return tr("This phone number doesn't look right (e.g. +39 02 1234567).");
   std::string m = e.message;  // text too long or not UTF-8: the core's words
   if (!m.empty()) m[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(m[0])));
   return m + ".";
@@ -73,9 +74,10 @@ int refuse_keys(ImGuiInputTextCallbackData* data) {
   bool money = (data->Flags & ImGuiInputTextFlags_CharsUppercase) == 0;
   ImWchar c = data->EventChar;
   const char* why = nullptr;
-  if (money && c == '-') why = "Deal value can't be negative.";
-  else if (money && !((c >= '0' && c <= '9') || c == '.' || c == ',')) why = "Deal value takes digits and a decimal point, e.g. 2500.50.";
-  else if (!money && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) why = "Currency is three letters, e.g. EUR.";
+  if (money && c == '-') why = tr("Deal value can't be negative.");
+  else if (money && !((c >= '0' && c <= '9') || c == '.' || c == ','))
+    why = tr("Deal value takes digits and a decimal point, e.g. 2500.50.");
+  else if (!money && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) why = tr("Currency is three letters, e.g. EUR.");
   if (money && c == ',') data->EventChar = '.';  // 2500,50 as Italians write it
   if (!why) {
     f->refused.clear();
@@ -105,17 +107,17 @@ void draw_side_panel(App& app, const Conversation& c) {
   if (f.conversation != c.id || (!f.dirty && f.loaded_version != app.model.version)) load(f, c, app.model.version);
 
   ImGui::PushFont(app.fonts.bold);
-  ImGui::TextUnformatted("Visitor details");
+  ImGui::TextUnformatted(tr("Visitor details"));
   ImGui::PopFont();
   ImGui::SameLine(ImGui::GetContentRegionAvail().x - 30);
   if (ui::button("...##more")) ImGui::OpenPopup("more");
   if (ImGui::BeginPopup("more")) {
-    if (ImGui::Selectable("Create deal")) app.create_item("deals");
-    ui::track("Create deal");
+    if (ImGui::Selectable(tr("Create deal"))) app.create_item("deals");
+    ui::track(tr("Create deal"));
     ImGui::EndPopup();
   }
 
-  ImGui::TextDisabled("Deal value");
+  ImGui::TextDisabled("%s", tr("Deal value"));
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - 80);
   f.dirty |= ImGui::InputText("##deal_value", f.deal_value, sizeof f.deal_value, ImGuiInputTextFlags_CallbackCharFilter,
                                refuse_keys, &f);
@@ -127,30 +129,30 @@ void draw_side_panel(App& app, const Conversation& c) {
   ui::track("##currency");
   field_error(f, "deal_value_cents");
   field_error(f, "currency");
-  ImGui::TextDisabled("Expected close date (YYYY-MM-DD)");
+  ImGui::TextDisabled("%s", tr("Expected close date (YYYY-MM-DD)"));
   f.dirty |= date_field("##close_date", f.close_date, sizeof f.close_date, app.now_ms);
   field_error(f, "expected_close_date");
   ImGui::Separator();
-  field(f, "Person name", "##person_name", "person_name", f.person_name, sizeof f.person_name, f.dirty);
-  field(f, "Email", "##email_field", "email", f.email, sizeof f.email, f.dirty);
-  field(f, "Phone", "##phone", "phone", f.phone, sizeof f.phone, f.dirty);
+  field(f, tr("Person name"), "##person_name", "person_name", f.person_name, sizeof f.person_name, f.dirty);
+  field(f, tr("Email"), "##email_field", "email", f.email, sizeof f.email, f.dirty);
+  field(f, tr("Phone"), "##phone", "phone", f.phone, sizeof f.phone, f.dirty);
   ImGui::Separator();
-  field(f, "Organization", "##org_name", "organization_name", f.org_name, sizeof f.org_name, f.dirty);
-  field(f, "Address", "##org_address", "organization_address", f.org_address, sizeof f.org_address, f.dirty);
-  ImGui::TextDisabled("Notes");
+  field(f, tr("Organization"), "##org_name", "organization_name", f.org_name, sizeof f.org_name, f.dirty);
+  field(f, tr("Address"), "##org_address", "organization_address", f.org_address, sizeof f.org_address, f.dirty);
+  ImGui::TextDisabled("%s", tr("Notes"));
   f.dirty |= ImGui::InputTextMultiline("##notes", f.notes, sizeof f.notes, ImVec2(-1, 80));
   ui::track("##notes");
   field_error(f, "notes");
   ImGui::BeginDisabled(!f.dirty);
   ui::push_primary();
-  bool save = ui::button("Save", ImVec2(100, 0));
+  bool save = ui::button(tr("Save"), ImVec2(100, 0));
   ui::pop_primary();
   ImGui::EndDisabled();
   if (save) {
     SidePanel p;
     f.refused.clear();
     if (!parse_money_cents(f.deal_value, p.deal_value_cents)) {
-      f.error = f.deal_value[0] == '-' ? "Deal value can't be negative." : "Deal value must be a number, e.g. 2500 or 2500.50.";
+      f.error = f.deal_value[0] == '-' ? tr("Deal value can't be negative.") : tr("Deal value must be a number, e.g. 2500 or 2500.50.");
       f.error_field = "deal_value_cents";
     } else {
       p.currency = f.currency;
@@ -175,16 +177,16 @@ void draw_side_panel(App& app, const Conversation& c) {
   }
   ImGui::SameLine();
   ui::push_primary();
-  if (ui::button("Create lead", ImVec2(-1, 0))) app.create_item("leads");
+  if (ui::button(tr("Create lead"), ImVec2(-1, 0))) app.create_item("leads");
   ui::pop_primary();
 
   if (!c.items.empty()) {
     ImGui::Separator();
-    ImGui::TextDisabled("Created from this chat");
+    ImGui::TextDisabled("%s", tr("Created from this chat"));
     for (const auto& item : c.items) {
       int kind = item.kind == ItemKind::lead ? 0 : item.kind == ItemKind::deal ? 1 : 2;
-      const char* names[] = {"Lead", "Deal", "Activity"};
-      std::string label = std::string(names[kind]) + " " + item.item_id + " - " + format_time(app.now_ms, item.at);
+      const char* names[] = {N_("Lead"), N_("Deal"), N_("Activity")};  // tracked in English: "item:Lead"
+      std::string label = std::string(tr(names[kind])) + " - " + format_time(app.now_ms, item.at) + "##" + item.item_id;
       ImGui::Bullet();
       if (ImGui::SmallButton(label.c_str())) {  // the panel links to what was created
         app.admin.crm_kind = kind;

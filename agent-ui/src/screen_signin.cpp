@@ -1,6 +1,7 @@
 // Sign in: email and password, POST /api/login (App::sign_in). The token is kept in
 // localStorage so the session survives a reload.
 #include "app.hpp"
+#include "i18n.hpp"
 #include "widgets.hpp"
 
 namespace agent {
@@ -22,16 +23,18 @@ void draw_signin(App& app) {
   ImGui::PushFont(app.fonts.large);
   ImGui::TextUnformatted("Live Chat");
   ImGui::PopFont();
-  ImGui::TextDisabled("Sign in to the agent dashboard");
+  ImGui::SameLine(ImGui::GetContentRegionMax().x - 110);
+  ui::language_picker(110);
+  ImGui::TextDisabled("%s", tr("Sign in to the agent dashboard"));
   ImGui::Spacing();
 
   bool submit = false;
-  ImGui::TextUnformatted("Email");
+  ImGui::TextUnformatted(tr("Email"));
   ImGui::SetNextItemWidth(-1);
   if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
   submit |= ImGui::InputText("##email", app.email, sizeof app.email, ImGuiInputTextFlags_EnterReturnsTrue);
   ui::track("##email");
-  ImGui::TextUnformatted("Password");
+  ImGui::TextUnformatted(tr("Password"));
   ImGui::SetNextItemWidth(-1);
   submit |= ImGui::InputText("##password", app.password, sizeof app.password,
                              ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
@@ -44,7 +47,7 @@ void draw_signin(App& app) {
   }
   ImGui::BeginDisabled(app.signing_in || !app.email[0] || !app.password[0]);
   ui::push_primary();
-  submit |= ui::button(app.signing_in ? "Signing in...##signin" : "Sign in", ImVec2(-1, 0));
+  submit |= ui::button(app.signing_in ? tr("Signing in...##signin") : tr("Sign in"), ImVec2(-1, 0));
   ui::pop_primary();
   ImGui::EndDisabled();
   if (submit && app.email[0] && app.password[0]) app.sign_in();

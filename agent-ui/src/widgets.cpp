@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "i18n.hpp"
 #include "imgui_internal.h"  // ImGuiSelectableFlags_SpanAvailWidth
 
 namespace agent::ui {
@@ -29,6 +30,23 @@ std::string visible_label(const char* label) {
 void track(const char* label) {
   if (!ImGui::IsItemVisible()) return;
   g_tracked.push_back(Tracked{visible_label(label), ImGui::GetItemRectMin(), ImGui::GetItemRectMax()});
+}
+
+void language_picker(float width) {
+  std::size_t count = 0;
+  const LanguageName* all = languages(count);
+  const char* current = all[0].name;
+  for (std::size_t i = 0; i < count; ++i)
+    if (language() == all[i].code) current = all[i].name;
+  ImGui::SetNextItemWidth(width);
+  if (ImGui::BeginCombo("##language", current)) {
+    for (std::size_t i = 0; i < count; ++i) {
+      if (ImGui::Selectable(all[i].name, language() == all[i].code)) set_language(all[i].code);
+      track((std::string("language:") + all[i].code).c_str());
+    }
+    ImGui::EndCombo();
+  }
+  track("##language");
 }
 
 std::string widgets_json() {

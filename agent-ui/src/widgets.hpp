@@ -20,6 +20,10 @@ bool selectable(const char* label, bool selected, const char* tracked_as = nullp
 // from the ID stack (PushID something unique first); `tracked_as` is recorded as is.
 bool selectable_text(const std::string& text, const std::string& tracked_as);
 
+// The language switch: a combo of the languages, each named in itself (tracked as "language",
+// its entries as "language:it"); choosing one switches at once and keeps the choice.
+void language_picker(float width);
+
 // Colours of the main action of a screen (blue, white text); pop_primary undoes push_primary.
 void push_primary();
 void pop_primary();

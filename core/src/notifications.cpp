@@ -57,6 +57,18 @@ std::vector<Notification> notifications_for(const State& after, const Event& eve
   return out;
 }
 
+// N_ marks a title for the dashboard's catalog (scripts/po-update reads this file).
+#define N_(english) english
+std::string_view notification_title(NotificationKind k) {
+  switch (k) {
+    case NotificationKind::new_unassigned: return N_("New chat waiting");
+    case NotificationKind::assigned_to_you: return N_("Chat assigned to you");
+    case NotificationKind::new_message: return N_("New message");
+  }
+  return N_("New chat waiting");
+}
+#undef N_
+
 std::string_view notification_kind_name(NotificationKind k) {
   switch (k) {
     case NotificationKind::new_unassigned: return "new_unassigned";

@@ -174,6 +174,26 @@ bool parse_money_cents(std::string_view text, int64_t& out) {
   return out <= 1'000'000'000'000'000;
 }
 
+std::string format_money_cents(int64_t cents, std::string_view currency, char decimal_point, char group) {
+  if (cents < 0) return "";
+  std::string units = std::to_string(cents / 100), grouped;
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (i > 0 && (units.size() - i) % 3 == 0) grouped += group;
+    grouped += units[i];
+  }
+  int rest = static_cast<int>(cents % 100);
+  grouped += decimal_point;
+  grouped += static_cast<char>('0' + rest / 10);
+  grouped += static_cast<char>('0' + rest % 10);
+  struct Symbol {
+    std::string_view code, symbol;
+  };
+  static constexpr Symbol kSymbols[] = {{"EUR", "€"}, {"USD", "$"}, {"GBP", "£"}, {"JPY", "¥"}};
+  for (const auto& s : kSymbols)
+    if (s.code == currency) return std::string(s.symbol) + grouped;
+  return currency.empty() ? grouped : std::string(currency) + " " + grouped;
+}
+
 bool is_valid_currency(std::string_view s) {
   if (s.size() != 3) return false;
   for (char c : s)

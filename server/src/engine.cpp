@@ -37,11 +37,7 @@ std::string notify_text(const Notification& n, const Conversation& c, const Even
   NotifyFrame f;
   f.kind = std::string(notification_kind_name(n.kind));
   f.conversation = n.conversation;
-  switch (n.kind) {
-    case NotificationKind::new_unassigned: f.title = "New chat waiting"; break;
-    case NotificationKind::assigned_to_you: f.title = "Chat assigned to you"; break;
-    case NotificationKind::new_message: f.title = "New message"; break;
-  }
+  f.title = std::string(notification_title(n.kind));  // English: the dashboard translates it
   f.body = visitor_display_name(c);
   if (const auto* m = std::get_if<MessagePosted>(&e)) {
     f.body += ": ";

@@ -79,6 +79,19 @@ struct PanelCase {
   const char* bad_field;  // nullptr when valid
 };
 
+TEST(Validate, MoneyAsAPersonReadsIt) {
+  EXPECT_EQ(format_money_cents(250050, "EUR", ',', '.'), "€2.500,50");  // Italian
+  EXPECT_EQ(format_money_cents(250050, "EUR", '.', ','), "€2,500.50");  // English
+  EXPECT_EQ(format_money_cents(5, "USD", '.', ','), "$0.05");
+  EXPECT_EQ(format_money_cents(100'000'000'000'000'000, "GBP", '.', ','), "£1,000,000,000,000,000.00");
+  EXPECT_EQ(format_money_cents(123456, "CHF", '.', '\''), "CHF 1'234.56");
+  EXPECT_EQ(format_money_cents(99900, "", ',', '.'), "999,00");
+  EXPECT_EQ(format_money_cents(-1, "EUR", '.', ','), "");  // no value
+  int64_t back = 0;  // what English shows reads back as the same amount
+  ASSERT_TRUE(parse_money_cents(format_money_cents(123456789, "", '.', ','), back));
+  EXPECT_EQ(back, 123456789);
+}
+
 TEST(SidePanel, ValidationNamesTheField) {
   const PanelCase cases[] = {
       {"empty_is_fine", [](SidePanel&) {}, nullptr},

@@ -123,8 +123,9 @@ export function recordNotifications() {
   window.Notification = Recorded;
 }
 
-export async function openDashboard(browser, base, name, scale = 1, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: scale });
+// `locale` is the browser's language (navigator.languages), e.g. 'it-IT' for the Italian dashboard.
+export async function openDashboard(browser, base, name, scale = 1, viewport = { width: 1280, height: 800 }, locale = 'en-US') {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: scale, locale });
   await context.grantPermissions(['notifications'], { origin: base }).catch(() => {});
   await context.addInitScript(recordNotifications);
   const page = await context.newPage();
@@ -190,12 +191,13 @@ export async function shot(d, step) {
   console.log(`screenshot: ${file}`);
 }
 
-export async function signIn(d, email) {
+// `button` is the Sign in button's label in the dashboard's language ('Accedi' in Italian).
+export async function signIn(d, email, button = 'Sign in') {
   await click(d, 'email');
   await d.page.keyboard.type(email);
   await click(d, 'password');
   await d.page.keyboard.type(PASSWORD);
-  await click(d, 'Sign in');
+  await click(d, button);
   return waitFor(`${d.name}: signed in with a snapshot`, async () => {
     const s = await debug(d);
     return s && s.signed_in && s.connected ? s : null;

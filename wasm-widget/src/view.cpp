@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdint>
 
+#include "livechat/catalog.hpp"
 #include "livechat/richtext.hpp"
 #include "widget.hpp"
 
@@ -77,8 +78,6 @@ struct JsonObject {
   std::string done() { return s + "}"; }
 };
 
-bool italian(const std::string& lang) { return lang.rfind("it", 0) == 0; }
-
 // Plain text (a visitor's message, a name) as safe HTML: a tree of text and line breaks rendered
 // by the core's renderer, so it is escaped like everything else and never parsed as markup.
 std::string plain_html(std::string_view text) {
@@ -109,29 +108,21 @@ bool plain_id(const std::string& id) {
   return !id.empty();
 }
 
+// The widget's own words in the visitor's language: wasm-widget/po/<language>.po, compiled and
+// embedded at build time (cmake/catalogs.cmake); the English text is the key (scripts/po-update).
 struct Words {
-  bool it;
-  const char* sent() const { return it ? "Inviato" : "Sent"; }
-  const char* sending() const { return it ? "Invio…" : "Sending…"; }
-  const char* failed() const { return it ? "Non inviato." : "Not sent."; }
-  const char* retry() const { return it ? "Riprova" : "Retry"; }
-  const char* joined() const { return it ? " è entrato nella chat" : " joined the chat"; }
-  const char* left() const { return it ? " ha lasciato la chat" : " left the chat"; }
-  const char* waiting() const {
-    return it ? "In attesa che qualcuno del team si unisca…" : "Waiting for someone from our team to join…";
-  }
-  const char* missed() const { return it ? "Nessuno è disponibile in questo momento." : "Nobody is available right now."; }
-  const char* ended() const { return it ? "Chat terminata" : "Chat ended"; }
-  const char* someone() const { return it ? "Un collega" : "A team member"; }
+  livechat::Catalog catalog;
+  explicit Words(const std::string& lang) : catalog(catalog_for(choose_language(lang, embedded_catalogs()), embedded_catalogs())) {}
+  const char* tr(const char* english) const { return catalog.translate(english); }
 };
 }  // namespace
 
 std::string Widget::view_json() const {
-  Words w{italian(lang_)};
+  const Words w(lang_);
   const Conversation* c = current();
   auto name_of = [&](const std::string& id) {
     auto u = state_.users.find(id);
-    return u == state_.users.end() || u->second.name.empty() ? std::string(w.someone()) : u->second.name;
+    return u == state_.users.end() || u->second.name.empty() ? std::string(w.tr("A team member")) : u->second.name;
   };
   std::string log;
   bool waiting = false, ended = false;
@@ -153,16 +144,16 @@ std::string Widget::view_json() const {
           break;
         case Author::visitor:
           log += "<div class=\"m me\"><div class=\"b\">" + plain_html(m.text) + "</div><div class=\"st\">" +
-                 w.sent() + "</div></div>";
+                 w.tr("Sent") + "</div></div>";
           break;
         case Author::system: {
           std::string line;
           switch (m.note) {
             case SystemNote::joined:
-            case SystemNote::reassigned: line = name_then(name_of(m.subject), w.joined()); break;
-            case SystemNote::unassigned: line = name_then(name_of(m.subject), w.left()); break;
-            case SystemNote::wait_expired: line = plain_html(w.missed()); break;
-            case SystemNote::closed: line = plain_html(w.ended()); break;
+            case SystemNote::reassigned: line = name_then(name_of(m.subject), w.tr(" joined the chat")); break;
+            case SystemNote::unassigned: line = name_then(name_of(m.subject), w.tr(" left the chat")); break;
+            case SystemNote::wait_expired: line = plain_html(w.tr("Nobody is available right now.")); break;
+            case SystemNote::closed: line = plain_html(w.tr("Chat ended")); break;
             default: break;  // live_chat_requested: the wait indicator; items are the team's business
           }
           if (!line.empty()) log += "<div class=\"m sys\">" + line + "</div>";
@@ -177,11 +168,11 @@ std::string Widget::view_json() const {
     log += std::string("<div class=\"m me pending") + (failed ? " failed" : "") + "\"><div class=\"b\">" +
            plain_html(p.text) + "</div><div class=\"st\">";
     if (failed) {
-      log += std::string(w.failed()) + " " + (p.error.empty() ? "" : plain_html(p.error));
+      log += std::string(w.tr("Not sent.")) + " " + (p.error.empty() ? "" : plain_html(p.error));
       if (plain_id(p.client_id))
-        log += std::string("<button type=\"button\" data-retry=\"") + p.client_id + "\">" + w.retry() + "</button>";
+        log += std::string("<button type=\"button\" data-retry=\"") + p.client_id + "\">" + w.tr("Retry") + "</button>";
     } else {
-      log += p.status == Pending::Status::sent ? w.sent() : w.sending();
+      log += p.status == Pending::Status::sent ? w.tr("Sent") : w.tr("Sending…");
     }
     log += "</div></div>";
   }
@@ -207,21 +198,20 @@ std::string Widget::answer(std::string_view problem, bool with_view) {
 }
 
 std::string Widget::strings_json(const std::string& lang) {
-  bool it = italian(lang);
-  Words w{it};
+  const Words w(lang);
   JsonObject s;
-  s.str("dialog", it ? "Chat con noi" : "Chat with us").str("close", it ? "Chiudi la chat" : "Close chat");
-  s.str("send", it ? "Invia" : "Send").str("write", it ? "Scrivi un messaggio…" : "Write a message…");
-  s.str("name", it ? "Il tuo nome" : "Your name").str("email", it ? "La tua email" : "Your email");
-  s.str("phone", it ? "Il tuo telefono" : "Your phone").str("company", it ? "La tua azienda" : "Your company");
-  s.str("typing", it ? " sta scrivendo…" : " is typing…").str("connecting", it ? "Connessione…" : "Connecting…");
-  s.str("online", "Online").str("ended", w.ended()).str("new", it ? "Nuova chat" : "New chat");
-  s.str("messages", it ? "Messaggi" : "Messages").str("waiting", w.waiting()).str("retry", w.retry());
+  s.str("dialog", w.tr("Chat with us")).str("close", w.tr("Close chat"));
+  s.str("send", w.tr("Send")).str("write", w.tr("Write a message…"));
+  s.str("name", w.tr("Your name")).str("email", w.tr("Your email"));
+  s.str("phone", w.tr("Your phone")).str("company", w.tr("Your company"));
+  s.str("typing", w.tr(" is typing…")).str("connecting", w.tr("Connecting…"));
+  s.str("online", w.tr("Online")).str("ended", w.tr("Chat ended")).str("new", w.tr("New chat"));
+  s.str("messages", w.tr("Messages")).str("waiting", w.tr("Waiting for someone from our team to join…"));
+  s.str("retry", w.tr("Retry"));
   // The "unavailable" state (widget_ui.js, docs/embedding.md).
-  s.str("unavailable", it ? "Non disponibile" : "Unavailable");
-  s.str("unreachable", it ? "La chat non è raggiungibile in questo momento. Riproviamo da soli."
-                          : "The chat cannot be reached right now. We keep trying.");
-  s.str("not_here", it ? "La chat non è disponibile su questo sito." : "The chat is not available on this site.");
+  s.str("unavailable", w.tr("Unavailable"));
+  s.str("unreachable", w.tr("The chat cannot be reached right now. We keep trying."));
+  s.str("not_here", w.tr("The chat is not available on this site."));
   return s.done();
 }
 

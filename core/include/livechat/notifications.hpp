@@ -25,4 +25,8 @@ std::vector<Notification> notifications_for(const State& after, const Event& eve
 
 std::string_view notification_kind_name(NotificationKind);
 
+// The notification's title in English ("New chat waiting"): the server sends it, the dashboard
+// shows it in the agent's language (it is a key of agent-ui/po's catalogs).
+std::string_view notification_title(NotificationKind);
+
 }  // namespace livechat

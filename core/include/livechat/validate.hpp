@@ -40,6 +40,12 @@ bool is_valid_date(std::string_view s);
 // non-negative, at most 10^15 cents. Empty text is "no value" (out = -1). False otherwise.
 bool parse_money_cents(std::string_view text, int64_t& out);
 
+// Cents as a person reads them: the currency's symbol (EUR €, USD $, GBP £, JPY ¥; another code
+// and a space, "CHF 12.00"), thousands grouped, two decimals: with decimal_point ',' and group
+// '.', 250050 EUR is "€2.500,50" (Italian); with '.' and ',' it is "€2,500.50" (English). An
+// empty currency gives the number alone; a negative amount (no value) gives "".
+std::string format_money_cents(int64_t cents, std::string_view currency, char decimal_point, char group);
+
 // ISO 4217-shaped currency code: three upper-case ASCII letters.
 bool is_valid_currency(std::string_view s);
 
