@@ -109,7 +109,7 @@ TEST_F(History, SnapshotHoldsTheWorkingSetAndStartUpReadsOnlyTheOpenState) {
 }
 
 TEST_F(History, AnEvictedConversationIsActedOnWithTheSameRulesAndDurability) {
-  Server server({"--closed-cache", "50"});
+  Server server({"--closed-cache", "50", "--max-frames-per-second", "1000"});
   start(server);
   ASSERT_FALSE(HasFatalFailure());
   Agent anna;
@@ -130,9 +130,12 @@ TEST_F(History, AnEvictedConversationIsActedOnWithTheSameRulesAndDurability) {
   EXPECT_GE(metric(server, "livechat_closed_loads_total"), 1);
   EXPECT_EQ(metric(server, "livechat_conversations_held"), 0);  // back in the cache once durable
 
-  // Reading many closed conversations keeps the cache at its bound.
-  for (int i = 1000; i < 1120; ++i)
-    ASSERT_EQ(api(server, anna.token, "GET", "/api/conversations/" + seeded_id(i)).status, 200);
+  // Acting on many closed conversations keeps the cache at its bound. (Reading one over REST
+  // goes to the store's history thread and leaves the cache alone: api_search.cpp.)
+  for (int i = 1000; i < 1120; ++i) {
+    json done = anna.command({{"type", "update_side_panel"}, {"conversation", seeded_id(i)}, {"panel", panel}});
+    ASSERT_EQ(done["type"], "ack") << done.dump();
+  }
   EXPECT_LE(metric(server, "livechat_closed_cached"), 50);
   EXPECT_GE(metric(server, "livechat_closed_evictions_total"), 70);
   EXPECT_GE(metric(server, "livechat_closed_loads_total"), 121);
