@@ -110,12 +110,16 @@ std::vector<const CannedResponse*> suggestions(App& app) {
   if (!query) return {};
   return canned_matches(app.canned.all, app.model.self(), *query, kSuggestions);
 }
+
+// The list's height for n suggestions (two lines each), without the spacing below it.
+float list_height(std::size_t n) {
+  return static_cast<float>(n) * 2 * ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().WindowPadding.y * 2;
+}
 }  // namespace
 
 float canned_suggestions_height(App& app) {
   auto n = suggestions(app).size();
-  return n == 0 ? 0 : static_cast<float>(n) * 2 * ImGui::GetTextLineHeightWithSpacing() +
-                          ImGui::GetStyle().WindowPadding.y * 2 + ImGui::GetStyle().ItemSpacing.y;
+  return n == 0 ? 0 : list_height(n) + ImGui::GetStyle().ItemSpacing.y;
 }
 
 std::string draw_canned_suggestions(App& app, const Conversation& c, bool& enter) {
@@ -133,7 +137,7 @@ std::string draw_canned_suggestions(App& app, const Conversation& c, bool& enter
 
   CannedContext context{&c, agent};
   std::string picked;
-  ImGui::BeginChild("##canned", ImVec2(0, canned_suggestions_height(app) - ImGui::GetStyle().ItemSpacing.y), true,
+  ImGui::BeginChild("##canned", ImVec2(0, list_height(matches.size())), true,
                     ImGuiWindowFlags_NoScrollbar);
   for (int i = 0; i < n; ++i) {
     const CannedResponse& r = *matches[static_cast<std::size_t>(i)];

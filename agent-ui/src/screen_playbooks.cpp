@@ -24,13 +24,6 @@ namespace {
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-std::string server_message(const std::string& body) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_object() && j.contains("error") && j["error"].is_object()) j = j["error"];  // {"error": {"message"}}
-  if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
-  return tr("The server refused it.");
-}
-
 // A playbook's state in words, from its view (or list item): "draft" until published; then
 // "embedded on <site> since <time>" once its widget loaded from an allowed site, else
 // "published, not yet seen on any allowed site".
@@ -86,7 +79,7 @@ bool on_admin_http(App& app, const std::string& tag, int status, const std::stri
   AdminState& a = app.admin;
   std::string what = tag.substr(6);
   if (status < 200 || status >= 300) {
-    a.message = status == 0 ? tr("The server cannot be reached.") : server_message(body);
+    a.message = status == 0 ? tr("The server cannot be reached.") : server_error(body).message;
     a.message_error = true;
     return true;
   }

@@ -18,12 +18,7 @@ import {
 import { Agent, PASSWORD } from './widget_lib.mjs';  // the same password: Agent signs in with it
 
 const OVERALL_TIMEOUT_MS = Number(process.env.LIVECHAT_E2E_TIMEOUT_MS) || 400_000;
-const [serverBin, webDir, shotDir] = process.argv.slice(2);
-if (!serverBin || !webDir || !shotDir) {
-  console.error('usage: node builder.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR');
-  process.exit(1);
-}
-init({ serverBin, webDir, shotDir, password: PASSWORD, visitorName: 'Giulia', shotPrefix: 'builder' });
+const { shotDir } = init({ script: 'builder.test.mjs', password: PASSWORD, visitorName: 'Giulia', shotPrefix: 'builder' });
 
 // The shop: a page on another origin embedding the snippet of playbook ?pb=ID from `chat`.
 function shop(chat) {

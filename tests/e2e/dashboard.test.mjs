@@ -27,12 +27,7 @@ const OVERALL_TIMEOUT_MS = Number(process.env.LIVECHAT_E2E_TIMEOUT_MS) || 400_00
 const PASSWORD = 'dashboard-e2e-pw';
 const VISITOR_NAME = 'Luca perché Привет';
 
-const [serverBin, webDir, shotDir] = process.argv.slice(2);
-if (!serverBin || !webDir || !shotDir) {
-  console.error('usage: node dashboard.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR');
-  process.exit(1);
-}
-init({ serverBin, webDir, shotDir, password: PASSWORD, visitorName: VISITOR_NAME });
+const { shotDir } = init({ script: 'dashboard.test.mjs', password: PASSWORD, visitorName: VISITOR_NAME });
 
 async function main() {
   const { port, base } = await startServer();

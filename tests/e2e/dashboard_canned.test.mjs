@@ -10,7 +10,6 @@ import {
   CHROMIUM, CHROMIUM_ARGS, check, cleanups, click, debug, init, openDashboard, pasteText, run, settled, shot, signIn,
   startServer, takeChat, visitor, waitFor,
 } from './dashboard_lib.mjs';
-import { programArgs } from './widget_lib.mjs';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.LIVECHAT_E2E_TIMEOUT_MS) || 300_000;
 const PASSWORD = 'dashboard-canned-pw';
@@ -18,8 +17,7 @@ const VISITOR_NAME = 'Giulia Verdi';
 const TEXT = 'Ciao {{person.first_name}} 👋🏽! Il listino 2026: https://example.com/prezzi — 你好 مرحبا ({{organization.name}})';
 const FILLED = 'Ciao Giulia 👋🏽! Il listino 2026: https://example.com/prezzi — 你好 مرحبا ({{organization.name}})';
 
-const [serverBin, webDir, shotDir] = programArgs('node dashboard_canned.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR');
-init({ serverBin, webDir, shotDir, password: PASSWORD, visitorName: VISITOR_NAME, shotPrefix: 'canned' });
+init({ script: 'dashboard_canned.test.mjs', password: PASSWORD, visitorName: VISITOR_NAME, shotPrefix: 'canned' });
 
 async function main() {
   const { port, base } = await startServer();

@@ -18,12 +18,7 @@ import {
 
 const PASSWORD = 'dashboard-italian-pw';
 const NAME = 'Giulia Verdi';
-const [serverBin, webDir, shotDir] = process.argv.slice(2);
-if (!serverBin || !webDir || !shotDir) {
-  console.error('usage: node dashboard_italian.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR');
-  process.exit(1);
-}
-init({ serverBin, webDir, shotDir, password: PASSWORD, visitorName: NAME, shotPrefix: 'italian' });
+init({ script: 'dashboard_italian.test.mjs', password: PASSWORD, visitorName: NAME, shotPrefix: 'italian' });
 
 const overlap = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 const labels = async (d) => (await widgets(d)).map((w) => w.label);

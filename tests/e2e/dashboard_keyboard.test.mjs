@@ -11,12 +11,7 @@ import {
 
 const PASSWORD = 'dashboard-keyboard-pw';
 const NAME = 'Marta Neri';
-const [serverBin, webDir, shotDir] = process.argv.slice(2);
-if (!serverBin || !webDir || !shotDir) {
-  console.error('usage: node dashboard_keyboard.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR');
-  process.exit(1);
-}
-init({ serverBin, webDir, shotDir, password: PASSWORD, visitorName: NAME, shotPrefix: 'keyboard' });
+init({ script: 'dashboard_keyboard.test.mjs', password: PASSWORD, visitorName: NAME, shotPrefix: 'keyboard' });
 
 async function main() {
   const { port, base } = await startServer();

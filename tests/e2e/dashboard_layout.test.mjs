@@ -15,12 +15,7 @@ import {
 
 const PASSWORD = 'dashboard-layout-pw';
 const NAME = 'Giulia Verdi-Bianchi de\' Medici di Montalcino e Castiglione';
-const [serverBin, webDir, shotDir] = process.argv.slice(2);
-if (!serverBin || !webDir || !shotDir) {
-  console.error('usage: node dashboard_layout.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR');
-  process.exit(1);
-}
-init({ serverBin, webDir, shotDir, password: PASSWORD, visitorName: NAME, shotPrefix: 'layout' });
+init({ script: 'dashboard_layout.test.mjs', password: PASSWORD, visitorName: NAME, shotPrefix: 'layout' });
 
 const overlap = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 

@@ -12,6 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 
+import { programArgs } from './widget_lib.mjs';
+
 export const CHROMIUM = process.env.LIVECHAT_CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -19,10 +21,13 @@ export const CHROMIUM_ARGS = [
   '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
 ];
 
-// Set by init(): the server binary, the web folder it serves, where screenshots go.
+// Set by init(): the server binary, the web folder it serves, where screenshots go (read from the
+// command line: `node <script> SERVER_BINARY WEB_DIR SHOT_DIR`), and the test's own settings.
 let serverBin, webDir, shotDir, PASSWORD, VISITOR_NAME, shotPrefix;
-export function init(config) {
-  ({ serverBin, webDir, shotDir, password: PASSWORD, visitorName: VISITOR_NAME, shotPrefix } = config);
+export function init({ script, password, visitorName, shotPrefix: prefix }) {
+  [serverBin, webDir, shotDir] = programArgs(`node ${script} SERVER_BINARY WEB_DIR SHOT_DIR`);
+  ({ PASSWORD, VISITOR_NAME, shotPrefix } = { PASSWORD: password, VISITOR_NAME: visitorName, shotPrefix: prefix });
+  return { serverBin, webDir, shotDir };
 }
 
 export const log = [];

@@ -23,12 +23,7 @@ const OVERALL_TIMEOUT_MS = Number(process.env.LIVECHAT_E2E_TIMEOUT_MS) || 400_00
 const PASSWORD = 'dashboard-text-pw';
 const VISITOR_NAME = 'Giulia Verdi';
 
-const [serverBin, webDir, shotDir] = process.argv.slice(2);
-if (!serverBin || !webDir || !shotDir) {
-  console.error('usage: node dashboard_text.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR');
-  process.exit(1);
-}
-init({ serverBin, webDir, shotDir, password: PASSWORD, visitorName: VISITOR_NAME, shotPrefix: 'text' });
+init({ script: 'dashboard_text.test.mjs', password: PASSWORD, visitorName: VISITOR_NAME, shotPrefix: 'text' });
 
 // One row per kind of trouble. No leading or trailing spaces or newlines (the composer trims
 // those before sending, on purpose) and no '\n' in typed rows (Enter sends).

@@ -22,22 +22,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
-import { testProgram } from './widget_lib.mjs';
+import { CHROMIUM, CHROMIUM_ARGS } from './dashboard_lib.mjs';
+import { programArgs, testProgram } from './widget_lib.mjs';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.LIVECHAT_E2E_TIMEOUT_MS) || 360_000;
-const CHROMIUM = process.env.LIVECHAT_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-];
 const PASSWORD = 'hostile-e2e-password';
 
-const [serverBin, webDir, shotDir] = process.argv.slice(2);
-if (!serverBin || !webDir || !shotDir) {
-  console.error('usage: node hostile.test.mjs SERVER_BIN WEB_DIR SHOT_DIR');
-  process.exit(1);
-}
+const [serverBin, webDir, shotDir] = programArgs('node hostile.test.mjs SERVER_BIN WEB_DIR SHOT_DIR');
 
 // [SECTION] Payloads ---------------------------------------------------------------------------
 // Each one that could run calls __pwn(n) with its own n, so a report names the payload.

@@ -12,12 +12,7 @@ import {
 } from './dashboard_lib.mjs';
 
 const PASSWORD = 'security-e2e-pw';
-const [serverBin, webDir, shotDir] = process.argv.slice(2);
-if (!serverBin || !webDir || !shotDir) {
-  console.error('usage: node security.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR');
-  process.exit(1);
-}
-init({ serverBin, webDir, shotDir, password: PASSWORD, visitorName: 'Giulia Verdi', shotPrefix: 'security' });
+const { shotDir } = init({ script: 'security.test.mjs', password: PASSWORD, visitorName: 'Giulia Verdi', shotPrefix: 'security' });
 
 function recordViolations() {
   window.lcViolations = [];
@@ -34,6 +29,8 @@ async function main() {
   const context = await browser.newContext({ viewport: { width: 1024, height: 640 } });
   await context.addInitScript(recordViolations);
   const page = await context.newPage();
+  const refused = [];  // every request of the dashboard is answered (the favicon's 404 was one)
+  page.on('response', (r) => { if (r.status() >= 400) refused.push(`${r.status()} ${r.url()}`); });
   const answer = await page.goto(`${base}/agent/`, { waitUntil: 'load' });
   const csp = answer.headers()['content-security-policy'] || '';
   check(csp.includes("frame-ancestors 'none'") && csp.includes("script-src 'self' 'wasm-unsafe-eval'") &&
@@ -45,6 +42,7 @@ async function main() {
   await sleep(300);
   const violations = await page.evaluate(() => window.lcViolations);
   check(violations.length === 0, `the dashboard runs with no CSP violation (${JSON.stringify(violations)})`);
+  check(refused.length === 0, `every request of the dashboard succeeds (${JSON.stringify(refused)})`);
   await shot(anna, '01-dashboard-under-csp');
 
   // 2. Another origin frames the dashboard: the browser shows nothing of it.
