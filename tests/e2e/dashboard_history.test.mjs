@@ -13,12 +13,7 @@ import {
 
 const PASSWORD = 'history-e2e-pw';
 const CHATS = 230;  // five pages of 50 (the last one short)
-const [serverBin, webDir, shotDir] = process.argv.slice(2);
-if (!serverBin || !webDir || !shotDir) {
-  console.error('usage: node dashboard_history.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR');
-  process.exit(1);
-}
-init({ serverBin, webDir, shotDir, password: PASSWORD, visitorName: 'unused', shotPrefix: 'history' });
+init({ script: 'dashboard_history.test.mjs', password: PASSWORD, visitorName: 'unused', shotPrefix: 'history' });
 
 async function main() {
   const { base } = await startServer(['--demo-conversations', String(CHATS)]);
@@ -79,8 +74,12 @@ async function main() {
   await shot(anna, '02-closed-end');
 
   // 3. The oldest chat, at the end of the list, opens with its transcript.
-  const last = (await rowLabels()).at(-1);
-  await anna.page.mouse.click(last.x + last.w / 2, last.y + last.h / 2);
+  // Scroll to the very end first: after the last page the list may have stopped anywhere.
+  const last = await waitFor('the oldest chat\'s row on screen', async () => {
+    await anna.page.mouse.wheel(0, 4000);
+    return (await rowLabels()).find((w) => / 1$/.test(w.label)) || null;
+  });
+  await click(anna, last.label);  // waits until the row holds still
   s = await waitFor('the oldest chat open', async () => {
     const d = await debug(anna);
     return d.selected && d.selected.id === 'c_demo_1' ? d : null;
