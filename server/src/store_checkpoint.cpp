@@ -62,6 +62,7 @@ Status SqliteStore::start_checkpointer(const std::string& path) {
   // The pragma removes SQLite's own checkpoint-in-COMMIT (itself a wal hook); ours replaces it.
   Status s = sqlite::exec(wdb_.get(), "PRAGMA wal_autocheckpoint=0");
   if (!s) return s;
+  pages_written(wdb_.get());  // count from here: frames written before (the schema) are older
   sqlite3_wal_hook(wdb_.get(), &SqliteStore::on_wal_commit, this);
   checkpointer_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "store-checkpt");
@@ -88,18 +89,29 @@ void SqliteStore::stop_checkpointer() {
   }
 }
 
-int SqliteStore::on_wal_commit(void* self, sqlite3*, const char*, int frames) {
-  static_cast<SqliteStore*>(self)->wal_committed(frames);
+int SqliteStore::on_wal_commit(void* self, sqlite3* db, const char*, int frames) {
+  static_cast<SqliteStore*>(self)->wal_committed(frames, pages_written(db));
   return SQLITE_OK;
 }
 
-void SqliteStore::wal_committed(int frames) {
+int SqliteStore::pages_written(sqlite3* db) {
+  // In WAL mode every page the connection writes is a WAL frame (spilled or committed), so this
+  // counter, reset at each read, is the number of frames the commit appended.
+  int written = 0, highwater = 0;
+  sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_WRITE, &written, &highwater, 1);
+  return written;
+}
+
+void SqliteStore::wal_committed(int frames, int written) {
   writer_frames_ = frames;
   bool wake = false, warn = false;
   int behind = 0;
   {
     std::lock_guard lock(wal_mu_);
-    if (frames < wal_.frames) {  // the WAL started over: the frames copied were the old ones
+    // The WAL started over (its frames are all new, and the ones copied were the old ones) when
+    // it holds fewer frames than before plus the ones this commit wrote. The count alone is not
+    // enough: a WAL that started over can hold more frames than before.
+    if (frames < wal_.frames + written) {
       wal_.copied = 0;
       ++wal_.restarts;
     }

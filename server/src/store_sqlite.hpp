@@ -318,7 +318,8 @@ class SqliteStore final : public Store {
   // After the writer thread has stopped: joins the checkpointer, then a TRUNCATE checkpoint.
   void stop_checkpointer();
   static int on_wal_commit(void* self, sqlite3* db, const char* name, int frames);
-  void wal_committed(int frames);  // writer thread, from on_wal_commit
+  static int pages_written(sqlite3* db);  // pages the connection wrote since the last call
+  void wal_committed(int frames, int written);  // writer thread, from on_wal_commit
   void checkpointer_loop();
   void checkpoint_if_wal_too_big();  // writer thread, between batches
   // One checkpoint, timed and counted. The caller holds checkpoint_mu_.
