@@ -23,6 +23,9 @@ struct ApiOptions {
   std::string public_origin;              // "http://127.0.0.1:8080": cookies and the embed snippet
   int64_t session_ttl_ms = 30LL * 24 * 3600 * 1000;
   int max_login_failures_per_minute = 10;  // per remote address
+  // Reads on the store's history thread (Closed pages, transcripts, search) in flight at once:
+  // for everyone, and for one user. Past either, 429 at once (throttle.hpp, InFlight).
+  int max_history_reads = 64, max_history_reads_per_user = 4;
 };
 
 class Api : public HttpHandler {
@@ -58,6 +61,9 @@ class Api : public HttpHandler {
   void list_conversations(Call&);
   void get_conversation(Call&);
   void search(Call&);
+  // Runs `job` on the store's history thread, where it makes the whole response; the I/O thread
+  // only sends it. Admitted by history_reads_ first.
+  void read_history(Call& call, std::function<HttpResponse(History&)> job);
   // api_playbooks.cpp: the chatbot playbooks (admins only) and the embed snippet
   void list_playbooks(Call&);
   void create_playbook(Call&);
@@ -100,6 +106,8 @@ class Api : public HttpHandler {
   Engine& engine_;
   ApiOptions options_;
   Throttle login_failures_;  // wrong passwords, by remote address
+  std::shared_ptr<InFlight> history_reads_ =
+      std::make_shared<InFlight>(options_.max_history_reads, options_.max_history_reads_per_user);
   void finish_login(const std::shared_ptr<std::function<void(HttpResponse)>>& respond, const std::string& who,
                     const std::optional<User>& user, bool valid);
   Worker hasher_;  // argon2id takes ~100 ms and 64 MiB: never on the I/O thread (last: joined first)

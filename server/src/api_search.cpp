@@ -21,18 +21,18 @@ constexpr std::size_t kExcerptBytes = 200;
 constexpr std::size_t kMaxQueryBytes = 200;
 constexpr std::size_t kMinTermCharacters = 3;  // the trigram index finds runs of 3+ characters
 
-// Answers from the history thread: the body is made here, the response is sent on the I/O thread.
-void answer_later(Loop& loop, const Respond& respond, int status, const json& value) {
+// A response made on the history thread.
+HttpResponse reply(int status, const json& value) {
   HttpResponse r;
   r.status = status;
   r.body = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  loop.post([respond, r = std::move(r)]() mutable { (*respond)(std::move(r)); });
+  return r;
 }
 
-void error_later(Loop& loop, const Respond& respond, const Error& e) {
+HttpResponse error_reply(const Error& e) {
   json body{{"code", std::string(error_code_name(e.code))}, {"message", e.message}};
   if (!e.field.empty()) body["field"] = e.field;
-  answer_later(loop, respond, http_status(e.code), {{"error", body}});
+  return reply(http_status(e.code), {{"error", body}});
 }
 
 // A Closed folder row (docs/protocol.md, "GET /api/conversations").
@@ -108,6 +108,19 @@ std::vector<std::string> search_terms(const std::string& q) {
 
 }  // namespace
 
+void Api::read_history(Call& call, std::function<HttpResponse(History&)> job) {
+  const std::string user = call.user->id;
+  if (!history_reads_->enter(user))
+    return call.error(429, ErrorCode::rate_limited, "too many searches and pages at once; try again in a moment");
+  Loop& loop = loop_;
+  store_.read_history([&loop, respond = call.respond, job = std::move(job), reads = history_reads_, user](History& h) {
+    loop.post([respond, r = job(h), reads, user]() mutable {
+      reads->leave(user);
+      (*respond)(std::move(r));
+    });
+  });
+}
+
 void Api::list_conversations(Call& call) {
   if (query_param(call.request, "folder") != "closed")
     return call.error(400, ErrorCode::invalid_field, "folder must be closed (the other folders come with the snapshot)",
@@ -119,15 +132,14 @@ void Api::list_conversations(Call& call) {
   std::string cursor = query_param(call.request, "before");
   if (!cursor.empty() && !parse_closed_cursor(cursor, before))
     return call.error(400, ErrorCode::invalid_field, "before is a cursor from an earlier page's next", "before");
-  Loop& loop = loop_;
-  store_.read_history([&loop, respond = call.respond, me = call.user->id, before, limit](History& history) {
+  read_history(call, [me = call.user->id, before, limit](History& history) {
     Result<ClosedPage> page = history.closed_conversations(before, static_cast<std::size_t>(limit));
-    if (!page) return error_later(loop, respond, page.error());
+    if (!page) return error_reply(page.error());
     json rows = json::array();
     for (const Conversation& c : page.value().conversations)
       if (can_see(c, me)) rows.push_back(closed_row(c));
     std::string next = page.value().next ? closed_cursor(*page.value().next) : std::string();
-    answer_later(loop, respond, 200, {{"conversations", std::move(rows)}, {"next", next}});
+    return reply(200, {{"conversations", std::move(rows)}, {"next", next}});
   });
 }
 
@@ -138,14 +150,13 @@ void Api::get_conversation(Call& call) {
     if (!can_see(it->second, call.user->id)) return call.error(403, ErrorCode::forbidden, "this conversation is not yours to see");
     return call.json(200, to_json_value(it->second));
   }
-  Loop& loop = loop_;
-  store_.read_history([&loop, respond = call.respond, me = call.user->id, id](History& history) {
+  read_history(call, [me = call.user->id, id](History& history) {
     Result<std::optional<Conversation>> c = history.conversation(id);
-    if (!c) return error_later(loop, respond, c.error());
-    if (!c.value()) return error_later(loop, respond, make_error(ErrorCode::not_found, "no such conversation"));
+    if (!c) return error_reply(c.error());
+    if (!c.value()) return error_reply(make_error(ErrorCode::not_found, "no such conversation"));
     if (!can_see(*c.value(), me))
-      return error_later(loop, respond, make_error(ErrorCode::forbidden, "this conversation is not yours to see"));
-    answer_later(loop, respond, 200, to_json_value(*c.value()));
+      return error_reply(make_error(ErrorCode::forbidden, "this conversation is not yours to see"));
+    return reply(200, to_json_value(*c.value()));
   });
 }
 
@@ -167,10 +178,9 @@ void Api::search(Call& call) {
     return call.error(400, ErrorCode::invalid_field, "cursor is a number from an earlier page's next", "cursor");
   query.limit = static_cast<std::size_t>(limit);
   query.before = cursor;
-  Loop& loop = loop_;
-  store_.read_history([&loop, respond = call.respond, me = call.user->id, query](History& history) {
+  read_history(call, [me = call.user->id, query](History& history) {
     Result<SearchPage> page = history.search(query);
-    if (!page) return error_later(loop, respond, page.error());
+    if (!page) return error_reply(page.error());
     json results = json::array();
     for (const SearchHit& hit : page.value().hits) {
       if (hit.conversation) {
@@ -185,7 +195,7 @@ void Api::search(Call& call) {
       }
     }
     std::string next = page.value().next ? std::to_string(page.value().next) : std::string();
-    answer_later(loop, respond, 200, {{"results", std::move(results)}, {"next", next}});
+    return reply(200, {{"results", std::move(results)}, {"next", next}});
   });
 }
 

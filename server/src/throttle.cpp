@@ -25,4 +25,20 @@ std::string address_of(const std::string& remote) {
   return colon == std::string::npos ? remote : remote.substr(0, colon);
 }
 
+bool InFlight::enter(const std::string& key) {
+  if (total_ >= total_max_) return false;
+  int& mine = by_key_[key];
+  if (mine >= per_key_max_) return false;
+  ++mine;
+  ++total_;
+  return true;
+}
+
+void InFlight::leave(const std::string& key) {
+  auto it = by_key_.find(key);
+  if (it == by_key_.end()) return;
+  --total_;
+  if (--it->second == 0) by_key_.erase(it);
+}
+
 }  // namespace livechat::server

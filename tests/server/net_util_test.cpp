@@ -21,6 +21,7 @@
 #include "metrics.hpp"
 #include "net_fixture.hpp"
 #include "net_static.hpp"
+#include "throttle.hpp"
 
 namespace livechat::server::net_fixture {
 namespace {
@@ -338,6 +339,28 @@ TEST(NetMetrics, CountersGaugesAndEscaping) {
             "livechat_big 12345678901234\n");
   EXPECT_EQ(format_metric_value(std::numeric_limits<double>::infinity()), "+Inf");
   EXPECT_EQ(format_metric_value(-2), "-2");
+}
+
+// History reads in flight: one user's burst stops at their own limit and leaves room for others;
+// the total stops everyone; leaving frees a place for the same user again.
+TEST(NetUtil, InFlightAdmitsUpToEachLimit) {
+  InFlight reads(5, 2);
+  EXPECT_TRUE(reads.enter("anna"));
+  EXPECT_TRUE(reads.enter("anna"));
+  EXPECT_FALSE(reads.enter("anna"));  // her third waits for one of hers to finish
+  EXPECT_TRUE(reads.enter("marco"));
+  EXPECT_TRUE(reads.enter("marco"));
+  EXPECT_TRUE(reads.enter("giulia"));
+  EXPECT_EQ(reads.total(), 5);
+  EXPECT_FALSE(reads.enter("luca"));  // everyone's limit
+  reads.leave("anna");
+  EXPECT_EQ(reads.total(), 4);
+  EXPECT_TRUE(reads.enter("anna"));
+  EXPECT_FALSE(reads.enter("luca"));
+  reads.leave("giulia");
+  reads.leave("giulia");  // a second leave of a key with none in flight changes nothing
+  EXPECT_EQ(reads.total(), 4);
+  EXPECT_TRUE(reads.enter("luca"));
 }
 
 }  // namespace
