@@ -233,6 +233,7 @@ void draw_changes(const json& view) {
 void draw_versions(App& app, const std::string& pid) {
   AdminState& a = app.admin;
   const json& list = a.versions.contains("versions") ? a.versions["versions"] : json::array();
+  ImGui::TextUnformatted(tr("Published versions:"));
   if (list.empty()) ImGui::TextDisabled("%s", tr("No published version yet."));
   int64_t live = a.playbook_view.value("published_version", int64_t{0});
   for (const json& v : list) {

@@ -87,8 +87,8 @@ std::optional<Playbook> stored_version(Store& store, const std::string& id, int6
   return std::move(pb.value());
 }
 
-// Loads the playbook named by :id. With `parse`, also reads its JSON (the draft and the
-// published version). Answers 404 (or 409 for a stored draft that cannot be read: replace it
+// Loads the playbook named by :id and its published version. With `parse`, also reads the
+// draft's JSON. Answers 404 (or 409 for a stored draft that cannot be read: replace it
 // with PUT) and returns nullopt on failure.
 std::optional<Loaded> load(Api::Call& call, Store& store, bool parse = true) {
   const std::string& id = call.params["id"];
@@ -98,6 +98,7 @@ std::optional<Loaded> load(Api::Call& call, Store& store, bool parse = true) {
     return std::nullopt;
   }
   Loaded loaded{std::move(*row), {}};
+  loaded.live = stored_version(store, id, loaded.row.published_version);
   if (!parse) return loaded;
   auto pb = playbook_from_json(loaded.row.json);
   if (!pb) {
@@ -107,7 +108,6 @@ std::optional<Loaded> load(Api::Call& call, Store& store, bool parse = true) {
     return std::nullopt;
   }
   loaded.playbook = std::move(pb.value());
-  loaded.live = stored_version(store, id, loaded.row.published_version);
   return loaded;
 }
 

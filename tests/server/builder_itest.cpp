@@ -202,7 +202,13 @@ TEST(PlaybookVersions, ADraftWaitsForPublishAndRunsKeepTheirVersion) {
   ASSERT_EQ(dora.answer("I want a demo").value("type", ""), "ack");
   EXPECT_TRUE(bot_says(dora, old_text).is_object()) << "the rollback is live";
 
-  // Discard: the draft goes back to the published version.
+  // Discard: the draft goes back to the published version. (PUT of the whole playbook, as the
+  // dashboard saves, answers the changes too.)
+  json whole = call("GET", pb).second["playbook"];
+  whole["bot_name"] = "Lia";
+  auto [put, changed] = call("PUT", pb, whole);
+  ASSERT_EQ(put, 200) << changed.dump();
+  EXPECT_EQ(changed["changes"], json::parse(R"([{"kind":"setting","name":"bot_name","fields":[]}])"));
   ASSERT_EQ(call("PATCH", pb + "/cards/greeting", {{"text", "Hello!"}}).first, 200);
   auto [discarded, clean] = call("POST", pb + "/discard", json::object());
   ASSERT_EQ(discarded, 200) << clean.dump();
