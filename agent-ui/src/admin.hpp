@@ -41,6 +41,8 @@ struct AdminState {
   std::string moving;                           // the card being moved ("" = none)
   int live_chat_link = -1;                      // "Add Live Chat card": index in links_of (-1: not asked yet)
   std::vector<livechat::Error> problems;        // what Publish found, each naming its card
+  bool show_versions = false;                   // the Versions list is open
+  nlohmann::json versions = nlohmann::json::object();  // GET /api/playbooks/:id/versions
   PlaybookPreview preview;
   char new_name[livechat::kMaxNameBytes + 1] = "";  // the server's playbook names: 200 bytes
   std::string snippet;

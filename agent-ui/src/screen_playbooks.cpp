@@ -64,6 +64,7 @@ void open_view(App& app, View view) {
     app.admin.editing.reset();
     app.admin.moving.clear();
     app.admin.problems.clear();
+    app.admin.show_versions = false;
     app.rest("admin:pb_list", "GET", "/api/playbooks");
   } else if (view == View::users) {
     app.rest("admin:users", "GET", "/api/users");
@@ -91,12 +92,15 @@ bool on_admin_http(App& app, const std::string& tag, int status, const std::stri
     a.playbook_id = a.playbook_view.value("id", std::string());
     if (what == "pb_get") a.editing.reset();
     if (what == "pb_get") a.problems.clear();
+    if (a.show_versions) app.rest("admin:pb_versions", "GET", "/api/playbooks/" + a.playbook_id + "/versions");
     else if (!a.problems.empty()) a.problems = publish_problems(a.playbook);  // the red marks follow the fixes
     if (what != "pb_get") {
       a.message = tr("Saved.");
       a.message_error = false;
       app.rest("admin:pb_list", "GET", "/api/playbooks");
     }
+  } else if (what == "pb_versions") {
+    a.versions = j.is_object() ? j : json::object();
   } else if (what == "pb_deleted") {
     a.playbook_id.clear();
     a.message = tr("Playbook deleted.");
@@ -207,6 +211,49 @@ void draw_sites(App& app, const Playbook& pb) {
   ImGui::EndDisabled();
 }
 
+// What the draft changes compared with the published version (the view's "changes": the core's
+// diff_playbooks), one line each.
+void draw_changes(const json& view) {
+  const json& changes = view.contains("changes") ? view["changes"] : json::array();
+  if (!view.value("draft", false) || view.value("published_version", 0) == 0) return;
+  ImGui::TextColored(ImVec4(0.7f, 0.45f, 0.0f, 1), "%s", tr("Draft: these changes are not published yet"));
+  for (const json& c : changes) {
+    std::string kind = c.value("kind", ""), name = c.value("name", ""), fields;
+    for (const json& f : c.value("fields", json::array())) fields += (fields.empty() ? "" : ", ") + f.get<std::string>();
+    std::string line = kind == "setting"        ? format(tr("Setting changed: %s"), name.c_str())
+                       : kind == "card_added"   ? format(tr("Card added: %s"), name.c_str())
+                       : kind == "card_removed" ? format(tr("Card removed: %s"), name.c_str())
+                                                : format(tr("Card %s changed: %s"), name.c_str(), fields.c_str());
+    ImGui::BulletText("%s", line.c_str());
+  }
+}
+
+// The published versions, newest first, with the live one marked; "Restore" puts an older one
+// in the draft (Publish then makes it the next version).
+void draw_versions(App& app, const std::string& pid) {
+  AdminState& a = app.admin;
+  const json& list = a.versions.contains("versions") ? a.versions["versions"] : json::array();
+  ImGui::TextUnformatted(tr("Published versions:"));
+  if (list.empty()) ImGui::TextDisabled("%s", tr("No published version yet."));
+  int64_t live = a.playbook_view.value("published_version", int64_t{0});
+  for (const json& v : list) {
+    int64_t number = v.value("version", int64_t{0});
+    std::string author = v.value("author_name", "");
+    ImGui::PushID(static_cast<int>(number));
+    ImGui::BulletText(tr("Version %d - %s - %s"), static_cast<int>(number),
+                      format_time(app.now_ms, v.value("created_at", int64_t{0})).c_str(),
+                      author.empty() ? tr("the system") : author.c_str());
+    ImGui::SameLine();
+    if (number == live) {
+      ImGui::TextDisabled("%s", tr("(live)"));
+    } else if (ui::button(tr("Restore"))) {
+      app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/versions/" + std::to_string(number) + "/restore");
+    }
+    ui::track(("restore:" + std::to_string(number)).c_str());
+    ImGui::PopID();
+  }
+}
+
 void draw_playbook(App& app) {
   AdminState& a = app.admin;
   const Playbook& pb = a.playbook;
@@ -218,8 +265,28 @@ void draw_playbook(App& app) {
   ImGui::PopFont();
   ImGui::SameLine();
   ImGui::TextDisabled("(%s)", state_words(a.playbook_view, pb.published).c_str());
-  if (ui::button(pb.published ? tr("Unpublish") : tr("Publish")) && (pb.published || check_before_publish(app)))
-    app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/publish", dump({{"published", !pb.published}}));
+  const bool draft = a.playbook_view.value("draft", true);
+  if (pb.published && draft) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.7f, 0.45f, 0.0f, 1), "%s", tr("[draft]"));
+  }
+  ImGui::BeginDisabled(pb.published && !draft);
+  ui::push_primary();
+  if (ui::button(tr("Publish")) && check_before_publish(app))
+    app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/publish", dump({{"published", true}}));
+  ui::pop_primary();
+  ImGui::SameLine();
+  if (pb.published && ui::button(tr("Discard draft")))
+    app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/discard");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (pb.published && ui::button(tr("Unpublish")))
+    app.rest("admin:pb_changed", "POST", "/api/playbooks/" + pid + "/publish", dump({{"published", false}}));
+  if (pb.published) ImGui::SameLine();
+  if (ui::button(a.show_versions ? tr("Hide versions") : tr("Versions"))) {
+    a.show_versions = !a.show_versions;
+    if (a.show_versions) app.rest("admin:pb_versions", "GET", "/api/playbooks/" + pid + "/versions");
+  }
   ImGui::SameLine();
   if (pb.published) {
     if (ui::button(tr("Copy snippet"))) app.rest("admin:snippet", "GET", "/api/playbooks/" + pid + "/snippet");
@@ -242,6 +309,8 @@ void draw_playbook(App& app) {
     ImGui::TextWrapped("%s", tr("Draft: publish the playbook to get its embed snippet. Add the sites that will embed it below."));
   else if (!a.snippet.empty() && a.snippet.find("\"" + pid + "\"") != std::string::npos)
     ImGui::TextWrapped(tr("Embed: %s"), a.snippet.c_str());
+  draw_changes(a.playbook_view);
+  if (a.show_versions) draw_versions(app, pid);
 
   ImGui::Separator();
 

@@ -78,6 +78,10 @@ class Api : public HttpHandler {
   void edit_card(Call&);
   void delete_card(Call&);
   void publish_playbook(Call&);
+  void discard_draft(Call&);
+  void list_playbook_versions(Call&);
+  void get_playbook_version(Call&);
+  void restore_playbook_version(Call&);
   void snippet(Call&);
   void embed_check(Call&);
   // api_crm.cpp: persons, organizations, leads, deals, activities, notes

@@ -5,6 +5,7 @@
 // remove_card); this file loads, parses the request, calls the core and saves.
 // Maintenance reminder: the response shapes are listed in docs/protocol.md ("REST API").
 #include <algorithm>
+#include <charconv>
 #include <climits>
 #include <optional>
 #include <type_traits>
@@ -28,8 +29,41 @@ using json = nlohmann::json;
 // runs offline-only (the article's rule, applied by the engine through PlaybookContext).
 const char* status_name(const PlaybookRow& row) { return row.embedded ? "embedded" : "offline-only"; }
 
-// The playbook view every route answers with.
-json view(const PlaybookRow& row, const Playbook& pb) {
+struct Loaded {
+  PlaybookRow row;
+  Playbook playbook;           // the draft (row.json) the builder edits
+  std::optional<Playbook> live = {};  // the published version visitors get (row.published_version)
+};
+
+const char* change_kind_name(PlaybookChange::Kind kind) {
+  switch (kind) {
+    case PlaybookChange::Kind::setting: return "setting";
+    case PlaybookChange::Kind::card_added: return "card_added";
+    case PlaybookChange::Kind::card_removed: return "card_removed";
+    case PlaybookChange::Kind::card_changed: return "card_changed";
+  }
+  return "setting";
+}
+
+// Whether the draft differs from the published version in anything (diff_playbooks names
+// the settings and cards an admin reads; a setting it does not know still counts here).
+bool draft_differs(const Loaded& l) {
+  if (!l.live) return true;
+  Playbook draft = l.playbook, live = *l.live;
+  draft.published = live.published = true;
+  return !(draft == live);
+}
+
+// The playbook view every route answers with: the draft, the published version's number, and
+// what the draft changes compared with it ("changes": the core's diff_playbooks).
+json view(const Loaded& l) {
+  const PlaybookRow& row = l.row;
+  Playbook draft = l.playbook;
+  draft.published = row.published_version > 0;
+  json changes = json::array();
+  if (l.live)
+    for (const PlaybookChange& c : diff_playbooks(*l.live, l.playbook))
+      changes.push_back({{"kind", change_kind_name(c.kind)}, {"name", c.name}, {"fields", c.fields}});
   return {{"id", row.id},
           {"status", status_name(row)},
           {"embedded", row.embedded},
@@ -37,16 +71,25 @@ json view(const PlaybookRow& row, const Playbook& pb) {
           {"embedded_at", row.embedded_at},
           {"created_at", row.created_at},
           {"updated_at", row.updated_at},
-          {"playbook", playbook_to_json_value(pb)}};
+          {"published_version", row.published_version},
+          {"draft", draft_differs(l)},
+          {"changes", std::move(changes)},
+          {"playbook", playbook_to_json_value(draft)}};
 }
 
-struct Loaded {
-  PlaybookRow row;
-  Playbook playbook;
-};
+// A stored version read back (nullopt when missing or unreadable: logged by the caller's answer).
+std::optional<Playbook> stored_version(Store& store, const std::string& id, int64_t version) {
+  if (version <= 0) return std::nullopt;
+  auto row = store.playbook_version(id, version);
+  if (!row) return std::nullopt;
+  auto pb = playbook_from_json(row->json);
+  if (!pb) return std::nullopt;
+  return std::move(pb.value());
+}
 
-// Loads the playbook named by :id. With `parse`, also reads its JSON. Answers 404 (or 409 for a
-// stored playbook that cannot be read: replace it with PUT) and returns nullopt on failure.
+// Loads the playbook named by :id and its published version. With `parse`, also reads the
+// draft's JSON. Answers 404 (or 409 for a stored draft that cannot be read: replace it
+// with PUT) and returns nullopt on failure.
 std::optional<Loaded> load(Api::Call& call, Store& store, bool parse = true) {
   const std::string& id = call.params["id"];
   auto row = store.playbook(id);
@@ -55,6 +98,7 @@ std::optional<Loaded> load(Api::Call& call, Store& store, bool parse = true) {
     return std::nullopt;
   }
   Loaded loaded{std::move(*row), {}};
+  loaded.live = stored_version(store, id, loaded.row.published_version);
   if (!parse) return loaded;
   auto pb = playbook_from_json(loaded.row.json);
   if (!pb) {
@@ -67,23 +111,30 @@ std::optional<Loaded> load(Api::Call& call, Store& store, bool parse = true) {
   return loaded;
 }
 
-// Makes `loaded` durable (row json from the playbook, updated_at = now), refreshes the engine's
-// cache, and answers `status` with the view once durable (wrapped as {"card_id", "playbook"}
-// when card_id is given).
-void save(Api::Call& call, Engine& engine, int64_t now, Loaded loaded, int status, std::string card_id = {}) {
-  loaded.row.id = loaded.playbook.id;
-  loaded.row.json = playbook_to_json(loaded.playbook);
-  loaded.row.updated_at = now;
-  if (loaded.row.created_at == 0) loaded.row.created_at = now;
-  json body = view(loaded.row, loaded.playbook);
-  if (!card_id.empty()) body = {{"card_id", card_id}, {"playbook", std::move(body)}};
-  Write w;
-  w.playbooks.push_back(loaded.row);
+// Sends `w` through the engine and answers `status` with `body` once durable.
+void answer_when_durable(Api::Call& call, Engine& engine, Write w, int status, json body) {
   engine.write(std::move(w), [respond = call.respond, status, body = std::move(body)](const Status& s) {
     if (!s) return send_error(respond, s.error());
     send_json(respond, status, body);
   });
+}
+
+// Makes `loaded` durable (row json from the playbook, updated_at = now), refreshes the engine's
+// cache, and answers `status` with the view once durable (wrapped as {"card_id", "playbook"}
+// when card_id is given).
+// The draft's changes never reach visitors here: only Publish (publish_playbook) does.
+void save(Api::Call& call, Engine& engine, int64_t now, Loaded loaded, int status, std::string card_id = {}) {
+  loaded.row.id = loaded.playbook.id;
+  loaded.playbook.published = loaded.row.published_version > 0;
+  loaded.row.json = playbook_to_json(loaded.playbook);
+  loaded.row.updated_at = now;
+  if (loaded.row.created_at == 0) loaded.row.created_at = now;
+  json body = view(loaded);
+  if (!card_id.empty()) body = {{"card_id", card_id}, {"playbook", std::move(body)}};
+  Write w;
+  w.playbooks.push_back(loaded.row);
   engine.playbook_changed(loaded.row);
+  answer_when_durable(call, engine, std::move(w), status, std::move(body));
 }
 
 // Reads an optional string member into `out`. False (400 sent) when present with another type.
@@ -154,12 +205,13 @@ void Api::list_playbooks(Call& call) {
   for (const auto& row : rows) {
     json item{{"id", row.id}, {"status", status_name(row)}, {"embedded", row.embedded},
               {"embedded_on", row.embedded_origin}, {"embedded_at", row.embedded_at},
-              {"created_at", row.created_at}, {"updated_at", row.updated_at}};
+              {"created_at", row.created_at}, {"updated_at", row.updated_at},
+              {"published_version", row.published_version}};
     auto pb = playbook_from_json(row.json);
     if (pb) {
       const Playbook& p = pb.value();
       item["name"] = p.name;
-      item["published"] = p.published;
+      item["published"] = row.published_version > 0;
       item["cards"] = p.cards.size();
       item["live_chat_cards"] = std::count_if(p.cards.begin(), p.cards.end(),
                                               [](const Card& c) { return c.type() == CardType::live_chat; });
@@ -210,7 +262,7 @@ void Api::get_playbook(Call& call) {
   if (!call.require_admin()) return;
   auto loaded = load(call, store_);
   if (!loaded) return;
-  call.json(200, view(loaded->row, loaded->playbook));
+  call.json(200, view(*loaded));
 }
 
 // PUT /api/playbooks/:id <playbook JSON> (or {"playbook": <playbook JSON>}) -> view
@@ -434,9 +486,11 @@ void Api::delete_card(Call& call) {
   save(call, engine_, loop_.now_ms(), std::move(*loaded), 200);
 }
 
-// POST /api/playbooks/:id/publish {"published"?: bool (default true)} -> view; publishing is refused
-// while publish_problems finds anything (an unreachable card, a Live Chat card without offline
-// flow, a capture nothing uses), with the first problem.
+// POST /api/playbooks/:id/publish {"published"?: bool (default true)} -> view. Publishing checks
+// the draft first: refused while publish_problems finds anything (an unreachable card, a Live
+// Chat card without offline flow, a capture nothing uses), with the first problem; then the
+// draft becomes the next published version (none when it equals the published one). false:
+// visitors get nothing until published again; the versions are kept.
 void Api::publish_playbook(Call& call) {
   if (!call.require_admin()) return;
   auto loaded = load(call, store_);
@@ -448,11 +502,92 @@ void Api::publish_playbook(Call& call) {
     if (!it->is_boolean()) return call.error(400, ErrorCode::bad_request, "'published' must be a boolean", "published");
     published = it->get<bool>();
   }
-  loaded->playbook.published = published;
-  if (published) {  // every problem Publish checks, the first one answered (the dashboard shows them all)
-    if (auto problems = publish_problems(loaded->playbook); !problems.empty()) return call.error(problems.front());
+  if (!published) {
+    loaded->row.published_version = 0;
+    loaded->live.reset();
+    return save(call, engine_, loop_.now_ms(), std::move(*loaded), 200);
   }
+  // every problem Publish checks, the first one answered (the dashboard shows them all)
+  if (auto problems = publish_problems(loaded->playbook); !problems.empty()) return call.error(problems.front());
   if (auto s = validate_playbook(loaded->playbook); !s) return call.error(s.error());
+  if (!draft_differs(*loaded)) return call.json(200, view(*loaded));  // nothing new to publish
+  loaded->row.updated_at = loop_.now_ms();
+  loaded->playbook.published = true;
+  loaded->row.json = playbook_to_json(loaded->playbook);
+  Write w;
+  engine_.publish(loaded->row, loaded->playbook, call.user->id, w);
+  loaded->live = loaded->playbook;
+  answer_when_durable(call, engine_, std::move(w), 200, view(*loaded));
+}
+
+// POST /api/playbooks/:id/discard -> view: the draft goes back to the published version.
+void Api::discard_draft(Call& call) {
+  if (!call.require_admin()) return;
+  auto loaded = load(call, store_);
+  if (!loaded) return;
+  if (!loaded->live)
+    return call.error(409, ErrorCode::conflict, "nothing to go back to: the playbook has no published version",
+                      "published_version");
+  loaded->playbook = *loaded->live;
+  save(call, engine_, loop_.now_ms(), std::move(*loaded), 200);
+}
+
+namespace {
+
+// The version named by :version of the playbook in `loaded` (404 sent when there is none).
+std::optional<PlaybookVersionRow> version_of(Api::Call& call, Store& store, const Loaded& loaded) {
+  const std::string& text = call.params["version"];
+  int64_t number = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  bool whole = ec == std::errc() && end == text.data() + text.size();
+  auto row = whole && number > 0 ? store.playbook_version(loaded.row.id, number) : std::nullopt;
+  if (!row)
+    call.error(404, ErrorCode::not_found, "playbook '" + loaded.row.id + "' has no version '" + text + "'", "version");
+  return row;
+}
+
+}  // namespace
+
+// GET /api/playbooks/:id/versions -> {"published_version", "versions": [{"version", "author_id",
+// "author_name", "created_at"}], newest first}
+void Api::list_playbook_versions(Call& call) {
+  if (!call.require_admin()) return;
+  auto loaded = load(call, store_, false);
+  if (!loaded) return;
+  json versions = json::array();
+  const auto& users = engine_.committed().users;
+  for (const PlaybookVersionRow& v : store_.playbook_versions(loaded->row.id)) {
+    auto author = users.find(v.author_id);
+    versions.push_back({{"version", v.version}, {"author_id", v.author_id},
+                        {"author_name", author == users.end() ? "" : author->second.name},
+                        {"created_at", v.created_at}});
+  }
+  call.json(200, {{"published_version", loaded->row.published_version}, {"versions", std::move(versions)}});
+}
+
+// GET /api/playbooks/:id/versions/:version -> {"version", "author_id", "created_at", "playbook"}
+void Api::get_playbook_version(Call& call) {
+  if (!call.require_admin()) return;
+  auto loaded = load(call, store_, false);
+  if (!loaded) return;
+  auto v = version_of(call, store_, *loaded);
+  if (!v) return;
+  call.json(200, {{"version", v->version}, {"author_id", v->author_id}, {"created_at", v->created_at},
+                  {"playbook", json::parse(v->json, nullptr, false)}});
+}
+
+// POST /api/playbooks/:id/versions/:version/restore -> view: the draft becomes that version's
+// playbook (going back); Publish then makes it the next version. Nothing is rewritten.
+void Api::restore_playbook_version(Call& call) {
+  if (!call.require_admin()) return;
+  auto loaded = load(call, store_);
+  if (!loaded) return;
+  auto v = version_of(call, store_, *loaded);
+  if (!v) return;
+  auto pb = playbook_from_json(v->json);
+  if (!pb) return call.error(pb.error());
+  loaded->playbook = std::move(pb.value());
+  loaded->playbook.id = loaded->row.id;
   save(call, engine_, loop_.now_ms(), std::move(*loaded), 200);
 }
 

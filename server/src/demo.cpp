@@ -102,8 +102,12 @@ void seed_demo(Engine& engine, Store& store, const std::string& public_origin, c
   if (!listed) pb.allowed_origins.push_back(public_origin);
   row.json = playbook_to_json(pb);
   Write w;
-  w.playbooks.push_back(row);
-  engine.playbook_changed(row);
+  if (!existing || row.published_version == 0 || !listed) {  // published by nobody (the system)
+    engine.publish(row, pb, "", w);
+  } else {
+    w.playbooks.push_back(row);
+    engine.playbook_changed(row);
+  }
   ++*pending;
   engine.write(std::move(w), [finish](const Status&) { finish(); });
   seed_conversations(engine, conversations, pending, finish);

@@ -122,7 +122,7 @@ void Engine::load_run(const ConversationId& id) {
     log_warn("chatbot run unreadable", {{"conversation", id}, {"error", run.error().message}});
     return;
   }
-  runs_[id] = Run{row->playbook_id, run.value()};
+  runs_[id] = Run{row->playbook_id, row->playbook_version, run.value()};
 }
 
 std::optional<Conversation> Engine::load_stored(const ConversationId& id) {
@@ -400,10 +400,10 @@ void Engine::on_wait_timer(const ConversationId& id) {
   }
   // Nobody took it: the offline message and the offline flow.
   if (auto run = runs_.find(id); run != runs_.end())
-    if (const CachedPlaybook* pb = playbook(run->second.playbook_id)) {
-      Step step = wait_expired(pb->playbook, run->second.run, context_for(*pb));
+    if (const Playbook* flow = flow_of(run->second)) {
+      Step step = wait_expired(*flow, run->second.run, context_for(run->second.playbook_id));
       carry_out(id, step, now, w);
-      w.runs.push_back(RunRow{id, run->second.playbook_id, playbook_run_to_json(run->second.run).dump()});
+      w.runs.push_back(run_row(id, run->second));
     }
   log_info("wait time passed", {{"conversation", id}});
   submit(std::move(w), [this, id]() { send_prompt(id); });

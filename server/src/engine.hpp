@@ -107,9 +107,15 @@ class Engine : public SocketHandler {
                    std::function<void(Result<std::string>)> reply);
   // Submits rows that are not conversation events (playbooks, credentials, CRM edits).
   void write(Write rows, std::function<void(const Status&)> done);
-  // Playbooks are cached here; the API calls this after changing one.
-  void playbook_changed(const PlaybookRow& row);
+  // Playbooks are cached here (the published version visitors get); the API calls this after
+  // changing one's row, with `published` when it published a new version (else a version the
+  // cache does not hold is read from the store). Runs keep the version they started on.
+  void playbook_changed(const PlaybookRow& row, const Playbook* published = nullptr);
   void playbook_deleted(const std::string& id);
+  // Publishes `playbook` (the draft) as the next version of playbook `row.id` by `author`: the
+  // version row and `row` (now naming it as published_version) go into `w`, and visitors who
+  // start a conversation get it at once. Versions count per playbook from 1, never reused.
+  int64_t publish(PlaybookRow& row, Playbook playbook, const UserId& author, Write& w);
   // Invalid tokens by remote address, shared by the REST API and the sockets.
   Throttle& token_failures() { return token_failures_; }
   // Ends every socket of a signed-out session.
@@ -137,10 +143,12 @@ class Engine : public SocketHandler {
   struct Session;      // per connection
   struct CachedPlaybook {
     PlaybookRow row;
-    Playbook playbook;
+    Playbook playbook;  // version row.published_version; published == false (and empty) when none
+    int64_t last_version = 0;  // the newest version ever published (the next one is +1)
   };
   struct Run {
     std::string playbook_id;
+    int64_t version = 0;  // the published version it started on, followed to the end
     PlaybookRun run;
   };
   // A batch of decided events on its way to the disk.
@@ -175,8 +183,12 @@ class Engine : public SocketHandler {
   void replay(uint64_t session_id, const ConversationId& conversation, Seq after, uint64_t generation);
   // Carries out a chatbot step: bot messages, live chat request, items, captured fields.
   void carry_out(const ConversationId& conversation, const Step& step, TimeMs now, Write& write);
-  PlaybookContext context_for(const CachedPlaybook& playbook) const;
+  PlaybookContext context_for(const std::string& playbook_id) const;
   const CachedPlaybook* playbook(const std::string& id) const;
+  // The version of the playbook a run follows (nullptr: deleted or unreadable).
+  const Playbook* flow_of(const Run& run) const;
+  std::optional<Playbook> load_version(const std::string& playbook_id, int64_t version) const;
+  static RunRow run_row(const ConversationId& conversation, const Run& run);
   void send_prompt(const ConversationId& conversation);
   Prompt bot_prompt(const ConversationId& conversation) const;  // what the chatbot's run asks now
   void watch(Session& session, const ConversationId& conversation);  // what a widget shows
@@ -208,6 +220,9 @@ class Engine : public SocketHandler {
   ClosedCache closed_{options_.closed_cache};
   std::unordered_set<ConversationId> paged_in_;  // closed conversations brought back for a command
   std::unordered_map<std::string, CachedPlaybook> playbooks_;
+  // Earlier published versions that running conversations still follow (filled on publish and
+  // on demand; a version never changes, so the cache is never stale).
+  mutable std::map<std::pair<std::string, int64_t>, Playbook> versions_;
   std::unordered_map<ConversationId, Run> runs_;
   std::unordered_map<ConversationId, Loop::TimerId> wait_timers_;
   std::unordered_map<UserId, Loop::TimerId> away_timers_;

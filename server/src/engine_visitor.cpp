@@ -20,19 +20,75 @@ const Engine::CachedPlaybook* Engine::playbook(const std::string& id) const {
   return it == playbooks_.end() ? nullptr : &it->second;
 }
 
-void Engine::playbook_changed(const PlaybookRow& row) {
-  auto pb = playbook_from_json(row.json);
-  if (!pb) {
-    log_warn("stored playbook unreadable", {{"playbook", row.id}, {"error", pb.error().message}});
-    return;
-  }
-  playbooks_[row.id] = CachedPlaybook{row, std::move(pb.value())};
+void Engine::playbook_changed(const PlaybookRow& row, const Playbook* published) {
+  auto [it, fresh] = playbooks_.try_emplace(row.id);
+  CachedPlaybook& cached = it->second;
+  if (fresh)
+    for (const auto& v : store_.playbook_versions(row.id)) cached.last_version = std::max(cached.last_version, v.version);
+  cached.last_version = std::max(cached.last_version, row.published_version);
+  const int64_t was = cached.row.published_version;
+  if (was != row.published_version && cached.playbook.published)  // runs may still follow it
+    versions_.insert_or_assign({row.id, was}, std::move(cached.playbook));
+  if (published) cached.playbook = *published;
+  else if (was != row.published_version || fresh)
+    cached.playbook = load_version(row.id, row.published_version).value_or(Playbook{});
+  cached.row = row;
+  cached.playbook.published = row.published_version > 0 && !cached.playbook.cards.empty();
 }
 
-void Engine::playbook_deleted(const std::string& id) { playbooks_.erase(id); }
+int64_t Engine::publish(PlaybookRow& row, Playbook playbook, const UserId& author, Write& w) {
+  if (!playbooks_.contains(row.id)) playbook_changed(row);
+  row.published_version = ++playbooks_.at(row.id).last_version;
+  playbook.published = true;
+  w.playbooks.push_back(row);
+  w.playbook_versions.push_back(PlaybookVersionRow{new_id("pv"), row.id, row.published_version,
+                                                   playbook_to_json(playbook), author, loop_.now_ms()});
+  playbook_changed(row, &playbook);
+  return row.published_version;
+}
 
-PlaybookContext Engine::context_for(const CachedPlaybook& pb) const {
-  return PlaybookContext{anyone_available(live_), pb.row.embedded};
+void Engine::playbook_deleted(const std::string& id) {
+  playbooks_.erase(id);
+  std::erase_if(versions_, [&](const auto& v) { return v.first.first == id; });
+}
+
+std::optional<Playbook> Engine::load_version(const std::string& playbook_id, int64_t version) const {
+  if (version <= 0) return std::nullopt;
+  auto row = store_.playbook_version(playbook_id, version);
+  if (!row) {
+    log_warn("playbook version missing", {{"playbook", playbook_id}, {"version", std::to_string(version)}});
+    return std::nullopt;
+  }
+  auto pb = playbook_from_json(row->json);
+  if (!pb) {
+    log_warn("stored playbook unreadable", {{"playbook", playbook_id}, {"error", pb.error().message}});
+    return std::nullopt;
+  }
+  return std::move(pb.value());
+}
+
+const Playbook* Engine::flow_of(const Run& run) const {
+  const CachedPlaybook* pb = playbook(run.playbook_id);
+  if (!pb) return nullptr;
+  if (run.version == 0 || run.version == pb->row.published_version)  // 0: a run older than versions
+    return pb->playbook.published ? &pb->playbook : nullptr;
+  auto key = std::make_pair(run.playbook_id, run.version);
+  auto it = versions_.find(key);
+  if (it == versions_.end()) {
+    auto loaded = load_version(run.playbook_id, run.version);
+    if (!loaded) return nullptr;
+    it = versions_.emplace(key, std::move(*loaded)).first;
+  }
+  return &it->second;
+}
+
+RunRow Engine::run_row(const ConversationId& conversation, const Run& run) {
+  return RunRow{conversation, run.playbook_id, playbook_run_to_json(run.run).dump(), run.version};
+}
+
+PlaybookContext Engine::context_for(const std::string& playbook_id) const {
+  const CachedPlaybook* pb = playbook(playbook_id);
+  return PlaybookContext{anyone_available(live_), pb && pb->row.embedded};
 }
 
 void Engine::visitor_frame(Session& s, ClientFrame frame) {
@@ -132,7 +188,7 @@ void Engine::visitor_hello(Session& s, const HelloFrame& hello) {
       welcome.conversation = *newest;
     welcome.bot_name = pb->playbook.bot_name;
     welcome.bot_avatar_url = pb->playbook.bot_avatar_url;
-    PlaybookContext ctx = context_for(*pb);
+    PlaybookContext ctx = context_for(s.playbook_id);
     welcome.live_chat_available = ctx.anyone_online && ctx.embedded;
     send(s, welcome);
   });
@@ -140,7 +196,8 @@ void Engine::visitor_hello(Session& s, const HelloFrame& hello) {
 
 void Engine::visitor_start(Session& s, const StartFrame& start) {
   const CachedPlaybook* pb = playbook(s.playbook_id);
-  if (!pb) return send_error(s, start.request_id, make_error(ErrorCode::not_found, "no such playbook"));
+  if (!pb || !pb->playbook.published)
+    return send_error(s, start.request_id, make_error(ErrorCode::not_found, "no such playbook"));
   ConversationId id = new_id("c");
   TimeMs now = loop_.now_ms();
   Write w;
@@ -148,9 +205,10 @@ void Engine::visitor_start(Session& s, const StartFrame& start) {
   if (!started) return send_error(s, start.request_id, started.error());
   Run& run = runs_[id];
   run.playbook_id = s.playbook_id;
-  Step step = livechat::start(pb->playbook, run.run, context_for(*pb));
+  run.version = pb->row.published_version;
+  Step step = livechat::start(pb->playbook, run.run, context_for(s.playbook_id));
   carry_out(id, step, now, w);
-  w.runs.push_back(RunRow{id, s.playbook_id, playbook_run_to_json(run.run).dump()});
+  w.runs.push_back(run_row(id, run));
   watch(s, id);
   uint64_t sid = s.connection->id;
   std::string request_id = start.request_id;
@@ -165,8 +223,8 @@ void Engine::visitor_start(Session& s, const StartFrame& start) {
 void Engine::visitor_answer(Session& s, const AnswerFrame& answer) {
   if (answer.conversation == s.conversation) conversation(answer.conversation);  // wakes a dormant one
   auto run = runs_.find(answer.conversation);
-  const CachedPlaybook* pb = run == runs_.end() ? nullptr : playbook(run->second.playbook_id);
-  if (answer.conversation != s.conversation || !pb)
+  const Playbook* flow = run == runs_.end() ? nullptr : flow_of(run->second);
+  if (answer.conversation != s.conversation || !flow)
     return send_error(s, answer.request_id, make_error(ErrorCode::not_found, "no such conversation", "conversation"));
   TimeMs now = loop_.now_ms();
   Write w;
@@ -176,10 +234,10 @@ void Engine::visitor_answer(Session& s, const AnswerFrame& answer) {
   bool duplicate = posted.value().duplicate_of.has_value();
   // The question may have gone meanwhile (the chat went live): then it is simply a message.
   const Conversation& conv = live_.conversations.at(answer.conversation);
-  if (!duplicate && typed_text_answers(conv, current_prompt(pb->playbook, run->second.run).kind)) {
-    Step step = livechat::answer(pb->playbook, run->second.run, answer.text, context_for(*pb));
+  if (!duplicate && typed_text_answers(conv, current_prompt(*flow, run->second.run).kind)) {
+    Step step = livechat::answer(*flow, run->second.run, answer.text, context_for(run->second.playbook_id));
     carry_out(answer.conversation, step, now, w);
-    w.runs.push_back(RunRow{answer.conversation, run->second.playbook_id, playbook_run_to_json(run->second.run).dump()});
+    w.runs.push_back(run_row(answer.conversation, run->second));
   }
   uint64_t sid = s.connection->id;
   Seq seq = posted.value().last_seq;
@@ -254,8 +312,8 @@ void Engine::send_prompt(const ConversationId& id) {
 
 Prompt Engine::bot_prompt(const ConversationId& id) const {
   auto run = runs_.find(id);
-  const CachedPlaybook* pb = run == runs_.end() ? nullptr : playbook(run->second.playbook_id);
-  return pb ? current_prompt(pb->playbook, run->second.run) : Prompt{};
+  const Playbook* flow = run == runs_.end() ? nullptr : flow_of(run->second);
+  return flow ? current_prompt(*flow, run->second.run) : Prompt{};
 }
 
 void Engine::carry_out(const ConversationId& id, const Step& step, TimeMs now, Write& w) {
@@ -265,10 +323,10 @@ void Engine::carry_out(const ConversationId& id, const Step& step, TimeMs now, W
   // The visitor reached the Live Chat card of an embedded playbook while nobody was online: the
   // request still goes to Unassigned (missed at once), so whoever comes online finds it.
   auto run = runs_.find(id);
-  const CachedPlaybook* pb = run == runs_.end() ? nullptr : playbook(run->second.playbook_id);
-  if (pb && pb->row.embedded && live_.conversations.at(id).phase == Phase::bot) {
+  const Playbook* flow = run == runs_.end() ? nullptr : flow_of(run->second);
+  if (flow && context_for(run->second.playbook_id).embedded && live_.conversations.at(id).phase == Phase::bot) {
     for (const auto& m : step.messages) {
-      const Card* card = m.kind == MessageKind::offline ? find_card(pb->playbook, m.card_id) : nullptr;
+      const Card* card = m.kind == MessageKind::offline ? find_card(*flow, m.card_id) : nullptr;
       const auto* live = card ? std::get_if<LiveChatCard>(&card->body) : nullptr;
       if (!live) continue;
       if (auto r = stage(RequestLiveChat{id, live->wait_seconds}, kBot, now, w); !r) refused("live chat", r.error());

@@ -81,6 +81,17 @@ struct PlaybookRow {
   int64_t created_at = 0, updated_at = 0;
   std::string embedded_origin{};  // the first allowed origin it loaded from ("" if unknown)
   int64_t embedded_at = 0;        // when (0 if unknown)
+  // `json` is the draft the builder edits; visitors get this published version (a row of
+  // playbook_versions), 0 while the playbook is not published.
+  int64_t published_version = 0;
+};
+// One published version of a playbook: written once by Publish, never changed (deleted with its
+// playbook). Versions count 1, 2, 3... per playbook; a rollback publishes an old one again as new.
+struct PlaybookVersionRow {
+  std::string id, playbook_id;  // id: the row's own ("pv_..."); (playbook_id, version) is unique
+  int64_t version = 0;
+  std::string json, author_id;  // the playbook as published; who published it ("" for the system)
+  int64_t created_at = 0;       // when
 };
 struct CannedRow {  // a canned response (core/canned.hpp)
   std::string id, owner_id;  // owner_id "" for a shared one
@@ -89,6 +100,7 @@ struct CannedRow {  // a canned response (core/canned.hpp)
 };
 struct RunRow {  // one conversation's chatbot run (core/playbook_run.hpp) as JSON
   std::string conversation_id, playbook_id, json;
+  int64_t playbook_version = 0;  // the published version it runs on to the end (0: the live one)
 };
 
 // Everything one command makes durable, committed atomically with the rest of its group.
@@ -106,7 +118,8 @@ struct Write {
   std::vector<std::string> ended_sessions;  // token hashes to delete
   std::vector<VisitorRow> visitors;
   std::vector<PlaybookRow> playbooks;
-  std::vector<std::string> deleted_playbooks;
+  std::vector<std::string> deleted_playbooks;  // with their versions
+  std::vector<PlaybookVersionRow> playbook_versions;  // applied after playbooks
   std::vector<RunRow> runs;
   std::vector<CannedRow> canned;
   std::vector<std::string> deleted_canned;  // ids
@@ -236,6 +249,8 @@ class Store {
   virtual std::optional<VisitorRow> visitor(const std::string& token_hash) = 0;
   virtual std::vector<PlaybookRow> playbooks() = 0;
   virtual std::optional<PlaybookRow> playbook(const std::string& id) = 0;
+  virtual std::vector<PlaybookVersionRow> playbook_versions(const std::string& playbook_id) = 0;  // newest first
+  virtual std::optional<PlaybookVersionRow> playbook_version(const std::string& playbook_id, int64_t version) = 0;
   virtual std::vector<RunRow> runs() = 0;
   virtual std::vector<CannedRow> canned_responses() = 0;  // every one, by shortcut
   virtual std::optional<RunRow> run(const std::string& conversation_id) = 0;

@@ -97,16 +97,23 @@ inline constexpr Table<VisitorRow, 4> kVisitors{
     {text("token_hash", &VisitorRow::token_hash), text("visitor_id", &VisitorRow::visitor_id),
      id("playbook_id", &VisitorRow::playbook_id), integer("created_at", &VisitorRow::created_at)}};
 
-inline constexpr Table<PlaybookRow, 7> kPlaybooks{
+inline constexpr Table<PlaybookRow, 8> kPlaybooks{
     "playbooks",
     {text("id", &PlaybookRow::id), text("json", &PlaybookRow::json), flag("embedded", &PlaybookRow::embedded),
      integer("created_at", &PlaybookRow::created_at), integer("updated_at", &PlaybookRow::updated_at),
-     text("embedded_origin", &PlaybookRow::embedded_origin), integer("embedded_at", &PlaybookRow::embedded_at)}};
+     text("embedded_origin", &PlaybookRow::embedded_origin), integer("embedded_at", &PlaybookRow::embedded_at),
+     integer("published_version", &PlaybookRow::published_version)}};
 
-inline constexpr Table<RunRow, 3> kRuns{
+inline constexpr Table<PlaybookVersionRow, 6> kPlaybookVersions{
+    "playbook_versions",
+    {text("id", &PlaybookVersionRow::id), text("playbook_id", &PlaybookVersionRow::playbook_id),
+     integer("version", &PlaybookVersionRow::version), text("json", &PlaybookVersionRow::json),
+     text("author_id", &PlaybookVersionRow::author_id), integer("created_at", &PlaybookVersionRow::created_at)}};
+
+inline constexpr Table<RunRow, 4> kRuns{
     "runs",
     {text("conversation_id", &RunRow::conversation_id), id("playbook_id", &RunRow::playbook_id),
-     text("json", &RunRow::json)}};
+     text("json", &RunRow::json), integer("playbook_version", &RunRow::playbook_version)}};
 
 inline constexpr Table<CannedRow, 6> kCanned{
     "canned_responses",
@@ -118,7 +125,7 @@ inline constexpr Table<CannedRow, 6> kCanned{
 template <class F>
 void for_each_table(F&& f) {
   f(kOrganizations), f(kPersons), f(kLeads), f(kActivities), f(kNotes);
-  f(kCredentials), f(kSessions), f(kVisitors), f(kPlaybooks), f(kRuns), f(kCanned);
+  f(kCredentials), f(kSessions), f(kVisitors), f(kPlaybooks), f(kPlaybookVersions), f(kRuns), f(kCanned);
 }
 
 // "a, b, c": the table's column names in order.

@@ -97,6 +97,8 @@ Status SqliteStore::prepare_reads() {
       {&r_.visitor, sqlite::select_sql(kVisitors, "WHERE token_hash = ?")},
       {&r_.playbooks, sqlite::select_sql(kPlaybooks, "ORDER BY id")},
       {&r_.playbook, sqlite::select_sql(kPlaybooks, "WHERE id = ?")},
+      {&r_.playbook_versions, sqlite::select_sql(kPlaybookVersions, "WHERE playbook_id = ? ORDER BY version DESC")},
+      {&r_.playbook_version, sqlite::select_sql(kPlaybookVersions, "WHERE playbook_id = ? AND version = ?")},
       {&r_.runs, sqlite::select_sql(kRuns, "ORDER BY conversation_id")},
       {&r_.canned, sqlite::select_sql(kCanned, "ORDER BY shortcut, id")},
       {&r_.run, sqlite::select_sql(kRuns, "WHERE conversation_id = ?")},
@@ -195,6 +197,14 @@ std::optional<VisitorRow> SqliteStore::visitor(const std::string& token_hash) {
 
 std::vector<PlaybookRow> SqliteStore::playbooks() { return all(r_.playbooks, kPlaybooks); }
 std::optional<PlaybookRow> SqliteStore::playbook(const std::string& id) { return one(r_.playbook, id, kPlaybooks); }
+std::vector<PlaybookVersionRow> SqliteStore::playbook_versions(const std::string& playbook_id) {
+  r_.playbook_versions.bind(1, playbook_id);
+  return all(r_.playbook_versions, kPlaybookVersions);
+}
+std::optional<PlaybookVersionRow> SqliteStore::playbook_version(const std::string& playbook_id, int64_t version) {
+  r_.playbook_version.bind(2, version);
+  return one(r_.playbook_version, playbook_id, kPlaybookVersions);
+}
 std::vector<RunRow> SqliteStore::runs() { return all(r_.runs, kRuns); }
 std::vector<CannedRow> SqliteStore::canned_responses() { return all(r_.canned, kCanned); }
 std::optional<RunRow> SqliteStore::run(const std::string& conversation_id) {

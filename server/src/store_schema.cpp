@@ -316,7 +316,30 @@ END;
 INSERT INTO search_records (kind, ref, name, email, phone, organization) SELECT * FROM record_documents;
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6};
+// Version 7: drafts and published versions (issue 15). playbooks.json becomes the draft the
+// builder edits; visitors get the published_version row of playbook_versions (written once,
+// never changed); a chatbot run keeps the version it started on. Playbooks published before
+// become version 1 of themselves (by nobody), and their runs run on it.
+constexpr const char* kSchemaV7 = R"sql(
+ALTER TABLE playbooks ADD COLUMN published_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN playbook_version INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE playbook_versions (
+  id          TEXT PRIMARY KEY,
+  playbook_id TEXT NOT NULL REFERENCES playbooks(id) ON DELETE CASCADE,
+  version     INTEGER NOT NULL,
+  json        TEXT NOT NULL,
+  author_id   TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  UNIQUE (playbook_id, version)
+) STRICT;
+UPDATE playbooks SET published_version = 1
+  WHERE CASE WHEN json_valid(json) THEN json_extract(json, '$.published') END = 1;
+INSERT INTO playbook_versions (id, playbook_id, version, json, author_id, created_at)
+  SELECT 'pv_' || id || '_1', id, 1, json, '', updated_at FROM playbooks WHERE published_version = 1;
+UPDATE runs SET playbook_version = 1 WHERE playbook_id IN (SELECT id FROM playbooks WHERE published_version = 1);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7};
 constexpr int kVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
 }  // namespace

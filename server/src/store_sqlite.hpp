@@ -259,6 +259,8 @@ class SqliteStore final : public Store {
   std::optional<VisitorRow> visitor(const std::string& token_hash) override;
   std::vector<PlaybookRow> playbooks() override;
   std::optional<PlaybookRow> playbook(const std::string& id) override;
+  std::vector<PlaybookVersionRow> playbook_versions(const std::string& playbook_id) override;
+  std::optional<PlaybookVersionRow> playbook_version(const std::string& playbook_id, int64_t version) override;
   std::vector<RunRow> runs() override;
   std::vector<CannedRow> canned_responses() override;
   std::optional<RunRow> run(const std::string& conversation_id) override;
@@ -285,14 +287,14 @@ class SqliteStore final : public Store {
     sqlite::Stmt begin, commit, rollback;
     sqlite::Stmt event, conv_insert, conv_seq, conv_phase, conv_assign, conv_unassign, conv_close;
     sqlite::Stmt person, organization, lead, activity, note;
-    sqlite::Stmt credential, session, end_session, visitor, playbook, delete_playbook, run;
+    sqlite::Stmt credential, session, end_session, visitor, playbook, delete_playbook, playbook_version, run;
     sqlite::Stmt canned, delete_canned;
   };
   // Statements of the reader connection (I/O thread only, so no locking).
   struct ReadStmts {
     sqlite::Stmt events_after, conversation_events, last_pos, user_events_after, open_conversations,
         latest_conversation;
-    sqlite::Stmt credential, session, visitor, playbooks, playbook, runs, run, canned;
+    sqlite::Stmt credential, session, visitor, playbooks, playbook, playbook_versions, playbook_version, runs, run, canned;
     sqlite::Stmt persons, organizations, leads, activities, notes;
     sqlite::Stmt person, organization, lead, activity, note;
   };

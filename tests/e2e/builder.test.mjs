@@ -6,6 +6,8 @@
 // interpreter in the dashboard: no record created), adds the shop's site and publishes. Then a
 // visitor on the shop's page (another origin, 127.0.0.2) walks it: offline (nobody available:
 // the offline message, and a lead with the captured email), and online (an agent takes the chat).
+// Then drafts and versions: an edit is not seen by visitors until published; Versions > Restore
+// brings version 1 back (published as version 3). A regular agent's dashboard has no builder.
 // Screenshots at 1280x800, 1024x640 and 1920x1080 go to SHOT_DIR/builder-*.png (look at them).
 // Usage: node builder.test.mjs SERVER_BINARY WEB_DIR SHOT_DIR
 import http from 'node:http';
@@ -226,6 +228,52 @@ async function main() {
   await waitFor('the agent takes the chat', async () => agent.conversation);
   check(true, 'the online path reaches the Live Chat card and the agent takes the chat');
   await online.screenshot({ path: path.join(shotDir, 'builder-07-visitor-online.png') });
+
+  // A later edit waits in the draft: visitors keep meeting the published greeting until Publish.
+  const greets = async (text) => {
+    const page = await (await browser.newContext({ viewport: { width: 1000, height: 760 } })).newPage();
+    cleanups.unshift(() => page.context().close());
+    await page.goto(`${site}/shop.html?pb=${id}`, { waitUntil: 'load' });
+    await page.locator(`${W} button.launcher`).click({ timeout: 30_000 });
+    await waitFor(`the greeting "${text}"`, async () => (await logText(page)).includes(text), 30_000);
+    return page;
+  };
+  const view = async () => rest(`/api/playbooks/${id}`);
+  await click(ada, 'edit:message');
+  await fill('text', 'Hello from the new draft!');
+  await click(ada, 'Save card');
+  await waitFor('the draft saved', async () => (await view()).draft === true);
+  const draftView = await view();
+  check(draftView.published_version === 1 && draftView.changes.some((c) => c.name === 'message'),
+        `the draft changes the greeting, version 1 stays live (${JSON.stringify(draftView.changes)})`);
+  await shot(ada, '09-draft');
+  const before = await greets('Welcome to Acme');
+  check(!(await logText(before)).includes('new draft'), 'a visitor does not see the unpublished draft');
+  await click(ada, 'Publish');
+  await waitFor('version 2 published', async () => (await view()).published_version === 2);
+  await greets('Hello from the new draft!');
+  check(true, 'once published, a new visitor meets the edit');
+
+  // Versions: going back to version 1 puts it in the draft; Publish makes it version 3.
+  await click(ada, 'Versions');
+  await click(ada, 'restore:1');
+  await waitFor('version 1 restored into the draft', async () => {
+    const v = await view();
+    return v.draft && v.playbook.cards.find((c) => c.id === 'message').text === 'Hi! **Welcome to Acme.**';
+  });
+  await shot(ada, '10-versions');
+  await click(ada, 'Publish');
+  await waitFor('version 3 published', async () => (await view()).published_version === 3);
+  await greets('Welcome to Acme');
+  check(true, 'the earlier version is live again (as version 3)');
+
+  // A regular agent's dashboard has no Playbooks screen.
+  const annaUi = await openDashboard(browser, base, 'anna');
+  await signIn(annaUi, 'anna@demo.local');
+  await sleep(300);
+  const labels = (await widgets(annaUi)).map((w) => w.label);
+  check(labels.includes('Inbox') && !labels.includes('Playbooks'),
+        `a regular agent cannot open the builder (${labels.filter((l) => /^[A-Z]/.test(l)).join(', ')})`);
 
   // The builder at the smallest and a large supported screen. Last: typed text did not reach
   // the dashboard's fields after setViewportSize in this headless run (seen; not the builder's).

@@ -384,6 +384,8 @@ async function main() {
   check(put.status === 200, `the playbook with hostile texts is saved (${put.status} ${JSON.stringify(put.json?.error || '')})`);
   const avatar = await ada.rest('PUT', '/api/playbooks/pb_demo', { ...pb, bot_avatar_url: 'javascript:__pwn(47)' });
   check(avatar.status === 400, `a javascript: bot avatar URL is refused (${avatar.status})`);
+  const published = await ada.rest('POST', '/api/playbooks/pb_demo/publish', {});
+  check(published.status === 200, `the hostile draft is published, so visitors meet it (${published.status})`);
   for (const [kind, record] of [
     ['leads', { title: `Lead ${PAYLOADS[0]} ${PAYLOADS[3]}` }], ['deals', { title: `Deal ${PAYLOADS[1]} ${PAYLOADS[11]}` }],
     ['activities', { subject: `Call ${PAYLOADS[2]}`, type: 'call', note: PAYLOADS[13] }],

@@ -140,6 +140,8 @@ TEST(ArticleFlow, WaitTimeRunsOutIntoTheOfflineFlow) {
   std::string admin = login(server, "admin@demo.local");
   auto edit = api(server, admin, "PATCH", "/api/playbooks/pb_demo/cards/live_chat", json{{"wait_seconds", 1}});
   ASSERT_EQ(edit.status, 200) << edit.body;
+  auto published = api(server, admin, "POST", "/api/playbooks/pb_demo/publish", json::object());
+  ASSERT_EQ(published.status, 200) << published.body;  // the draft's wait time reaches visitors
   Agent anna;
   ASSERT_TRUE(anna.connect(server, "anna@demo.local"));
   anna.command({{"type", "set_online"}, {"online", true}});
@@ -242,6 +244,7 @@ TEST(ArticleFlow, NotEmbeddedPlaybookRunsOfflineOnly) {
   json pb = json::parse(api(server, admin, "GET", "/api/playbooks/" + id).body)["playbook"];
   pb["allowed_origins"] = json::array({"https://shop.example.com"});
   ASSERT_EQ(api(server, admin, "PUT", "/api/playbooks/" + id, pb).status, 200);
+  ASSERT_EQ(api(server, admin, "POST", "/api/playbooks/" + id + "/publish", json::object()).status, 200);
   Visitor w;
   ASSERT_TRUE(w.connect(server, id, "https://shop.example.com"));
   to_live_chat_card(w);

@@ -81,10 +81,20 @@ inline std::string numbered(const char* prefix, uint64_t n) {
   return out;
 }
 
+// Turns a current file back into what the step before the versions migration left (the last
+// step): no playbook_versions, no published_version nor playbook_version columns.
+inline void undo_versions_schema(const std::string& path) {
+  for (const char* sql : {"DROP TABLE playbook_versions", "ALTER TABLE playbooks DROP COLUMN published_version",
+                          "ALTER TABLE runs DROP COLUMN playbook_version"})
+    query(path, sql);
+  query(path, "PRAGMA user_version = " + std::to_string(sqlite::schema_version_known() - 1));
+}
+
 // Turns a current file back into what the step before the search migration left: without its
-// search index and Closed folder index (store_schema.cpp; it is the last step). Version tests
-// build older files this way.
+// search index and Closed folder index (store_schema.cpp; the step before the versions step).
+// Version tests build older files this way.
 inline void undo_search_schema(const std::string& path) {
+  undo_versions_schema(path);
   for (const char* sql :
        {"DROP TRIGGER conversation_search_closed", "DROP TRIGGER conversation_search_panel",
         "DROP TRIGGER persons_search_insert", "DROP TRIGGER persons_search_update",
@@ -93,7 +103,7 @@ inline void undo_search_schema(const std::string& path) {
         "DROP VIEW record_documents", "DROP TABLE conversation_search", "DROP TABLE record_search",
         "DROP TABLE search_records", "DROP INDEX conversations_closed"})
     query(path, sql);
-  query(path, "PRAGMA user_version = " + std::to_string(sqlite::schema_version_known() - 1));
+  query(path, "PRAGMA user_version = " + std::to_string(sqlite::schema_version_known() - 2));
 }
 
 inline StoredEvent at(uint64_t pos, Event e) { return StoredEvent{pos, std::move(e)}; }

@@ -60,7 +60,7 @@ TEST_F(StoreTest, MigratedSchemaHasExactlyTheColumnTables) {
       EXPECT_EQ(info[i][3], i == 0 ? "1" : "0") << c.name;
     }
   });
-  EXPECT_EQ(tables, 11);
+  EXPECT_EQ(tables, 12);
 }
 
 TEST_F(StoreTest, MigrateCountsEveryStepOnAnEmptyFile) {
@@ -373,6 +373,52 @@ TEST_F(StoreTest, EventsOfAnUnknownConversationFail) {
   ASSERT_OK(put(*store, events_write({at(1, ConversationStarted{"c", 1, 1, "v", "", ""})})));
   EXPECT_FALSE(put(*store, events_write({at(2, ConversationStarted{"c", 1, 1, "v", "", ""})})).ok());
   EXPECT_EQ(scalar(file(), "SELECT playbook_id FROM conversations WHERE id = 'c'"), "NULL");  // "" stored as NULL
+}
+
+// [SECTION] Playbook versions (issue 15) ---------------------------------------------------------
+
+TEST_F(StoreTest, PlaybookVersionsAreKeptNewestFirstAndGoWithTheirPlaybook) {
+  auto store = open();
+  Write w;
+  w.playbooks.push_back(PlaybookRow{"pb1", "{\"draft\":3}", false, 1, 1, "", 0, 2});
+  w.playbooks.push_back(PlaybookRow{"pb2", "{}", false, 1, 1, "", 0, 0});
+  w.playbook_versions.push_back(PlaybookVersionRow{"pv_a", "pb1", 1, "{\"v\":1}", "u_ada", 10});
+  w.playbook_versions.push_back(PlaybookVersionRow{"pv_b", "pb1", 2, "{\"v\":2}", "", 20});
+  w.runs.push_back(RunRow{"c1", "pb1", "{}", 1});
+  ASSERT_OK(put(*store, std::move(w)));
+  auto versions = store->playbook_versions("pb1");
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions[0].version, 2) << "newest first";
+  EXPECT_EQ(versions[1].author_id, "u_ada");
+  EXPECT_EQ(store->playbook_version("pb1", 1)->json, "{\"v\":1}");
+  EXPECT_FALSE(store->playbook_version("pb1", 3));
+  EXPECT_FALSE(store->playbook_version("pb2", 1));
+  EXPECT_EQ(store->playbook("pb1")->published_version, 2);
+  EXPECT_EQ(store->run("c1")->playbook_version, 1);
+
+  Write gone;
+  gone.deleted_playbooks.push_back("pb1");
+  ASSERT_OK(put(*store, std::move(gone)));
+  EXPECT_TRUE(store->playbook_versions("pb1").empty()) << "a playbook's versions go with it";
+}
+
+TEST_F(StoreTest, VersionSixPublishedPlaybooksBecomeTheirOwnVersionOne) {
+  {
+    auto store = open();
+    Write w;
+    w.playbooks.push_back(PlaybookRow{"live", "{\"id\":\"live\",\"published\":true}", true, 1, 7, "", 0, 0});
+    w.playbooks.push_back(PlaybookRow{"draft", "{\"id\":\"draft\",\"published\":false}", false, 1, 8, "", 0, 0});
+    w.playbooks.push_back(PlaybookRow{"broken", "not json", false, 1, 9, "", 0, 0});
+    w.runs.push_back(RunRow{"c1", "live", "{}", 0});
+    ASSERT_OK(put(*store, std::move(w)));
+  }
+  undo_versions_schema(file());
+  open().reset();  // migrates
+  EXPECT_EQ(query(file(), "SELECT id, published_version FROM playbooks ORDER BY id"),
+            (std::vector<std::vector<std::string>>{{"broken", "0"}, {"draft", "0"}, {"live", "1"}}));
+  EXPECT_EQ(query(file(), "SELECT playbook_id, version, author_id, created_at, json FROM playbook_versions"),
+            (std::vector<std::vector<std::string>>{{"live", "1", "", "7", "{\"id\":\"live\",\"published\":true}"}}));
+  EXPECT_EQ(scalar(file(), "SELECT playbook_version FROM runs WHERE conversation_id = 'c1'"), "1");
 }
 
 }  // namespace
