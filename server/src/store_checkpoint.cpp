@@ -99,10 +99,15 @@ void SqliteStore::wal_committed(int frames) {
   int behind = 0;
   {
     std::lock_guard lock(wal_mu_);
-    if (frames < wal_.frames) {  // the WAL started over: the frames copied were the old ones
+    // The WAL started over: the frames copied were the old ones. Fewer frames than before says so;
+    // after a checkpoint that copied every frame it may also have started over with more frames
+    // than before, which no count tells apart: then take nothing as copied (at worst one passive
+    // checkpoint too many, never one missed).
+    if (frames < wal_.frames || wal_.all_copied) {
       wal_.copied = 0;
       ++wal_.restarts;
     }
+    wal_.all_copied = false;
     wal_.frames = frames;
     behind = frames - std::min(wal_.copied, frames);
     wake = behind >= options_.checkpoint_pages;
@@ -179,20 +184,21 @@ SqliteStore::Checkpointed SqliteStore::checkpoint(sqlite3* db, int mode, Checkpo
     std::lock_guard lock(wal_mu_);
     // Frames counted before a restart belong to the old WAL: then nothing is known copied.
     if (wal_.restarts == restarts && c.copied > 0) wal_.copied = std::max(wal_.copied, std::min(c.copied, wal_.frames));
+    if (wal_.restarts == restarts && c.rc == SQLITE_OK && c.frames > 0 && c.copied >= c.frames &&
+        c.frames == wal_.frames) {
+      wal_.all_copied = true;  // the next commit may start the WAL over
+    }
     if (wal_.frames - wal_.copied < options_.checkpoint_pages) wal_.warned = false;
-  }
-  {
-    std::lock_guard lock(mu_);
-    ++stats_.checkpoints;
-    if (kind == CheckpointKind::forced) ++stats_.forced_checkpoints;
+    ++wal_.checkpoints;
+    if (kind == CheckpointKind::forced) ++wal_.forced_checkpoints;
   }
   log_debug("store: checkpoint", {{"mode", mode_name(mode)}, {"rc", c.rc}, {"wal_frames", c.frames},
                                   {"copied", c.copied}, {"ms", took.count() * 1000}});
   return c;
 }
 
-const Histogram& SqliteStore::checkpoint_seconds(CheckpointKind kind) const {
-  return kind == CheckpointKind::passive ? passive_seconds_ : forced_seconds_;
+const Histogram* SqliteStore::checkpoint_seconds(CheckpointKind kind) const {
+  return kind == CheckpointKind::passive ? &passive_seconds_ : &forced_seconds_;
 }
 
 }  // namespace livechat::server
