@@ -70,9 +70,11 @@ const LanguageName* languages(std::size_t& count) {
   return kLanguages;
 }
 
+char decimal_point() { return g_language == "it" ? ',' : '.'; }
+
 std::string money(int64_t cents, const std::string& currency) {
-  bool it = g_language == "it";
-  return livechat::format_money_cents(cents, currency, it ? ',' : '.', it ? '.' : ',');
+  const char point = decimal_point();
+  return livechat::format_money_cents(cents, currency, point, point == ',' ? '.' : ',');
 }
 
 const char* month_name(int month) {

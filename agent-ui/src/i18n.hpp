@@ -39,6 +39,7 @@ const LanguageName* languages(std::size_t& count);
 
 // Numbers, money and dates as the language writes them.
 std::string money(int64_t cents, const std::string& currency);  // "€2.500,50" (it), "€2,500.50" (en)
+char decimal_point();  // ',' (it), '.' (en): how amounts are shown and typed
 std::string date_text(int year, int month, int day);              // "24 nov 2026" (it), "24 Nov 2026" (en)
 const char* month_name(int month);                                // 1..12, "novembre" / "November"
 

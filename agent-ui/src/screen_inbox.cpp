@@ -60,7 +60,10 @@ bool online_switch(bool on) {
   return clicked;
 }
 
-void draw_folder_tabs(App& app, const Inbox& inbox, std::size_t closed) {
+// The Closed folder is paged: its count is what has been loaded, with a "+" while older pages
+// remain (counting a year of chats would read them all).
+void draw_folder_tabs(App& app, const Inbox& inbox) {
+  const std::size_t closed = app.model.closed_folder().size();
   struct Tab {
     Folder folder;
     const char* name;
@@ -80,7 +83,8 @@ void draw_folder_tabs(App& app, const Inbox& inbox, std::size_t closed) {
     }
     if (t.folder != Folder::unassigned) {  // the count, right-aligned
       char count[24];
-      std::snprintf(count, sizeof count, "%zu", t.count);
+      const bool more = t.folder == Folder::closed && !app.model.closed.done;
+      std::snprintf(count, sizeof count, more ? "%zu+" : "%zu", t.count);
       ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(count).x - 4);
       ImGui::TextDisabled("%s", count);
     }
@@ -303,7 +307,7 @@ void draw_left(App& app) {
   draw_search_box(app);
   const bool closed = app.folder == Folder::closed;
   const auto& rows = closed ? app.model.closed_folder() : rows_of(inbox, app.folder);
-  draw_folder_tabs(app, inbox, closed ? rows.size() : app.model.closed_folder().size());
+  draw_folder_tabs(app, inbox);
   ImGui::Separator();
 
   ImGui::BeginChild("##list", ImVec2(0, -kBottomHeight), false);

@@ -32,8 +32,8 @@ void load(PanelForm& f, const Conversation& c, uint64_t version) {
   f.conversation = c.id;
   f.loaded_version = version;
   if (p.deal_value_cents >= 0)
-    std::snprintf(f.deal_value, sizeof f.deal_value, "%lld.%02lld", static_cast<long long>(p.deal_value_cents / 100),
-                  static_cast<long long>(p.deal_value_cents % 100));
+    std::snprintf(f.deal_value, sizeof f.deal_value, "%lld%c%02lld", static_cast<long long>(p.deal_value_cents / 100),
+                  decimal_point(), static_cast<long long>(p.deal_value_cents % 100));
   copy(f.currency, p.currency);
   copy(f.close_date, p.expected_close_date);
   copy(f.person_name, p.person_name);
@@ -78,7 +78,6 @@ int refuse_keys(ImGuiInputTextCallbackData* data) {
   else if (money && !((c >= '0' && c <= '9') || c == '.' || c == ','))
     why = tr("Deal value takes digits and a decimal point, e.g. 2500.50.");
   else if (!money && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) why = tr("Currency is three letters, e.g. EUR.");
-  if (money && c == ',') data->EventChar = '.';  // 2500,50 as Italians write it
   if (!why) {
     f->refused.clear();
     return 0;
@@ -151,7 +150,7 @@ void draw_side_panel(App& app, const Conversation& c) {
   if (save) {
     SidePanel p;
     f.refused.clear();
-    if (!parse_money_cents(f.deal_value, p.deal_value_cents)) {
+    if (!parse_money_cents(f.deal_value, p.deal_value_cents, decimal_point())) {
       f.error = f.deal_value[0] == '-' ? tr("Deal value can't be negative.") : tr("Deal value must be a number, e.g. 2500 or 2500.50.");
       f.error_field = "deal_value_cents";
     } else {

@@ -5,6 +5,18 @@
 // server's frame-ancestors 'none' already stops browsers from showing it there.
 if (window.top !== window.self) throw new Error('the dashboard does not run inside a frame');
 document.getElementById('canvas').addEventListener('contextmenu', (e) => e.preventDefault());
+// The loading line in the language the dashboard will show (the same choice as i18n.cpp's
+// start_language: the one kept in localStorage, else the browser's first Italian or English).
+(() => {
+  let lang = '';
+  try { lang = localStorage.getItem('lc_agent_language') || ''; } catch (e) {}
+  if (!lang) lang = (navigator.languages || [navigator.language || '']).map((l) => l.slice(0, 2).toLowerCase())
+    .find((l) => l === 'it' || l === 'en') || 'en';
+  if (lang === 'it') {
+    document.documentElement.lang = 'it';
+    document.getElementById('loading').textContent = 'Caricamento della dashboard Live Chat…';
+  }
+})();
 // Maintenance reminder: agent-ui/src/platform_web.cpp fills window.lcQueue, exports
 // _lc_debug_json (the model summary, made when asked) and sets window.lcWidgetsJson and
 // window.lcFrames on every drawn frame; the hooks below read them.

@@ -143,19 +143,37 @@ bool is_valid_date(std::string_view s) {
   return d <= max;
 }
 
-bool parse_money_cents(std::string_view text, int64_t& out) {
-  std::string t = trim(text);
+bool parse_money_cents(std::string_view text, int64_t& out, char decimal_point) {
+  std::string t;
+  for (char ch : trim(text))
+    if (ch != ' ') t += ch;  // spaces group thousands anywhere
   if (t.empty()) {
     out = -1;
     return true;
   }
+  // Which separator is the decimal point: the last one, when one or two digits end the text
+  // ("2500.5", "2.500,50", and "2500.50" typed in Italian too), or when it is the language's own
+  // (then three digits are too many decimals). Any other separator groups exactly three digits.
+  const std::size_t last = t.find_last_of(".,");
+  std::size_t decimal = std::string::npos;
+  if (last != std::string::npos) {
+    const std::size_t tail = t.size() - last - 1;
+    const bool digits_only = t.find_first_not_of("0123456789", last + 1) == std::string::npos;
+    if (digits_only && (tail == 1 || tail == 2 || t[last] == decimal_point)) decimal = last;
+  }
   int64_t units = 0, cents = 0;
-  int decimals = -1;
+  int decimals = -1, group_digits = -1;  // digits since the last group separator (-1: none yet)
   bool digits = false;
-  for (char ch : t) {
-    if (ch == ',' || ch == ' ') continue;
-    if (ch == '.' && decimals < 0) {
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const char ch = t[i];
+    if (i == decimal) {
+      if (group_digits >= 0 && group_digits != 3) return false;
       decimals = 0;
+      continue;
+    }
+    if (ch == '.' || ch == ',') {
+      if (decimals >= 0 || (group_digits >= 0 && group_digits != 3) || !digits) return false;
+      group_digits = 0;
       continue;
     }
     if (!is_digit(ch)) return false;
@@ -166,9 +184,10 @@ bool parse_money_cents(std::string_view text, int64_t& out) {
     } else {
       if (units > 1'000'000'000'000) return false;
       units = units * 10 + (ch - '0');
+      if (group_digits >= 0) ++group_digits;
     }
   }
-  if (!digits) return false;
+  if (!digits || (decimal == std::string::npos && group_digits >= 0 && group_digits != 3)) return false;
   if (decimals == 1) cents *= 10;
   out = units * 100 + cents;
   return out <= 1'000'000'000'000'000;

@@ -93,6 +93,12 @@ void add_flags(CLI::App& app, Config& c, std::string& listen, std::string& sync)
       ->envname("LIVECHAT_CLOSED_CACHE")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  app.add_option("--dormant-after-ms", c.engine.dormant_after_ms,
+                 "a chatbot conversation whose visitor left this many milliseconds ago leaves memory (the visitor's "
+                 "return reads it back)")
+      ->envname("LIVECHAT_DORMANT_AFTER_MS")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{100}, int64_t{30} * 24 * 3'600'000));
   app.add_option("--resume-events", c.engine.max_resume_events,
                  "a dashboard reconnecting at most this many events behind gets only the changes; further behind, "
                  "a snapshot")

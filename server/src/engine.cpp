@@ -2,6 +2,7 @@
 // what became durable to exactly those allowed to see it. See engine.hpp for the contract.
 #include "engine.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 
@@ -83,7 +84,7 @@ Status Engine::load() {
       after = stored.pos;
     }
   }
-  auto open = store_.open_conversations();
+  auto open = store_.open_conversations(loop_.now_ms() - options_.dormant_after_ms);
   if (!open) return open.error();
   for (const auto& id : open.value()) {
     auto loaded = store_.load_conversation(id);
@@ -92,15 +93,7 @@ Status Engine::load() {
     stats_.startup_events_read += loaded.value()->last_seq;  // seqs count a conversation's events
     committed_.conversations.emplace(id, *loaded.value());
     live_.conversations.emplace(id, std::move(*loaded.value()));
-    auto row = store_.run(id);
-    if (!row) continue;
-    auto json = nlohmann::json::parse(row->json, nullptr, false);
-    auto run = playbook_run_from_json(json);
-    if (!run) {
-      log_warn("chatbot run unreadable", {{"conversation", id}, {"error", run.error().message}});
-      continue;
-    }
-    runs_[id] = Run{row->playbook_id, run.value()};
+    load_run(id);
   }
   committed_pos_ = store_.last_pos();
   next_pos_ = committed_pos_ + 1;
@@ -112,6 +105,7 @@ Status Engine::load() {
   for (const auto& [id, u] : live_.users)
     if (u.online && !u.away) online.push_back(id);
   for (const auto& id : online) presence_changed(id);
+  schedule_dormancy_sweep();
   log_info("state loaded", {{"pos", committed_pos_}, {"events_read", stats_.startup_events_read},
                             {"open_conversations", live_.conversations.size()}, {"users", live_.users.size()}});
   return ok_status();
@@ -119,32 +113,58 @@ Status Engine::load() {
 
 // --- bounded memory ----------------------------------------------------------------------------
 
-std::optional<Conversation> Engine::load_closed(const ConversationId& id) {
+void Engine::load_run(const ConversationId& id) {
+  auto row = store_.run(id);
+  if (!row) return;
+  auto json = nlohmann::json::parse(row->json, nullptr, false);
+  auto run = playbook_run_from_json(json);
+  if (!run) {
+    log_warn("chatbot run unreadable", {{"conversation", id}, {"error", run.error().message}});
+    return;
+  }
+  runs_[id] = Run{row->playbook_id, run.value()};
+}
+
+std::optional<Conversation> Engine::load_stored(const ConversationId& id) {
   auto loaded = store_.load_conversation(id);
   if (!loaded) {
     log_warn("conversation unreadable", {{"conversation", id}, {"error", loaded.error().message}});
     return std::nullopt;
   }
-  // Only closed ones live in the store alone: an open one missing here was committed a moment
-  // ago and reaches the states through on_durable.
-  if (!loaded.value() || loaded.value()->phase != Phase::closed) return std::nullopt;
-  ++stats_.loads;
+  // Only closed and dormant chatbot-phase ones live in the store alone: any other one missing
+  // here was committed a moment ago and reaches the states through on_durable.
+  if (!loaded.value()) return std::nullopt;
+  const Phase phase = loaded.value()->phase;
+  if (phase != Phase::closed && phase != Phase::bot) return std::nullopt;
+  ++(phase == Phase::closed ? stats_.loads : stats_.woken);
   return std::move(loaded.value());
+}
+
+const Conversation* Engine::wake(Conversation c) {
+  const ConversationId id = c.id;
+  live_.conversations.emplace(id, c);
+  load_run(id);
+  return &committed_.conversations.emplace(id, std::move(c)).first->second;
 }
 
 const Conversation* Engine::conversation(const ConversationId& id) {
   if (auto it = committed_.conversations.find(id); it != committed_.conversations.end()) return &it->second;
   if (live_.conversations.count(id)) return nullptr;  // started, not durable yet
   if (const Conversation* c = closed_.find(id)) return c;
-  auto loaded = load_closed(id);
-  return loaded ? closed_.put(std::move(*loaded)) : nullptr;
+  auto loaded = load_stored(id);
+  if (!loaded) return nullptr;
+  return loaded->phase == Phase::bot ? wake(std::move(*loaded)) : closed_.put(std::move(*loaded));
 }
 
 void Engine::page_in(const ConversationId& id) {
   if (live_.conversations.count(id)) return;
   std::optional<Conversation> c = closed_.take(id);
-  if (!c) c = load_closed(id);
+  if (!c) c = load_stored(id);
   if (!c) return;
+  if (c->phase == Phase::bot) {
+    wake(std::move(*c));
+    return;
+  }
   committed_.conversations.emplace(id, *c);
   live_.conversations.emplace(id, std::move(*c));
   paged_in_.insert(id);
@@ -164,6 +184,39 @@ void Engine::settle(const ConversationId& id) {
   closed_.put(std::move(done->second));
   committed_.conversations.erase(done);
   live_.conversations.erase(live);
+}
+
+// Chatbot-phase conversations whose visitor left: no widget shows them, nothing is on its way to
+// the disk for them, and their last activity (start or newest message: the same rule as
+// Store::open_conversations) is older than dormant_after_ms. The sweep walks the open
+// conversations only (the working set), never the history.
+void Engine::sweep_dormant() {
+  const TimeMs since = loop_.now_ms() - options_.dormant_after_ms;
+  std::vector<ConversationId> asleep;
+  for (const auto& [id, c] : committed_.conversations) {
+    if (c.phase != Phase::bot || watchers_.count(id)) continue;
+    const TimeMs active = std::max(c.created_at, c.messages.empty() ? TimeMs{0} : c.messages.back().at);
+    if (active >= since) continue;
+    auto live = live_.conversations.find(id);
+    if (live == live_.conversations.end() || live->second.last_seq != c.last_seq) continue;  // a command on its way
+    asleep.push_back(id);
+  }
+  for (const auto& id : asleep) {
+    committed_.conversations.erase(id);
+    live_.conversations.erase(id);
+    runs_.erase(id);
+  }
+  stats_.dormant += asleep.size();
+  if (!asleep.empty()) log_debug("dormant chatbot conversations left memory", {{"count", asleep.size()}});
+}
+
+void Engine::schedule_dormancy_sweep() {
+  const int64_t period = std::clamp<int64_t>(options_.dormant_after_ms / 4, 50, 60'000);
+  loop_.after(period, [this, alive = alive_] {
+    if (!*alive) return;
+    sweep_dormant();
+    schedule_dormancy_sweep();
+  });
 }
 
 // --- commands ----------------------------------------------------------------------------------

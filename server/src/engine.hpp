@@ -10,8 +10,11 @@
 // assigned), plus closed ones while a command on them is on its way to the disk. A closed
 // conversation with nothing in flight leaves both states for a bounded cache of recently used
 // closed conversations (ClosedCache, --closed-cache); past it, it is read again from the store
-// (Store::load_conversation) when someone acts on it or asks for it. A restart loads the users'
-// events and the open conversations, never the whole log.
+// (Store::load_conversation) when someone acts on it or asks for it. A chatbot-phase conversation
+// that no widget has shown for --dormant-after-ms (the visitor left mid-flow) goes to sleep: it leaves
+// both states and its chatbot run is dropped; the visitor's return (hello, resume, an answer)
+// wakes it from the store, run and all. A restart loads the users' events and the open
+// conversations (only the chatbot-phase ones active within --dormant-after-ms), never the whole log.
 //
 // It is the SocketHandler for /ws/visitor and /ws/agent and serves the API (api.cpp) through
 // run(). Everything runs on the Loop's one thread.
@@ -49,6 +52,8 @@ struct EngineOptions {
   int max_token_failures_per_minute = 60;
   // Closed conversations kept in memory besides the open ones (the most recently used; at least 1).
   std::size_t closed_cache = 1000;
+  // A chatbot-phase conversation no widget shows and nothing touched for this long leaves memory.
+  int64_t dormant_after_ms = 30 * 60'000;
   // A dashboard reconnecting with after_pos gets only what changed when at most this many events
   // were committed since; further behind, a snapshot.
   uint64_t max_resume_events = 5'000;
@@ -63,6 +68,8 @@ struct EngineStats {
   // Memory: conversations held in the states (open, and closed ones with a command in flight),
   // closed ones in the cache, dropped from the cache, read back from the store.
   uint64_t held_conversations = 0, cached_closed = 0, evictions = 0, loads = 0;
+  // Chatbot-phase conversations put to sleep, and woken again from the store.
+  uint64_t dormant = 0, woken = 0;
   uint64_t startup_events_read = 0;  // events read from the store by load()
   // Dashboards synced: by position (only what changed) or with a snapshot.
   uint64_t resumes = 0, snapshots = 0, split_snapshots = 0;
@@ -149,10 +156,15 @@ class Engine : public SocketHandler {
   void schedule_wait(const Conversation& conversation);
   void on_wait_timer(const ConversationId& conversation);
   // Bounded memory: a closed conversation a command names comes back into both states
-  // (page_in); one with nothing in flight goes back to the cache (settle).
+  // (page_in); one with nothing in flight goes back to the cache (settle). A dormant chatbot-phase
+  // one comes back for good (wake) and goes to sleep again in a later sweep.
   void page_in(const ConversationId& id);
   void settle(const ConversationId& id);
-  std::optional<Conversation> load_closed(const ConversationId& id);
+  std::optional<Conversation> load_stored(const ConversationId& id);  // closed or dormant, else none
+  const Conversation* wake(Conversation conversation);
+  void load_run(const ConversationId& id);
+  void sweep_dormant();
+  void schedule_dormancy_sweep();
 
   // engine_visitor.cpp: widget sessions and the chatbot
   void visitor_frame(Session& session, ClientFrame frame);

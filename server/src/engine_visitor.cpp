@@ -163,6 +163,7 @@ void Engine::visitor_start(Session& s, const StartFrame& start) {
 }
 
 void Engine::visitor_answer(Session& s, const AnswerFrame& answer) {
+  if (answer.conversation == s.conversation) conversation(answer.conversation);  // wakes a dormant one
   auto run = runs_.find(answer.conversation);
   const CachedPlaybook* pb = run == runs_.end() ? nullptr : playbook(run->second.playbook_id);
   if (answer.conversation != s.conversation || !pb)

@@ -50,6 +50,10 @@ std::string metrics_text(const Net& net, const Store& store, const Engine& engin
   m.gauge("livechat_closed_cached", "Closed conversations in the cache (--closed-cache).", static_cast<double>(e.cached_closed));
   m.counter("livechat_closed_evictions_total", "Closed conversations dropped from the cache.", static_cast<double>(e.evictions));
   m.counter("livechat_closed_loads_total", "Closed conversations read back from the database.", static_cast<double>(e.loads));
+  m.counter("livechat_dormant_total", "Chatbot conversations whose visitor left, put out of memory (--dormant-after-ms).",
+            static_cast<double>(e.dormant));
+  m.counter("livechat_dormant_woken_total", "Dormant chatbot conversations read back when their visitor returned.",
+            static_cast<double>(e.woken));
   m.gauge("livechat_startup_events_read", "Events read from the database at start-up (users' and open conversations').",
           static_cast<double>(e.startup_events_read));
   m.family("livechat_agent_syncs_total", "Dashboards synced: by position (changes only) or with a snapshot.",

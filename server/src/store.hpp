@@ -244,7 +244,9 @@ class Store {
   virtual Result<std::optional<Conversation>> load_conversation(const ConversationId& id) = 0;
   // The ids of the conversations that are not closed (bot, unassigned, assigned), in id order:
   // the engine's working set at start-up (docs/architecture.md, Bounded memory).
-  virtual Result<std::vector<ConversationId>> open_conversations() = 0;
+  // Unassigned and assigned conversations, and chatbot-phase ones active (started, or a message)
+  // at or after `bot_active_since`; older chatbot-phase ones are dormant (Engine::sweep_dormant).
+  virtual Result<std::vector<ConversationId>> open_conversations(TimeMs bot_active_since) = 0;
   // The newest conversation `visitor_id` started with `playbook_id`, if any.
   virtual std::optional<ConversationId> latest_conversation(const std::string& visitor_id,
                                                             const std::string& playbook_id) = 0;

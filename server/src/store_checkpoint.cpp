@@ -62,6 +62,7 @@ Status SqliteStore::start_checkpointer(const std::string& path) {
   // The pragma removes SQLite's own checkpoint-in-COMMIT (itself a wal hook); ours replaces it.
   Status s = sqlite::exec(wdb_.get(), "PRAGMA wal_autocheckpoint=0");
   if (!s) return s;
+  pages_written(wdb_.get());  // count from here: frames written before (the schema) are older
   sqlite3_wal_hook(wdb_.get(), &SqliteStore::on_wal_commit, this);
   checkpointer_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "store-checkpt");
@@ -88,26 +89,32 @@ void SqliteStore::stop_checkpointer() {
   }
 }
 
-int SqliteStore::on_wal_commit(void* self, sqlite3*, const char*, int frames) {
-  static_cast<SqliteStore*>(self)->wal_committed(frames);
+int SqliteStore::on_wal_commit(void* self, sqlite3* db, const char*, int frames) {
+  static_cast<SqliteStore*>(self)->wal_committed(frames, pages_written(db));
   return SQLITE_OK;
 }
 
-void SqliteStore::wal_committed(int frames) {
+int SqliteStore::pages_written(sqlite3* db) {
+  // In WAL mode every page the connection writes is a WAL frame (spilled or committed), so this
+  // counter, reset at each read, is the number of frames the commit appended.
+  int written = 0, highwater = 0;
+  sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_WRITE, &written, &highwater, 1);
+  return written;
+}
+
+void SqliteStore::wal_committed(int frames, int written) {
   writer_frames_ = frames;
   bool wake = false, warn = false;
   int behind = 0;
   {
     std::lock_guard lock(wal_mu_);
-    // The WAL started over: the frames copied were the old ones. Fewer frames than before says so;
-    // after a checkpoint that copied every frame it may also have started over with more frames
-    // than before, which no count tells apart: then take nothing as copied (at worst one passive
-    // checkpoint too many, never one missed).
-    if (frames < wal_.frames || wal_.all_copied) {
+    // The WAL started over (its frames are all new, and the ones copied were the old ones) when
+    // it holds fewer frames than before plus the ones this commit wrote. The count alone is not
+    // enough: a WAL that started over can hold more frames than before.
+    if (frames < wal_.frames + written) {
       wal_.copied = 0;
       ++wal_.restarts;
     }
-    wal_.all_copied = false;
     wal_.frames = frames;
     behind = frames - std::min(wal_.copied, frames);
     wake = behind >= options_.checkpoint_pages;
@@ -184,10 +191,6 @@ SqliteStore::Checkpointed SqliteStore::checkpoint(sqlite3* db, int mode, Checkpo
     std::lock_guard lock(wal_mu_);
     // Frames counted before a restart belong to the old WAL: then nothing is known copied.
     if (wal_.restarts == restarts && c.copied > 0) wal_.copied = std::max(wal_.copied, std::min(c.copied, wal_.frames));
-    if (wal_.restarts == restarts && c.rc == SQLITE_OK && c.frames > 0 && c.copied >= c.frames &&
-        c.frames == wal_.frames) {
-      wal_.all_copied = true;  // the next commit may start the WAL over
-    }
     if (wal_.frames - wal_.copied < options_.checkpoint_pages) wal_.warned = false;
     ++wal_.checkpoints;
     if (kind == CheckpointKind::forced) ++wal_.forced_checkpoints;

@@ -71,7 +71,9 @@ std::vector<Named> read_statements() {
       {"user_events_after",
        "SELECT pos, body FROM events WHERE conversation IS NULL AND pos > $1 ORDER BY pos LIMIT $2"},
       {"open_conversations",
-       "SELECT id FROM conversations WHERE phase IN ('bot', 'unassigned', 'assigned') ORDER BY id COLLATE \"C\""},
+       "SELECT id FROM (SELECT id FROM conversations WHERE phase IN ('unassigned', 'assigned') UNION ALL "
+       "SELECT id FROM conversations AS c WHERE phase = 'bot' AND greatest(created_at, coalesce((SELECT max(at) "
+       "FROM events WHERE conversation = c.id AND type = 'message_posted'), 0)) >= $1) o ORDER BY id COLLATE \"C\""},
       {"latest_conversation",
        "SELECT id FROM conversations WHERE visitor_id = $1 AND playbook_id = $2 "
        "ORDER BY created_at DESC, id COLLATE \"C\" DESC LIMIT 1"},
@@ -382,8 +384,10 @@ Result<std::vector<StoredEvent>> PgStore::user_events_after(uint64_t after_pos, 
   return events("user_events_after", p);
 }
 
-Result<std::vector<ConversationId>> PgStore::open_conversations() {
-  Result<pg::Res> res = pg::run(reader_.get(), "open_conversations", {}, "read open conversations");
+Result<std::vector<ConversationId>> PgStore::open_conversations(TimeMs bot_active_since) {
+  Params p;
+  p.add(bot_active_since);
+  Result<pg::Res> res = pg::run(reader_.get(), "open_conversations", p, "read open conversations");
   if (!res) return res.error();
   std::vector<ConversationId> ids;
   for (int i = 0; i < PQntuples(res.value().get()); ++i) ids.emplace_back(PQgetvalue(res.value().get(), i, 0));

@@ -166,7 +166,7 @@ class PgStore final : public GroupCommitStore {
   uint64_t last_pos() override;
   Result<std::vector<StoredEvent>> user_events_after(uint64_t after_pos, std::size_t limit) override;
   Result<std::optional<Conversation>> load_conversation(const ConversationId& id) override;
-  Result<std::vector<ConversationId>> open_conversations() override;
+  Result<std::vector<ConversationId>> open_conversations(TimeMs bot_active_since) override;
   std::optional<ConversationId> latest_conversation(const std::string& visitor_id,
                                                     const std::string& playbook_id) override;
   std::optional<CredentialRow> credential(const std::string& user_id) override;

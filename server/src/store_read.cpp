@@ -70,7 +70,9 @@ Status SqliteStore::prepare_reads() {
       {&r_.user_events_after,
        "SELECT pos, body FROM events WHERE conversation IS NULL AND pos > ? ORDER BY pos LIMIT ?"},
       {&r_.open_conversations,
-       "SELECT id FROM conversations WHERE phase IN ('bot', 'unassigned', 'assigned') ORDER BY id"},
+       "SELECT id FROM conversations WHERE phase IN ('unassigned', 'assigned') UNION ALL "
+       "SELECT id FROM conversations AS c WHERE phase = 'bot' AND max(created_at, coalesce((SELECT max(at) "
+       "FROM messages WHERE conversation_id = c.id), 0)) >= ? ORDER BY id"},
       {&r_.latest_conversation,
        "SELECT id FROM conversations WHERE visitor_id = ? AND playbook_id = ? ORDER BY created_at DESC, id DESC "
        "LIMIT 1"},
@@ -140,9 +142,10 @@ Result<std::vector<StoredEvent>> SqliteStore::user_events_after(uint64_t after_p
   return decode_events(rdb_.get(), s);
 }
 
-Result<std::vector<ConversationId>> SqliteStore::open_conversations() {
+Result<std::vector<ConversationId>> SqliteStore::open_conversations(TimeMs bot_active_since) {
   Stmt& s = r_.open_conversations;
   ResetGuard guard(s);
+  s.bind(1, bot_active_since);
   std::vector<ConversationId> ids;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) ids.push_back(s.text(0));

@@ -238,7 +238,7 @@ class SqliteStore final : public GroupCommitStore {
   uint64_t last_pos() override;
   Result<std::vector<StoredEvent>> user_events_after(uint64_t after_pos, std::size_t limit) override;
   Result<std::optional<Conversation>> load_conversation(const ConversationId& id) override;
-  Result<std::vector<ConversationId>> open_conversations() override;
+  Result<std::vector<ConversationId>> open_conversations(TimeMs bot_active_since) override;
   std::optional<ConversationId> latest_conversation(const std::string& visitor_id,
                                                     const std::string& playbook_id) override;
   std::optional<CredentialRow> credential(const std::string& user_id) override;
@@ -299,7 +299,8 @@ class SqliteStore final : public GroupCommitStore {
   // After the writer thread has stopped: joins the checkpointer, then a TRUNCATE checkpoint.
   void stop_checkpointer();
   static int on_wal_commit(void* self, sqlite3* db, const char* name, int frames);
-  void wal_committed(int frames);  // writer thread, from on_wal_commit
+  static int pages_written(sqlite3* db);  // pages the connection wrote since the last call
+  void wal_committed(int frames, int written);  // writer thread, from on_wal_commit
   void checkpointer_loop();
   void checkpoint_if_wal_too_big();  // writer thread, between batches
   // One checkpoint, timed and counted. The caller holds checkpoint_mu_.
@@ -316,7 +317,6 @@ class SqliteStore final : public GroupCommitStore {
     int copied = 0;         // of those, how many a checkpoint has copied into the file
     uint64_t restarts = 0;  // times the WAL started over from its beginning
     uint64_t checkpoints = 0, forced_checkpoints = 0;  // run (StoreStats::wal)
-    bool all_copied = false;  // a checkpoint copied every frame since the last commit
     bool warned = false;    // "checkpoints are not keeping up" logged in this episode
     bool stopping = false;
   };

@@ -73,6 +73,35 @@ TEST(Validate, MoneyToExactCents) {
   }
 }
 
+// In Italian the decimal point is ','; "2500.50" still means what its writer meant, and a
+// separator that cannot be a group of three is refused rather than read as one.
+TEST(Validate, MoneyAsTypedInEachLanguage) {
+  struct Money {
+    const char* input;
+    char decimal_point;
+    bool valid;
+    int64_t cents;
+  };
+  const Money cases[] = {
+      {"2.500,50", ',', true, 250050},  {"2500,50", ',', true, 250050},  {"2500,5", ',', true, 250050},
+      {"2.500", ',', true, 250000},     {"2500.50", ',', true, 250050},  {"2,500", ',', false, 0},
+      {"1.234.567,8", ',', true, 123456780}, {"2500,", ',', true, 250000}, {"2.50.0", ',', false, 0},
+      {"2,500", '.', true, 250000},     {"2,50", '.', true, 250},        {"12,34,567", '.', false, 0},
+      {"1,500.50", '.', true, 150050},  {",5", '.', true, 50},           {"1,2345", '.', false, 0},
+      {"2.500,505", ',', false, 0},     {"1.5,5", ',', false, 0},        {"€5", ',', false, 0},
+  };
+  for (const auto& c : cases) {
+    int64_t out = 7;
+    EXPECT_EQ(parse_money_cents(c.input, out, c.decimal_point), c.valid) << c.input << " (" << c.decimal_point << ")";
+    if (c.valid) {
+      EXPECT_EQ(out, c.cents) << c.input;
+    }
+  }
+  int64_t back = 0;  // what Italian shows reads back as the same amount
+  ASSERT_TRUE(parse_money_cents(format_money_cents(123456789, "", ',', '.'), back, ','));
+  EXPECT_EQ(back, 123456789);
+}
+
 struct PanelCase {
   const char* name;
   void (*edit)(SidePanel&);

@@ -46,6 +46,8 @@ async function main() {
   await waitFor('the Italian sign-in screen', async () => (await labels(d)).includes('Accedi'));
   check((await debug(d)).language === 'it', 'an Italian browser gets the Italian dashboard');
   check(await d.page.evaluate(() => document.documentElement.lang) === 'it', '<html lang="it">');
+  const loading = await d.page.evaluate(() => document.getElementById('loading').textContent);
+  check(loading === 'Caricamento della dashboard Live Chat…', `the page says it is loading in Italian ("${loading}")`);
   await shot(d, 'signin-1920x1080');
   await signIn(d, 'anna@demo.local', 'Accedi');
   const nav = await labels(d);
@@ -87,6 +89,8 @@ async function main() {
     return p.deal_value_cents === 250050 && p.currency === 'EUR';
   });
   check(true, 'the side panel saved 2500,50 EUR as 250050 cents with "Salva"');
+  const shown = (await debug(d)).panel_form.deal_value;
+  check(shown === '2500,50', `the deal value keeps its decimal comma in Italian ("${shown}")`);
   await click(d, 'deal_value');
   await d.page.keyboard.press('End');
   await d.page.keyboard.type('x');

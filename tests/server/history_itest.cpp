@@ -6,9 +6,11 @@
 // that reconnects with after_pos gets exactly what changed.
 //
 // LIVECHAT_HISTORY_CONVERSATIONS (default 200000) sets the seeded history's size.
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "harness.hpp"
 #include "livechat/protocol.hpp"
@@ -278,6 +280,71 @@ TEST(HistorySync, ALargeSnapshotIsSplitIntoFrames) {
   }
   EXPECT_EQ(got, (std::set<std::string>{a.conversation, b.conversation}));
   EXPECT_EQ(metric(server, "livechat_split_snapshots_total"), 1);
+}
+
+
+// Waits up to `ms` for a /metrics sample to reach `at_least`.
+bool metric_reaches(Server& server, const std::string& name, double at_least, int ms = 10'000) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (metric(server, name) < at_least) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
+// A visitor who comes back to a dormant conversation: the same one, its transcript replayed, the
+// chatbot asking what it asked when they left, and the flow going on from there.
+void comes_back(Server& server, const Visitor& left, const std::string& expected_prompt) {
+  Visitor back;
+  back.token = left.token;
+  back.next_request = left.next_request;  // new client ids: the widget keeps counting
+  ASSERT_TRUE(back.connect(server));
+  ASSERT_EQ(back.conversation, left.conversation);
+  back.peer.send({{"v", 1}, {"type", "resume"}, {"conversation", back.conversation}, {"after", 0}});
+  back.peer.wait_type("resumed");
+  EXPECT_EQ(back.prompt().value("kind", ""), expected_prompt);
+  int answers = 0;
+  for (const json& f : back.peer.log())
+    if (f.value("type", "") == "event" && f["event"].value("type", "") == "message_posted" &&
+        f["event"].value("author", "") == "visitor")
+      ++answers;
+  EXPECT_EQ(answers, 1) << "the transcript is replayed from the store";
+  ASSERT_EQ(back.answer("vera@example.it").value("type", ""), "ack");
+  ASSERT_EQ(back.answer("Vera").value("type", ""), "ack");
+  back.peer.wait_event("live_chat_requested", back.conversation);
+}
+
+// A visitor who leaves mid-flow leaves memory after --dormant-after-ms (their conversation is in
+// the store alone), a restart does not read it back, and their return wakes it where they left.
+TEST(HistoryDormant, AVisitorWhoLeftMidFlowSleepsAndWakesWhereTheyLeft) {
+  Server server({"--dormant-after-ms", "300"});
+  server.start();
+  ASSERT_FALSE(HasFatalFailure());
+  Visitor first, second;
+  for (Visitor* v : {&first, &second}) {
+    ASSERT_TRUE(v->connect(server));
+    ASSERT_EQ(v->start().value("type", ""), "ack");
+    ASSERT_EQ(v->answer("I want a demo").value("type", ""), "ack");
+    v->peer.wait([](const json& j) { return j.value("type", "") == "prompt" && j.value("field", "") == "email"; });
+    v->peer.socket().close();
+  }
+  ASSERT_TRUE(metric_reaches(server, "livechat_dormant_total", 2)) << "both left memory";
+  EXPECT_EQ(metric(server, "livechat_conversations_held"), 0);
+
+  comes_back(server, first, "capture");
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(metric(server, "livechat_dormant_woken_total"), 1);
+  EXPECT_EQ(metric(server, "livechat_conversations_held"), 1);  // first's chat, now in Unassigned
+
+  // A restart reads the unassigned chat, not the dormant one; its visitor still finds it.
+  server.kill9();
+  server.start();
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(metric(server, "livechat_conversations_held"), 1);
+  comes_back(server, second, "capture");
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(metric(server, "livechat_conversations_held"), 2);
 }
 
 }  // namespace

@@ -134,6 +134,7 @@ TEST_P(AnyStoreTest, WorkingSetReads) {
   written.push_back(at(++pos, ConversationStarted{"open-1", 1, 2000, "v-1", "pb-1", ""}));
   written.push_back(at(++pos, OnlineChanged{"u-anna", false}));
   written.push_back(at(++pos, ConversationStarted{"other-pb", 1, 3000, "v-1", "pb-2", ""}));
+  written.push_back(at(++pos, MessagePosted{"open-1", 2, 5000, Author::bot, "", "Hi!", ""}));
   Write w = events_write(written);
   w.runs = {{"open-1", "pb-1", R"({"card":1})"}};
   ASSERT_OK(put(*store, w));
@@ -143,7 +144,11 @@ TEST_P(AnyStoreTest, WorkingSetReads) {
   EXPECT_EQ(positions(users.value()), (std::vector<uint64_t>{1, 2, 3, 4, 5, 16}));
   EXPECT_EQ(positions(store->user_events_after(4, 1).value()), (std::vector<uint64_t>{5}));
 
-  EXPECT_EQ(store->open_conversations().value(), (std::vector<ConversationId>{"open-1", "other-pb"}));
+  // Both are chatbot-phase, last active at 5000 (a message) and 3000 (started): older ones are
+  // dormant. Unassigned and assigned ones are always open (the closed-1 history is closed).
+  EXPECT_EQ(store->open_conversations(0).value(), (std::vector<ConversationId>{"open-1", "other-pb"}));
+  EXPECT_EQ(store->open_conversations(3001).value(), (std::vector<ConversationId>{"open-1"}));
+  EXPECT_EQ(store->open_conversations(5001).value(), (std::vector<ConversationId>{}));
   auto loaded = store->load_conversation("closed-1");
   ASSERT_TRUE(loaded.ok() && loaded.value().has_value());
   EXPECT_TRUE(*loaded.value() == want.conversations.at("closed-1"));

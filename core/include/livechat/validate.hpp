@@ -35,10 +35,13 @@ bool is_valid_phone(std::string_view s);
 // A real calendar date written YYYY-MM-DD (leap years honoured, years 1900..2999).
 bool is_valid_date(std::string_view s);
 
-// A money amount as typed ("1500", "1,500.50", "1 500.5") into exact minor units (cents).
-// Digits with at most two decimals after one '.', commas and spaces as group separators;
-// non-negative, at most 10^15 cents. Empty text is "no value" (out = -1). False otherwise.
-bool parse_money_cents(std::string_view text, int64_t& out);
+// A money amount as typed ("1500", "1,500.50", "1 500.5"; in Italian, decimal_point ',':
+// "2.500,50", "2500,5") into exact minor units (cents). At most two decimals after the decimal
+// point: the last '.' or ',' when one or two digits follow it (so "2500.50" reads the same in
+// either language), or decimal_point itself; any other '.' or ',' groups exactly three digits
+// ("2.500" is 2500 in Italian, "2,500" 2500 in English); spaces group anywhere. Non-negative, at
+// most 10^15 cents. Empty text is "no value" (out = -1). False otherwise.
+bool parse_money_cents(std::string_view text, int64_t& out, char decimal_point = '.');
 
 // Cents as a person reads them: the currency's symbol (EUR €, USD $, GBP £, JPY ¥; another code
 // and a space, "CHF 12.00"), thousands grouped, two decimals: with decimal_point ',' and group
