@@ -17,7 +17,8 @@ ensure_setup() {
                 /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a \
                 /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf \
                 /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf /usr/bin/pyftsubset /usr/sbin/ejabberdctl \
-                /usr/share/zoneinfo/Europe/Rome; do
+                /usr/share/zoneinfo/Europe/Rome /usr/include/postgresql/libpq-fe.h /usr/sbin/runuser \
+                /usr/share/postgresql/15/extension/pg_trgm.control /usr/lib/postgresql/15/bin/initdb; do
     [ -e "$header" ] || missing=1
   done
   if [ -f "$root/tests/e2e/package-lock.json" ] && [ ! -d "$root/tests/e2e/node_modules" ]; then missing=1; fi

@@ -34,6 +34,10 @@ void add_flags(CLI::App& app, Config& c, std::string& listen, std::string& sync)
       ->capture_default_str()
       ->check([](const std::string& v) { return split_listen(v, nullptr, nullptr); });
   app.add_option("--db", c.db, "the SQLite database file")->envname("LIVECHAT_DB")->capture_default_str();
+  app.add_option("--store", c.store_url, "where the store lives: postgres://USER:PASSWORD@HOST:PORT/DATABASE "
+                                         "for PostgreSQL (the database must exist), else an SQLite file "
+                                         "(default: --db's)")
+      ->envname("LIVECHAT_STORE");
   app.add_option("--static", c.net.static_dir, "the folder of web files: widget, dashboard, demo page "
                                                "(default: the build's web folder)")
       ->envname("LIVECHAT_STATIC");
@@ -47,7 +51,8 @@ void add_flags(CLI::App& app, Config& c, std::string& listen, std::string& sync)
       ->capture_default_str()
       ->check(CLI::Range(0, kMaxDemoConversations));
   sync = c.store.synchronous_full ? "full" : "normal";
-  app.add_option("--sync", sync, "SQLite synchronous mode: full survives power loss, normal may lose the last commits")
+  app.add_option("--sync", sync, "full survives power loss, normal may lose the last commits (SQLite: "
+                                 "synchronous mode; PostgreSQL: synchronous_commit on or off)")
       ->envname("LIVECHAT_SYNC")
       ->capture_default_str()
       ->check(CLI::IsMember({"full", "normal"}));

@@ -25,12 +25,16 @@ struct Config {
   ApiOptions api;        // --session-ttl-ms
   StoreOptions store;    // --sync
   std::string db = "./data/livechat.db";
+  std::string store_url;  // --store: a postgres:// URL (or a file); empty: the SQLite file `db`
   std::string public_url;  // empty: http://ADDRESS:PORT
   bool demo = false;
   int demo_conversations = 0;
   std::string log_level = "info";
   std::string port_file;
   bool help = false;  // --help was asked: print config_help() and stop
+
+  // Where Store::open finds the store.
+  const std::string& store_location() const { return store_url.empty() ? db : store_url; }
 };
 
 // Parses argv (without argv[0]) over the environment (LIVECHAT_* variables, read by the parser).

@@ -63,7 +63,7 @@ std::string metrics_text(const Net& net, const Store& store, const Engine& engin
   m.counter("livechat_split_snapshots_total", "Snapshots too large for one frame, sent a conversation per frame.",
             static_cast<double>(e.split_snapshots));
   StoreStats s = store.stats();
-  m.counter("livechat_commits_total", "SQLite transactions committed (group commits).", static_cast<double>(s.commits));
+  m.counter("livechat_commits_total", "Store transactions committed (group commits).", static_cast<double>(s.commits));
   m.counter("livechat_committed_writes_total", "Writes made durable.", static_cast<double>(s.writes));
   static const char* kBuckets[] = {"1", "3", "7", "15", "63", "255", "1023", "+Inf"};
   m.family("livechat_commit_batch_size", "Writes per commit.", MetricType::histogram);
@@ -74,11 +74,16 @@ std::string metrics_text(const Net& net, const Store& store, const Engine& engin
   }
   m.sample("livechat_commit_batch_size_sum", static_cast<double>(s.writes));
   m.sample("livechat_commit_batch_size_count", static_cast<double>(s.commits));
-  m.family("livechat_checkpoint_seconds", "WAL checkpoints: passive (own thread) or forced (WAL past its limit; commits wait).",
-           MetricType::histogram);
-  m.histogram_samples("livechat_checkpoint_seconds", store.checkpoint_seconds(CheckpointKind::passive), {{"kind", "passive"}});
-  m.histogram_samples("livechat_checkpoint_seconds", store.checkpoint_seconds(CheckpointKind::forced), {{"kind", "forced"}});
-  m.gauge("livechat_wal_bytes", "WAL in use after the last commit.", static_cast<double>(s.wal_bytes));
+  if (s.wal) {  // SQLite's own checkpoints (PostgreSQL checkpoints by itself: see its own statistics)
+    m.family("livechat_checkpoint_seconds",
+             "WAL checkpoints: passive (own thread) or forced (WAL past its limit; commits wait).", MetricType::histogram);
+    for (CheckpointKind kind : {CheckpointKind::passive, CheckpointKind::forced}) {
+      if (const Histogram* h = store.checkpoint_seconds(kind))
+        m.histogram_samples("livechat_checkpoint_seconds", *h,
+                            {{"kind", kind == CheckpointKind::passive ? "passive" : "forced"}});
+    }
+    m.gauge("livechat_wal_bytes", "WAL in use after the last commit.", static_cast<double>(s.wal->bytes));
+  }
   m.histogram("livechat_commit_latency_seconds", "From a command's decision to its durable commit.",
               engine.commit_latency());
   return m.take();
@@ -104,14 +109,18 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (config.net.static_dir.empty()) config.net.static_dir = LIVECHAT_DEFAULT_STATIC_DIR;
-  std::error_code ec;
-  auto parent = std::filesystem::path(config.db).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  const std::string& where = config.store_location();
+  const std::string store_name = store_display_name(where);
+  if (store_name == where) {  // an SQLite file: its folder is made if needed
+    std::error_code ec;
+    auto parent = std::filesystem::path(where).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  }
 
   auto loop = Loop::create();
-  auto store = Store::open(config.db, config.store, [&loop](std::function<void()> task) { loop->post(std::move(task)); });
+  auto store = Store::open(where, config.store, [&loop](std::function<void()> task) { loop->post(std::move(task)); });
   if (!store) {
-    log_error("cannot open the database", {{"db", config.db}, {"error", store.error().message}});
+    log_error("cannot open the database", {{"db", store_name}, {"error", store.error().message}});
     return 1;
   }
   Engine engine(*loop, *store.value(), config.engine);
@@ -135,7 +144,7 @@ int main(int argc, char** argv) {
   api.set_public_origin(origin);
   LagProbe lag(*loop);
   api.metrics = [&]() { return metrics_text(*net.value(), *store.value(), engine, lag); };
-  log_info("listening", {{"address", config.net.address + ":" + std::to_string(port)}, {"db", config.db},
+  log_info("listening", {{"address", config.net.address + ":" + std::to_string(port)}, {"db", store_name}, {"store", store.value()->engine()},
                          {"static", config.net.static_dir}, {"origin", origin}});
   if (!config.port_file.empty()) std::ofstream(config.port_file) << port << "\n";
 

@@ -1,70 +1,17 @@
-// The Store over SQLite: opening, the writer thread and group commit (store.hpp has the contract,
-// store_sqlite.hpp the internals; reads are in store_read.cpp, the schema in store_schema.cpp).
+// The Store over SQLite: opening, the writer's statements and one transaction (store.hpp has the
+// contract, store_sqlite.hpp the internals; the queue and group commit are store_group_commit.cpp's,
+// reads are in store_read.cpp, the schema in store_schema.cpp).
 //
-// Group commit: submit() appends to queue_ under mu_. The writer thread takes everything queued
-// (swapping the vector, so nothing is copied); with group_window_us > 0 (off by default) and
-// fewer than kShortQueue waiting it first lingers that long for more. Each max_batch Writes of what it took are ONE
-// transaction (BEGIN IMMEDIATE ... COMMIT, one fsync with synchronous=FULL) run with statements
-// prepared once at open. Then each Write's done is handed to post, in submit order, with ok or
-// with the batch's error (after a ROLLBACK every Write of the failed batch gets the same error;
-// later batches proceed normally).
-#include <nlohmann/json.hpp>
-
-#include <pthread.h>
-
-#include <algorithm>
-#include <chrono>
+// Each batch is ONE transaction (BEGIN IMMEDIATE ... COMMIT, one fsync with synchronous=FULL) run
+// with statements prepared once at open; after a failure, ROLLBACK.
 #include <span>
 
-#include "livechat/protocol_json.hpp"
 #include "store_sqlite.hpp"
 
 namespace livechat::server {
 
 using sqlite::ResetGuard;
 using sqlite::Stmt;
-
-namespace {
-
-// Below this many waiting Writes the writer lingers for group_window_us before committing; above
-// it the batch is already worth its fsync and waiting would only add latency.
-constexpr std::size_t kShortQueue = 64;
-
-int histogram_bucket(std::size_t writes) {
-  if (writes <= 1) return 0;
-  if (writes <= 3) return 1;
-  if (writes <= 7) return 2;
-  if (writes <= 15) return 3;
-  if (writes <= 63) return 4;
-  if (writes <= 255) return 5;
-  if (writes <= 1023) return 6;
-  return 7;
-}
-
-std::string in_quotes(std::string_view id) {
-  std::string out;  // built with append: GCC 12 -O3 warns (-Wrestrict) on "'" + std::string(...)
-  out.reserve(id.size() + 2);
-  out.append(1, '\'').append(id).append(1, '\'');
-  return out;
-}
-
-}  // namespace
-
-bool Write::empty() const {
-  return events.empty() && persons.empty() && organizations.empty() && leads.empty() && activities.empty() &&
-         notes.empty() && credentials.empty() && sessions.empty() && ended_sessions.empty() && visitors.empty() &&
-         playbooks.empty() && deleted_playbooks.empty() && playbook_versions.empty() && runs.empty() && canned.empty() && deleted_canned.empty();
-}
-
-Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions options, Post post) {
-  if (options.max_batch == 0) options.max_batch = 1;
-  if (options.group_window_us < 0) options.group_window_us = 0;
-  if (options.checkpoint_pages < 1) options.checkpoint_pages = 1;
-  auto store = std::make_unique<SqliteStore>(std::move(options), std::move(post));
-  Status s = store->start(path);
-  if (!s) return s.error();
-  return std::unique_ptr<Store>(std::move(store));
-}
 
 Status SqliteStore::start(const std::string& path) {
   const char* vfs = options_.vfs.empty() ? nullptr : options_.vfs.c_str();
@@ -92,22 +39,14 @@ Status SqliteStore::start(const std::string& path) {
 
   s = start_checkpointer(path);
   if (!s) return s;
-  writer_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "store-writer");  // as top -H, perf and strace show it
-    writer_loop();
-  });
+  start_writer("store-writer");
   return ok_status();
 }
 
 SqliteStore::~SqliteStore() {
   history_thread_.reset();  // finishes the queued history reads (their answers are posted)
   history_.reset();
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (writer_.joinable()) writer_.join();  // commits everything still queued first
+  stop_writer();        // commits everything still queued first
   stop_checkpointer();                     // then copies the whole WAL into the file
   // Statements before their connections (Stmt and Db members would do it in this order anyway).
   w_ = WriteStmts{};
@@ -160,89 +99,16 @@ Status SqliteStore::prepare_writes() {
   return ok_status();
 }
 
-// --- the queue ---------------------------------------------------------------------------------
-
-void SqliteStore::submit(Write write, Done done) {
-  bool notify = false;
-  {
-    std::lock_guard lock(mu_);
-    queue_.push_back(Pending{std::move(write), std::move(done)});
-    ++submitted_;
-    // Wake the writer when work appears, or when a lingering writer's batch has become worth it.
-    const std::size_t n = queue_.size();
-    notify = n == 1 || n == kShortQueue || n >= options_.max_batch;
-  }
-  if (notify) wake_.notify_one();
-}
-
-void SqliteStore::flush() {
-  std::unique_lock lock(mu_);
-  const uint64_t target = submitted_;
-  if (finished_ >= target) return;
-  ++flush_waiters_;  // the writer stops lingering while someone waits
-  wake_.notify_one();
-  idle_.wait(lock, [&] { return finished_ >= target; });
-  --flush_waiters_;
-}
-
 StoreStats SqliteStore::stats() const {
-  StoreStats out;
-  {
-    std::lock_guard lock(mu_);
-    out = stats_;
-  }
+  StoreStats out = GroupCommitStore::stats();
   std::lock_guard lock(wal_mu_);
-  out.wal_frames = static_cast<uint64_t>(wal_.frames);
+  WalStats& wal = out.wal.emplace();
+  wal.checkpoints = wal_.checkpoints;
+  wal.forced_checkpoints = wal_.forced_checkpoints;
+  wal.frames = static_cast<uint64_t>(wal_.frames);
   // A 32-byte file header, then each frame: a 24-byte header and one page.
-  out.wal_bytes = wal_.frames > 0 ? 32 + out.wal_frames * (static_cast<uint64_t>(page_size_) + 24) : 0;
+  wal.bytes = wal_.frames > 0 ? 32 + wal.frames * (static_cast<uint64_t>(page_size_) + 24) : 0;
   return out;
-}
-
-void SqliteStore::writer_loop() {
-  std::vector<Pending> taken;  // swapped with queue_: both buffers are reused, nothing is copied
-  for (;;) {
-    {
-      std::unique_lock lock(mu_);
-      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything submitted is done
-      if (options_.group_window_us > 0 && queue_.size() < kShortQueue && queue_.size() < options_.max_batch &&
-          !stopping_ && flush_waiters_ == 0) {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(options_.group_window_us);
-        wake_.wait_until(lock, deadline, [&] {
-          return stopping_ || flush_waiters_ > 0 || queue_.size() >= std::min(kShortQueue, options_.max_batch);
-        });
-      }
-      taken.swap(queue_);
-    }
-    // Everything taken, in transactions of at most max_batch Writes each.
-    for (std::size_t first = 0; first < taken.size(); first += options_.max_batch) {
-      const std::size_t n = std::min(options_.max_batch, taken.size() - first);
-      commit_and_answer(std::span<Pending>(taken.data() + first, n));
-      checkpoint_if_wal_too_big();
-    }
-    taken.clear();
-  }
-}
-
-void SqliteStore::commit_and_answer(std::span<Pending> batch) {
-  uint64_t events = 0;
-  const Status status = commit_batch(batch, events);
-  for (Pending& p : batch) {
-    if (p.done) post_([done = std::move(p.done), status] { done(status); });
-  }
-  {
-    std::lock_guard lock(mu_);
-    finished_ += batch.size();
-    if (status) {
-      ++stats_.commits;
-      stats_.writes += batch.size();
-      stats_.events += events;
-      ++stats_.batch_histogram[histogram_bucket(batch.size())];
-    } else {
-      ++stats_.rollbacks;
-    }
-  }
-  idle_.notify_all();
 }
 
 // --- one transaction ---------------------------------------------------------------------------
@@ -275,33 +141,22 @@ Status SqliteStore::commit_batch(std::span<const Pending> batch, uint64_t& event
 
 Status SqliteStore::write_event(const StoredEvent& e, uint64_t& last_pos) {
   const std::string at_pos = "event at pos " + std::to_string(e.pos);
-  if (e.pos <= last_pos) {
-    // The log is append-only and in pos order; a repeat would also hit the primary key.
-    return make_error(ErrorCode::conflict, "store: " + at_pos + " is not after pos " + std::to_string(last_pos) +
-                                               " (events must be appended in strictly increasing pos order)");
-  }
-  const ConversationId* conv = event_conversation(e.event);
-  const Seq seq = event_seq(e.event);
-  const std::string body =
-      livechat::to_json_value(e.event).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  const std::string_view type = event_type_name(e.event);
-  TimeMs at = 0;
-  std::visit(
-      [&](const auto& ev) {
-        if constexpr (requires { ev.at; }) at = ev.at;
-      },
-      e.event);
+  Status s = check_pos(e.pos, last_pos);
+  if (!s) return s;
+  const EventRow row = event_row(e.event);
+  const ConversationId* conv = row.conversation;
+  const Seq seq = row.seq;
 
   Stmt& ins = w_.event;
   ins.bind_u64(1, e.pos);
-  ins.bind(2, type);
+  ins.bind(2, row.type);
   if (conv) {
     ins.bind(3, *conv);
     ins.bind_u64(4, seq);
-    ins.bind(5, at);
+    ins.bind(5, row.at);
   }  // else conversation, seq and at stay NULL (reset() clears bindings)
-  ins.bind(6, body);
-  Status s = run(ins, at_pos);
+  ins.bind(6, row.body);
+  s = run(ins, at_pos);
   if (!s) return s;
   last_pos = e.pos;
   if (!conv) return ok_status();

@@ -1,9 +1,12 @@
-// Durable storage: one SQLite file in WAL mode holding the append-only event log, a projection of
-// conversations (and a `messages` view over the log), CRM records, credentials, sessions, visitors, playbooks and chatbot
-// runs. Writes are grouped: many Writes share one transaction and one fsync (group commit), done
-// on the store's own writer thread; each Write's callback runs once it is durable. Reads use a
-// second connection and see only committed data. WAL checkpoints run on a third thread with a
-// third connection (store_checkpoint.cpp): commits do not wait for them.
+// Durable storage: the append-only event log, a projection of conversations (and a `messages`
+// view over the log), CRM records, credentials, sessions, visitors, playbooks and chatbot runs.
+// One interface, two implementations (docs/scale-out.md): an SQLite file in WAL mode (the default,
+// store_sqlite.hpp) or a PostgreSQL database (store_pg.hpp), chosen by Store::open's `where`.
+// Writes are grouped: many Writes share one transaction and one fsync (group commit), done
+// on the store's own writer thread; each Write's callback runs once its COMMIT has returned. Reads
+// use a second connection and see only committed data. SQLite's WAL checkpoints run on a third
+// thread with a third connection (store_checkpoint.cpp): commits do not wait for them; PostgreSQL
+// checkpoints by itself, so that store has none (StoreStats::wal, checkpoint_seconds).
 //
 // Threading: submit() and every read are called from the server's I/O thread. Callbacks are
 // delivered through the `post` function given to open() (the server posts them to the I/O thread).
@@ -13,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "livechat/events.hpp"
@@ -127,13 +131,15 @@ struct Write {
 };
 
 struct StoreOptions {
-  bool synchronous_full = true;  // PRAGMA synchronous=FULL (power-loss safe) or NORMAL
+  // SQLite: PRAGMA synchronous=FULL (power-loss safe) or NORMAL. PostgreSQL: synchronous_commit
+  // on or off (off: a crash of the database server may lose the last commits, never corrupt).
+  bool synchronous_full = true;
   // How long the writer lingers for more Writes before a small batch. 0 (default): never; the
   // Writes that arrive while a commit runs form the next batch anyway (natural group commit),
   // and lingering only added its own length to every message's latency (docs/benchmarks.md).
   int group_window_us = 0;
   std::size_t max_batch = 4096;  // Writes per transaction at most
-  // WAL checkpoints (copying committed pages from the -wal file into the database file) run on
+  // SQLite only. WAL checkpoints (copying committed pages from the -wal file into the database file) run on
   // their own thread and connection, never inside a commit: a PASSIVE checkpoint once this many
   // WAL frames (pages) are not yet copied.
   int checkpoint_pages = 1000;
@@ -141,7 +147,15 @@ struct StoreOptions {
   // wait for it), so the file stays bounded even when passive checkpoints cannot finish: once no
   // passive checkpoint is running, or at twice the limit at the latest.
   int64_t wal_limit_bytes = int64_t{64} << 20;
-  std::string vfs = {};  // the SQLite VFS every connection uses; empty: the default (tests wrap it)
+  std::string vfs = {};  // SQLite only: the VFS every connection uses; empty: the default (tests wrap it)
+};
+
+// The write-ahead log a store checkpoints itself (SQLite). PostgreSQL runs its own checkpoints.
+struct WalStats {
+  uint64_t checkpoints = 0;         // checkpoints run, passive and forced
+  uint64_t forced_checkpoints = 0;  // RESTART (past wal_limit_bytes) and the TRUNCATE at close
+  uint64_t frames = 0;  // frames (pages) in the WAL after the last commit, copied or not
+  uint64_t bytes = 0;   // the WAL those frames fill (its header and frame headers included)
 };
 
 struct StoreStats {
@@ -150,10 +164,7 @@ struct StoreStats {
   uint64_t events = 0;          // events committed
   uint64_t batch_histogram[8] = {};  // Writes per commit: 1, 2-3, 4-7, 8-15, 16-63, 64-255, 256-1023, 1024+
   uint64_t rollbacks = 0;       // batches that failed and were rolled back (their Writes got the error)
-  uint64_t checkpoints = 0;         // checkpoints run, passive and forced
-  uint64_t forced_checkpoints = 0;  // RESTART (past wal_limit_bytes) and the TRUNCATE at close
-  uint64_t wal_frames = 0;  // frames (pages) in the WAL after the last commit, copied or not
-  uint64_t wal_bytes = 0;   // the WAL those frames fill (its header and frame headers included)
+  std::optional<WalStats> wal;  // nullopt: the database engine manages its log itself (PostgreSQL)
 };
 
 // --- history: the Closed folder, transcripts and search (read off the I/O thread) --------------
@@ -204,14 +215,20 @@ class History {
 
 enum class CheckpointKind { passive, forced };
 
+// Store::open's `where` as logs may show it: a file path as is, a PostgreSQL URL without its
+// password (postgres://user@host:port/database).
+std::string store_display_name(const std::string& where);
+
 class Store {
  public:
   using Post = std::function<void(std::function<void()>)>;
   using Done = std::function<void(const Status&)>;
 
-  // Opens (creating if needed) the database at `path`, applies schema migrations, starts the
-  // writer thread. `post` must run the given function on the I/O thread.
-  static Result<std::unique_ptr<Store>> open(const std::string& path, StoreOptions options, Post post);
+  // Opens the store at `where` and applies schema migrations, starts the writer thread. `where`
+  // is a PostgreSQL connection URL (postgres://... or postgresql://..., the database must exist)
+  // or else the path of an SQLite file (created if needed). `post` must run the given function on
+  // the I/O thread.
+  static Result<std::unique_ptr<Store>> open(const std::string& where, StoreOptions options, Post post);
   virtual ~Store() = default;  // stops the writer after committing what was submitted
 
   // Queues `write`; `done` runs (through post) once it is durable, or with the error if the
@@ -221,8 +238,11 @@ class Store {
   // handed to post. Never call it from a done that post runs inline on the writer thread.
   virtual void flush() = 0;
   virtual StoreStats stats() const = 0;
-  // How long checkpoints took (thread-safe to read while the store runs).
-  virtual const Histogram& checkpoint_seconds(CheckpointKind kind) const = 0;
+  // How long checkpoints took (thread-safe to read while the store runs); nullptr when the store
+  // runs no checkpoints of its own (PostgreSQL).
+  virtual const Histogram* checkpoint_seconds(CheckpointKind kind) const = 0;
+  // "sqlite" or "postgres" (logs, metrics).
+  virtual std::string_view engine() const = 0;
 
   // --- reads (committed data only) ------------------------------------------------------------
   virtual Result<std::vector<StoredEvent>> events_after(uint64_t after_pos, std::size_t limit) = 0;
@@ -270,7 +290,8 @@ class Store {
   // post (the store never touches what it captured on any other thread). Jobs run in order.
   virtual void read_history(std::function<void(History&)> job) = 0;
 
-  // PRAGMA integrity_check == "ok".
+  // SQLite: PRAGMA integrity_check == "ok". PostgreSQL (which checks its pages itself): the
+  // conversations projection agrees with the log (each last_seq is its conversation's newest seq).
   virtual bool integrity_ok() = 0;
 };
 

@@ -192,19 +192,16 @@ SqliteStore::Checkpointed SqliteStore::checkpoint(sqlite3* db, int mode, Checkpo
     // Frames counted before a restart belong to the old WAL: then nothing is known copied.
     if (wal_.restarts == restarts && c.copied > 0) wal_.copied = std::max(wal_.copied, std::min(c.copied, wal_.frames));
     if (wal_.frames - wal_.copied < options_.checkpoint_pages) wal_.warned = false;
-  }
-  {
-    std::lock_guard lock(mu_);
-    ++stats_.checkpoints;
-    if (kind == CheckpointKind::forced) ++stats_.forced_checkpoints;
+    ++wal_.checkpoints;
+    if (kind == CheckpointKind::forced) ++wal_.forced_checkpoints;
   }
   log_debug("store: checkpoint", {{"mode", mode_name(mode)}, {"rc", c.rc}, {"wal_frames", c.frames},
                                   {"copied", c.copied}, {"ms", took.count() * 1000}});
   return c;
 }
 
-const Histogram& SqliteStore::checkpoint_seconds(CheckpointKind kind) const {
-  return kind == CheckpointKind::passive ? passive_seconds_ : forced_seconds_;
+const Histogram* SqliteStore::checkpoint_seconds(CheckpointKind kind) const {
+  return kind == CheckpointKind::passive ? &passive_seconds_ : &forced_seconds_;
 }
 
 }  // namespace livechat::server

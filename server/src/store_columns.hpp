@@ -1,15 +1,16 @@
 // The columns of every record the Store upserts, defined once per record type: the column's name,
 // its type, and the field of the row struct (store.hpp) it holds. From these tables the SQLite
-// store builds its upserts, binds its writes, builds its SELECTs and reads its rows
-// (store_sqlite.hpp); a test checks the migrated schema has exactly these columns with these
-// types. Nothing here is SQLite's: a second store implementation (PostgreSQL) maps the same
-// tables to its own SQL.
+// stores build their upserts, bind their writes, build their SELECTs and read their rows
+// (store_sqlite.hpp, store_pg.hpp); a test checks each migrated schema has exactly these columns
+// with these types. Nothing here is one engine's: each store maps the same tables to its own SQL
+// (PostgreSQL: text, bigint, boolean for a flag).
 //
 // The first column is the key (upserts replace every other column except created_at).
 #pragma once
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "store.hpp"
 
@@ -134,6 +135,28 @@ std::string names(const Table<Row, N>& t) {
   std::string out;
   for (const auto& c : t.columns) out += (out.empty() ? "" : ", ") + std::string(c.name);
   return out;
+}
+
+// "INSERT INTO t (k, a, b, created_at) VALUES (m1, m2, m3, m4) ON CONFLICT(k) DO UPDATE SET
+// a = excluded.a, ..." — every column but the key and created_at (the first insert's is kept).
+// mark(i) is the engine's placeholder for parameter i (1-based): "?" for SQLite, "$i" for PostgreSQL.
+template <class Row, std::size_t N, class Mark>
+std::string upsert_sql(const Table<Row, N>& t, Mark mark) {
+  std::string marks, sets;
+  int i = 0;
+  for (const auto& c : t.columns) {
+    marks += (marks.empty() ? "" : ", ") + mark(++i);
+    if (&c == &t.columns[0] || std::string_view(c.name) == "created_at") continue;
+    sets += (sets.empty() ? "" : ", ") + std::string(c.name) + " = excluded." + c.name;
+  }
+  return std::string("INSERT INTO ") + t.name + " (" + names(t) + ") VALUES (" + marks + ") ON CONFLICT(" +
+         t.columns[0].name + ") DO " + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
+}
+
+// "SELECT <every column> FROM t <tail>", in the table's column order (the stores read that order).
+template <class Row, std::size_t N>
+std::string select_sql(const Table<Row, N>& t, const char* tail) {
+  return "SELECT " + names(t) + " FROM " + t.name + " " + tail;
 }
 
 }  // namespace livechat::server::columns

@@ -2,10 +2,6 @@
 // In WAL mode it sees only committed transactions. Every statement is reset as soon as its rows
 // are read, so no read keeps a snapshot open (which would hold back WAL checkpoints).
 // Readers without a Result in their signature answer "nothing" (nullopt / empty) on an SQLite error.
-#include <nlohmann/json.hpp>
-
-#include "livechat/protocol_json.hpp"
-#include "livechat/rules.hpp"
 #include "store_sqlite.hpp"
 
 namespace livechat::server {
@@ -39,25 +35,17 @@ int64_t clamp_i64(uint64_t v) { return v > static_cast<uint64_t>(INT64_MAX) ? IN
 
 }  // namespace
 
-// Rows of (pos, body) decoded into StoredEvents. A body that does not decode is an error naming
-// its pos: the log is the source of truth and must never be half-read silently.
+// Rows of (pos, body) decoded into StoredEvents (decode_event: an error names its pos).
 Result<std::vector<StoredEvent>> sqlite::decode_events(sqlite3* db, Stmt& s) {
   ResetGuard guard(s);
   std::vector<StoredEvent> out;
   int rc;
   while ((rc = s.step()) == SQLITE_ROW) {
-    const uint64_t pos = static_cast<uint64_t>(s.i64(0));
     const char* body = reinterpret_cast<const char*>(sqlite3_column_text(s.get(), 1));
     const std::size_t size = static_cast<std::size_t>(sqlite3_column_bytes(s.get(), 1));
-    const std::string where = "store: event at pos " + std::to_string(pos);
-    if (!body) return make_error(ErrorCode::bad_request, where + ": empty body", "pos");
-    nlohmann::json value = nlohmann::json::parse(body, body + size, nullptr, false);
-    if (value.is_discarded()) return make_error(ErrorCode::bad_request, where + ": body is not JSON", "pos");
-    Result<Event> event = event_from_json(value);
-    if (!event) {
-      return make_error(event.error().code, where + ": " + event.error().message, event.error().field);
-    }
-    out.push_back(StoredEvent{pos, std::move(event.value())});
+    Result<StoredEvent> e = decode_event(static_cast<uint64_t>(s.i64(0)), body ? std::string_view(body, size) : "");
+    if (!e) return e.error();
+    out.push_back(std::move(e.value()));
   }
   if (rc != SQLITE_DONE) return sqlite::error_from(db, rc, "read events");
   return out;
@@ -66,11 +54,7 @@ Result<std::vector<StoredEvent>> sqlite::decode_events(sqlite3* db, Stmt& s) {
 Result<std::optional<Conversation>> sqlite::rebuild_conversation(sqlite3* db, Stmt& events, const ConversationId& id) {
   Result<std::vector<StoredEvent>> log = decode_events(db, events);
   if (!log) return log.error();
-  State state;
-  for (const StoredEvent& e : log.value()) apply(state, e.event);
-  auto it = state.conversations.find(id);
-  if (it == state.conversations.end()) return std::optional<Conversation>();
-  return std::optional<Conversation>(std::move(it->second));
+  return server::rebuild_conversation(log.value(), id);
 }
 
 Status SqliteStore::prepare_reads() {

@@ -40,17 +40,6 @@ std::string match_expression(const std::vector<std::string>& terms) {
   return out;
 }
 
-const char* record_kind(SearchKind kind) {
-  switch (kind) {
-    case SearchKind::persons: return "person";
-    case SearchKind::organizations: return "organization";
-    case SearchKind::leads: return "lead";
-    case SearchKind::deals: return "deal";
-    case SearchKind::conversations: break;
-  }
-  return "conversation";
-}
-
 int64_t limit_of(std::size_t limit) { return static_cast<int64_t>(limit); }
 
 }  // namespace
@@ -93,14 +82,7 @@ Result<ClosedPage> SqliteHistory::closed_conversations(const ClosedCursor& befor
     while ((rc = closed_.step()) == SQLITE_ROW) ids.emplace_back(closed_.text(0), closed_.i64(1));
     if (rc != SQLITE_DONE) return sqlite::error_from(db_.get(), rc, "read the Closed folder");
   }
-  ClosedPage page;
-  for (const auto& [id, closed_at] : ids) {
-    Result<std::optional<Conversation>> c = conversation(id);
-    if (!c) return c.error();
-    if (c.value()) page.conversations.push_back(std::move(*c.value()));
-  }
-  if (!ids.empty() && ids.size() == limit) page.next = ClosedCursor{ids.back().second, ids.back().first};
-  return page;
+  return closed_page(ids, limit, *this);
 }
 
 Result<SearchPage> SqliteHistory::search(const SearchQuery& query) {

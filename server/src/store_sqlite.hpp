@@ -17,6 +17,7 @@
 
 #include "store.hpp"
 #include "store_columns.hpp"
+#include "store_group_commit.hpp"
 #include "worker.hpp"
 
 namespace livechat::server::sqlite {
@@ -120,25 +121,12 @@ class ResetGuard {
 
 // [SECTION] The record tables of store_columns.hpp in SQLite's SQL
 
-// "INSERT INTO t (k, a, b, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(k) DO UPDATE SET
-// a = excluded.a, ..." — every column but the key and created_at (the first insert's is kept).
+// store_columns.hpp's upsert with "?" parameters.
 template <class Row, std::size_t N>
 std::string upsert_sql(const columns::Table<Row, N>& t) {
-  std::string marks, sets;
-  for (const auto& c : t.columns) {
-    marks += marks.empty() ? "?" : ", ?";
-    if (&c == &t.columns[0] || std::string_view(c.name) == "created_at") continue;
-    sets += (sets.empty() ? "" : ", ") + std::string(c.name) + " = excluded." + c.name;
-  }
-  return std::string("INSERT INTO ") + t.name + " (" + columns::names(t) + ") VALUES (" + marks + ") ON CONFLICT(" +
-         t.columns[0].name + ") DO " + (sets.empty() ? "NOTHING" : "UPDATE SET " + sets);
+  return columns::upsert_sql(t, [](int) { return std::string("?"); });
 }
-
-// "SELECT <every column> FROM t <tail>", in the table's column order (read_row reads that order).
-template <class Row, std::size_t N>
-std::string select_sql(const columns::Table<Row, N>& t, const char* tail) {
-  return "SELECT " + columns::names(t) + " FROM " + t.name + " " + tail;
-}
+using columns::select_sql;
 
 // Binds every column of `r` as parameters 1..N of an upsert_sql statement.
 template <class Row, std::size_t N>
@@ -232,18 +220,17 @@ class SqliteHistory final : public History {
 };
 
 // The Store over SQLite. Write members live in store.cpp, read members in store_read.cpp.
-class SqliteStore final : public Store {
+class SqliteStore final : public GroupCommitStore {
  public:
-  SqliteStore(StoreOptions options, Post post) : options_(std::move(options)), post_(std::move(post)) {}
+  SqliteStore(StoreOptions options, Post post) : GroupCommitStore(std::move(options), std::move(post)) {}
   ~SqliteStore() override;
 
   // Opens both connections, migrates, prepares every statement and starts the writer.
   Status start(const std::string& path);
 
-  void submit(Write write, Done done) override;
-  void flush() override;
   StoreStats stats() const override;
-  const Histogram& checkpoint_seconds(CheckpointKind kind) const override;
+  const Histogram* checkpoint_seconds(CheckpointKind kind) const override;
+  std::string_view engine() const override { return "sqlite"; }
 
   Result<std::vector<StoredEvent>> events_after(uint64_t after_pos, std::size_t limit) override;
   Result<std::vector<StoredEvent>> conversation_events(const std::string& conversation, uint64_t after_seq,
@@ -278,10 +265,6 @@ class SqliteStore final : public Store {
   bool integrity_ok() override;
 
  private:
-  struct Pending {
-    Write write;
-    Done done;
-  };
   // Statements of the writer connection, prepared once and reused by every batch.
   struct WriteStmts {
     sqlite::Stmt begin, commit, rollback;
@@ -301,10 +284,8 @@ class SqliteStore final : public Store {
 
   Status prepare_writes();
   Status prepare_reads();
-  void writer_loop();
-  // One transaction for `batch`, then each Write's done handed to post, then the counters.
-  void commit_and_answer(std::span<Pending> batch);
-  Status commit_batch(std::span<const Pending> batch, uint64_t& events);
+  Status commit_batch(std::span<const Pending> batch, uint64_t& events) override;
+  void after_batch() override { checkpoint_if_wal_too_big(); }
   Status write_one(const Write& w, uint64_t& last_pos);
   Status write_event(const StoredEvent& e, uint64_t& last_pos);
   Status run(sqlite::Stmt& s, std::string_view what);  // step once, expect SQLITE_DONE
@@ -327,28 +308,17 @@ class SqliteStore final : public Store {
   // One checkpoint, timed and counted. The caller holds checkpoint_mu_.
   Checkpointed checkpoint(sqlite3* db, int mode, CheckpointKind kind);
 
-  StoreOptions options_;
-  Post post_;
   sqlite::Db wdb_, rdb_;  // writer connection (writer thread), reader connection (I/O thread)
   WriteStmts w_;
   ReadStmts r_;
   uint64_t written_pos_ = 0;  // writer thread: the highest committed pos
-
-  mutable std::mutex mu_;
-  std::condition_variable wake_;  // the writer waits for work
-  std::condition_variable idle_;  // flush() waits for progress
-  std::vector<Pending> queue_;
-  uint64_t submitted_ = 0, finished_ = 0;  // Writes submitted / done (committed or failed)
-  int flush_waiters_ = 0;
-  bool stopping_ = false;
-  StoreStats stats_;
-  std::thread writer_;
 
   // The WAL as the writer's commits and the checkpoints see it (wal_mu_).
   struct Wal {
     int frames = 0;         // frames in the WAL after the last commit
     int copied = 0;         // of those, how many a checkpoint has copied into the file
     uint64_t restarts = 0;  // times the WAL started over from its beginning
+    uint64_t checkpoints = 0, forced_checkpoints = 0;  // run (StoreStats::wal)
     bool warned = false;    // "checkpoints are not keeping up" logged in this episode
     bool stopping = false;
   };

@@ -23,10 +23,15 @@ std::string make_temp_dir() {
 Server::Server(std::vector<std::string> extra_args) : extra_(std::move(extra_args)) {
   dir_ = make_temp_dir();
   db_ = dir_ + "/livechat.db";
+  if (const char* store = std::getenv("LIVECHAT_ITEST_STORE"); store && std::string(store) == "postgres") {
+    db_ = test::TestPostgres::shared().create_database();
+    EXPECT_FALSE(db_.empty()) << "the tests' PostgreSQL: " << test::TestPostgres::shared().error();
+  }
 }
 
 Server::~Server() {
   stop();  // a clean exit, checked: under the sanitizers this is when LeakSanitizer looks at it
+  if (postgres()) test::TestPostgres::shared().drop_database(db_);
   std::string cmd = "rm -rf '" + dir_ + "'";
   if (std::system(cmd.c_str()) != 0) {
   }
@@ -36,7 +41,7 @@ void Server::start(int timeout_ms) {
   std::string port_file = dir_ + "/port";
   ::unlink(port_file.c_str());
   std::vector<std::string> args = {LIVECHAT_SERVER_BINARY, "--listen", "127.0.0.1:" + std::to_string(port_),
-                                   "--db", db_, "--port-file", port_file, "--demo", "--log-level", "warn",
+                                   postgres() ? "--store" : "--db", db_, "--port-file", port_file, "--demo", "--log-level", "warn",
                                    "--away-grace-ms", "300"};
   for (const auto& a : extra_) args.push_back(a);
   pid_ = fork();

@@ -1,5 +1,7 @@
 // Integration-test harness: starts the real livechat-server binary on a free loopback port with
-// a temporary SQLite file, and speaks to it through real HTTP and WebSocket clients.
+// a temporary SQLite file, and speaks to it through real HTTP and WebSocket clients. With
+// LIVECHAT_ITEST_STORE=postgres the store is a fresh database on the tests' own PostgreSQL
+// (tests/support/test_postgres.hpp) instead (--store postgres://...).
 #pragma once
 #include <sys/types.h>
 
@@ -12,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "test_client.hpp"
+#include "test_postgres.hpp"
 
 namespace livechat::itest {
 
@@ -31,7 +34,8 @@ class Server {
   uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }  // -1 when not running
   std::string origin() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  const std::string& db() const { return db_; }
+  const std::string& db() const { return db_; }  // the SQLite file, or the PostgreSQL URL
+  bool postgres() const { return db_.starts_with("postgres"); }
 
  private:
   std::vector<std::string> extra_;

@@ -196,11 +196,11 @@ TEST_F(StoreTest, ACommitCompletesWhileACheckpointIsInProgress) {
     gate().open();
     FAIL() << "no checkpoint wrote to the database file";
   }
-  const uint64_t checkpoints = store->stats().checkpoints;  // the held one is counted when it ends
+  const uint64_t checkpoints = store->stats().wal->checkpoints;  // the held one is counted when it ends
 
   store->submit(message(3), answers.done());
   const bool committed = answers.wait_for(2, std::chrono::seconds(60));
-  const uint64_t checkpoints_when_committed = store->stats().checkpoints;
+  const uint64_t checkpoints_when_committed = store->stats().wal->checkpoints;
   auto read = store->events_after(1, 10);
   gate().open();  // before any assertion can return: the store must be able to close
 
@@ -210,7 +210,7 @@ TEST_F(StoreTest, ACommitCompletesWhileACheckpointIsInProgress) {
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(positions(read.value()), (std::vector<uint64_t>{2, 3}));
 
-  EXPECT_TRUE(eventually([&] { return store->stats().checkpoints > checkpoints; }));
+  EXPECT_TRUE(eventually([&] { return store->stats().wal->checkpoints > checkpoints; }));
   EXPECT_TRUE(store->integrity_ok());
 }
 
@@ -237,15 +237,15 @@ TEST_P(StoreWalBound, TheWalStaysBoundedUnderAStreamOfCommits) {
   uint64_t most_frames = 0;
   for (uint64_t pos = 2; pos <= 600; ++pos) {
     ASSERT_OK(put(*store, message(pos)));
-    most_frames = std::max(most_frames, store->stats().wal_frames);  // as the hook reported it
+    most_frames = std::max(most_frames, store->stats().wal->frames);  // as the hook reported it
   }
   const StoreStats stats = store->stats();
   // Past the limit the writer lets a running passive checkpoint finish first, up to twice the limit.
   const int64_t bound = (GetParam().checkpoint_pages > 1'000'000 ? kLimitFrames : 2 * kLimitFrames) + kOneCommitFrames;
   EXPECT_LE(most_frames, static_cast<uint64_t>(bound));
-  EXPECT_GT(stats.checkpoints, 0u);
+  EXPECT_GT(stats.wal->checkpoints, 0u);
   if (GetParam().checkpoint_pages > 1'000'000) {
-    EXPECT_EQ(stats.checkpoints, stats.forced_checkpoints);
+    EXPECT_EQ(stats.wal->checkpoints, stats.wal->forced_checkpoints);
   }
   const int64_t wal = file_size(file() + "-wal");
   EXPECT_GT(wal, 0);
@@ -272,14 +272,14 @@ TEST_F(StoreTest, AReaderThatKeepsCheckpointsFromCopyingIsLoggedOnce) {
   auto store = open(small_wal(128, int64_t{64} << 20));
   ASSERT_TRUE(store);
   ASSERT_OK(put(*store, start()));
-  ASSERT_LT(store->stats().wal_frames, 128u);  // the schema and one commit: nothing to copy yet
+  ASSERT_LT(store->stats().wal->frames, 128u);  // the schema and one commit: nothing to copy yet
 
   // A reader in the middle of a transaction keeps its snapshot: frames after it stay uncopied.
   sqlite3* reader = nullptr;
   ASSERT_EQ(sqlite3_open_v2(file().c_str(), &reader, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(reader, "BEGIN; SELECT count(*) FROM events;", nullptr, nullptr, nullptr), SQLITE_OK);
   for (uint64_t pos = 2; pos <= 600; ++pos) ASSERT_OK(put(*store, message(pos)));
-  EXPECT_GE(store->stats().wal_frames, 4u * 128u);
+  EXPECT_GE(store->stats().wal->frames, 4u * 128u);
   sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
   sqlite3_close(reader);
   store.reset();
@@ -362,7 +362,7 @@ TEST_F(StoreTest, ClosingLeavesAWholeFileAndNoWal) {
     ASSERT_TRUE(store);
     ASSERT_OK(put(*store, start()));
     for (uint64_t pos = 2; pos <= 300; ++pos) ASSERT_OK(put(*store, message(pos)));
-    EXPECT_TRUE(eventually([&] { return store->stats().checkpoints > 0; }));
+    EXPECT_TRUE(eventually([&] { return store->stats().wal->checkpoints > 0; }));
   }
   // Everything is in the database file itself.
   EXPECT_EQ(file_size(file() + "-wal"), -1);

@@ -1,8 +1,14 @@
-// Shared helpers of the store tests (store_test.cpp, store_commit_test.cpp): a temporary
-// directory, raw SQL queries on the file, event builders and a fixture whose callbacks run inline
-// on the store's writer thread.
+// Shared helpers of the store tests (store_test.cpp, store_commit_test.cpp, ...): a temporary
+// directory, raw SQL queries on the file or database, event builders and fixtures whose callbacks
+// run inline on the store's writer thread.
+//
+// StoreTest: one SQLite file (the tests of SQLite's own facts: pragmas, its migrations, WAL).
+// AnyStoreTest: the same tests on each engine (GoogleTest value-parameterized: .../sqlite and
+// .../postgres); the PostgreSQL ones get a fresh database on the tests' own server
+// (tests/support/test_postgres.hpp) and carry the ctest label `postgres`.
 #pragma once
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 
@@ -16,6 +22,7 @@
 
 #include "store.hpp"
 #include "store_sqlite.hpp"
+#include "test_postgres.hpp"
 
 namespace livechat::server::test {
 
@@ -145,9 +152,64 @@ inline std::vector<uint64_t> positions(const std::vector<StoredEvent>& events) {
   return out;
 }
 
+enum class Engine { sqlite, postgres };
+
+// Rows of a query on a separate libpq connection, every column as text ("NULL" for NULL).
+inline std::vector<std::vector<std::string>> pg_query(const std::string& url, const std::string& sql) {
+  std::vector<std::vector<std::string>> rows;
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    ADD_FAILURE() << "cannot connect to " << url << ": " << PQerrorMessage(conn);
+  } else {
+    PGresult* res = PQexec(conn, sql.c_str());
+    const ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) ADD_FAILURE() << sql << ": " << PQresultErrorMessage(res);
+    for (int i = 0; st == PGRES_TUPLES_OK && i < PQntuples(res); ++i) {
+      std::vector<std::string> row;
+      for (int c = 0; c < PQnfields(res); ++c) row.push_back(PQgetisnull(res, i, c) ? "NULL" : PQgetvalue(res, i, c));
+      rows.push_back(std::move(row));
+    }
+    PQclear(res);
+  }
+  PQfinish(conn);
+  return rows;
+}
+
 class StoreTest : public ::testing::Test {
  protected:
+  StoreTest() = default;
+  explicit StoreTest(Engine engine) : engine_(engine) {
+    if (engine_ == Engine::postgres) where_ = fresh_where();
+  }
+  ~StoreTest() override {
+    for (const std::string& url : databases_) livechat::test::TestPostgres::shared().drop_database(url);
+  }
+
   std::string file() const { return dir_.path() + "/livechat.db"; }
+  // Where this test's store lives: the SQLite file, or the PostgreSQL database's URL.
+  std::string where() const { return engine_ == Engine::sqlite ? file() : where_; }
+  // Another, empty store location of the same engine.
+  std::string fresh_where() {
+    if (engine_ == Engine::sqlite) return dir_.path() + numbered("/more-", ++more_) + ".db";
+    auto& server = livechat::test::TestPostgres::shared();
+    std::string url = server.create_database();
+    EXPECT_FALSE(url.empty()) << "the tests' PostgreSQL: " << server.error();
+    databases_.push_back(url);
+    return url;
+  }
+  bool postgres() const { return engine_ == Engine::postgres; }
+  // kWild as this engine keeps it byte-exact in a record's text column: PostgreSQL's text cannot
+  // hold a NUL (its store refuses one: store_pg_test.cpp), so there without the NUL.
+  std::string wild() const { return postgres() ? kWild.substr(0, kWild.find('\0')) : kWild; }
+
+  // SQL on the store's file or database, every column as text ("NULL" for NULL).
+  std::vector<std::vector<std::string>> sql_rows(const std::string& sql) const {
+    return engine_ == Engine::sqlite ? query(file(), sql) : pg_query(where_, sql);
+  }
+  std::string sql_value(const std::string& sql) const {
+    auto r = sql_rows(sql);
+    return r.empty() || r[0].empty() ? "<none>" : r[0][0];
+  }
 
   // Callbacks run inline on the writer thread (the server posts them to its I/O thread).
   Store::Post post() {
@@ -155,7 +217,7 @@ class StoreTest : public ::testing::Test {
   }
 
   std::unique_ptr<Store> open(StoreOptions options = {}) {
-    auto r = Store::open(file(), options, post());
+    auto r = Store::open(where(), options, post());
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? std::move(r.value()) : nullptr;
   }
@@ -174,7 +236,31 @@ class StoreTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  Engine engine_ = Engine::sqlite;
+
+ private:
+  std::string where_;
+  std::vector<std::string> databases_;
+  int more_ = 0;
 };
+
+// The interface's tests: each runs on SQLite and on PostgreSQL (INSTANTIATE_TEST_SUITE_P in
+// store_test.cpp).
+class AnyStoreTest : public StoreTest, public ::testing::WithParamInterface<Engine> {
+ protected:
+  AnyStoreTest() : StoreTest(GetParam()) {}
+};
+
+inline std::string engine_name(const ::testing::TestParamInfo<Engine>& info) {
+  return info.param == Engine::sqlite ? "sqlite" : "postgres";
+}
+
+// `text` holds `part`, ignoring ASCII case (the engines word their errors differently).
+inline bool mentions(std::string text, std::string part) {
+  for (auto* s : {&text, &part})
+    for (char& c : *s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text.find(part) != std::string::npos;
+}
 
 // Collects (index, status) of many Writes' callbacks, in the order they ran.
 struct Results {

@@ -46,7 +46,7 @@ SearchQuery words(std::vector<std::string> terms, SearchKind kind = SearchKind::
   return q;
 }
 
-TEST_F(StoreTest, ClosedFolderPagesByPositionNewestFirst) {
+TEST_P(AnyStoreTest, ClosedFolderPagesByPositionNewestFirst) {
   auto store = open();
   uint64_t pos = 0;
   Write w;
@@ -85,7 +85,7 @@ TEST_F(StoreTest, ClosedFolderPagesByPositionNewestFirst) {
   EXPECT_EQ(*loaded.value(), state.conversations.at("c1"));
 }
 
-TEST_F(StoreTest, SearchFindsClosedChatsAndRecordsInAnyScript) {
+TEST_P(AnyStoreTest, SearchFindsClosedChatsAndRecordsInAnyScript) {
   auto store = open();
   uint64_t pos = 0;
   Write w;
@@ -125,7 +125,7 @@ TEST_F(StoreTest, SearchFindsClosedChatsAndRecordsInAnyScript) {
   ASSERT_OK(put(*store, events_write({at(++pos, SidePanelUpdated{"c-ar", 5, 260, panel, "anna"})})));
   EXPECT_TRUE(find({"giulia@example"}).empty());
   EXPECT_EQ(find({"g.verdi"}), std::vector<std::string>{"c-ar"});
-  EXPECT_EQ(scalar(file(), "SELECT count(*) FROM conversation_search"), "3");
+  EXPECT_EQ(sql_value("SELECT count(*) FROM conversation_search"), "3");
 
   // Records: indexed on insert, re-indexed on update; leads by their person too.
   Write crm;
@@ -150,10 +150,12 @@ TEST_F(StoreTest, SearchFindsClosedChatsAndRecordsInAnyScript) {
   ASSERT_OK(put(*store, std::move(rename)));
   EXPECT_TRUE(records({"kowalczyk"}, SearchKind::persons).empty());
   EXPECT_EQ(records({"nowak"}, SearchKind::persons), std::vector<std::string>{"p1"});
-  EXPECT_EQ(scalar(file(), "INSERT INTO record_search(record_search) VALUES('integrity-check')"), "<none>");
+  if (!postgres()) {  // FTS5's own check of its index
+    EXPECT_EQ(sql_value("INSERT INTO record_search(record_search) VALUES('integrity-check')"), "<none>");
+  }
 }
 
-TEST_F(StoreTest, SearchPagesNewestFirstEachHitOnce) {
+TEST_P(AnyStoreTest, SearchPagesNewestFirstEachHitOnce) {
   auto store = open();
   uint64_t pos = 0;
   Write w;

@@ -1,6 +1,7 @@
-// The SQLite store, part 1: schema migrations, the event log and its projections. (CRM and
-// account rows, group commit, failures and durability: store_commit_test.cpp.) Each test works on
-// its own file in a fresh temporary directory.
+// The store, part 1: SQLite's schema migrations, the event log and its projections. (CRM and
+// account rows, group commit, failures and durability: store_commit_test.cpp; PostgreSQL's own
+// facts: store_pg_test.cpp.) AnyStoreTest tests run on both engines, each on its own file in a
+// fresh temporary directory or its own PostgreSQL database.
 #include "livechat/rules.hpp"
 #include "store_fixture.hpp"
 
@@ -92,7 +93,7 @@ TEST_F(StoreTest, UnopenablePathIsAnError) {
 
 // [SECTION] The event log ------------------------------------------------------------------------
 
-TEST_F(StoreTest, EveryEventKindRoundTripsInPosOrder) {
+TEST_P(AnyStoreTest, EveryEventKindRoundTripsInPosOrder) {
   auto store = open();
   ASSERT_TRUE(store);
   EXPECT_EQ(store->last_pos(), 0u);
@@ -110,9 +111,9 @@ TEST_F(StoreTest, EveryEventKindRoundTripsInPosOrder) {
                                                              << event_type_name(written[i].event) << ")";
   }
   EXPECT_EQ(store->last_pos(), pos);
-  EXPECT_EQ(query(file(), "SELECT type, conversation, seq, at FROM events WHERE pos = 1")[0],
+  EXPECT_EQ(sql_rows("SELECT type, conversation, seq, at FROM events WHERE pos = 1")[0],
             (std::vector<std::string>{"user_added", "NULL", "NULL", "NULL"}));
-  EXPECT_EQ(query(file(), "SELECT type, conversation, seq, at FROM events WHERE pos = 7")[0],
+  EXPECT_EQ(sql_rows("SELECT type, conversation, seq, at FROM events WHERE pos = 7")[0],
             (std::vector<std::string>{"message_posted", "c-ü", "2", "1001"}));
   EXPECT_EQ(store->stats().events, written.size());
 }
@@ -120,7 +121,7 @@ TEST_F(StoreTest, EveryEventKindRoundTripsInPosOrder) {
 // What the engine reads at start-up and when it acts on a closed conversation it no longer holds:
 // the users' events alone, the open conversations, one conversation rebuilt from its events (as
 // the core's apply makes it), its chatbot run, and a visitor's newest conversation.
-TEST_F(StoreTest, WorkingSetReads) {
+TEST_P(AnyStoreTest, WorkingSetReads) {
   auto store = open();
   ASSERT_TRUE(store);
   std::vector<StoredEvent> written;
@@ -171,7 +172,7 @@ std::vector<StoredEvent> interleaved() {
   return out;
 }
 
-TEST_F(StoreTest, EventsAfterHonoursPositionAndLimit) {
+TEST_P(AnyStoreTest, EventsAfterHonoursPositionAndLimit) {
   auto store = open();
   ASSERT_OK(put(*store, events_write(interleaved())));
   struct Row {
@@ -196,7 +197,7 @@ TEST_F(StoreTest, EventsAfterHonoursPositionAndLimit) {
   }
 }
 
-TEST_F(StoreTest, ConversationEventsFilterBySeqAndMaxPos) {
+TEST_P(AnyStoreTest, ConversationEventsFilterBySeqAndMaxPos) {
   auto store = open();
   ASSERT_OK(put(*store, events_write(interleaved())));
   struct Row {
@@ -223,7 +224,7 @@ TEST_F(StoreTest, ConversationEventsFilterBySeqAndMaxPos) {
   }
 }
 
-TEST_F(StoreTest, OutOfOrderOrDuplicatePosFailsTheBatch) {
+TEST_P(AnyStoreTest, OutOfOrderOrDuplicatePosFailsTheBatch) {
   struct Row {
     const char* name;
     std::vector<uint64_t> positions;
@@ -236,8 +237,7 @@ TEST_F(StoreTest, OutOfOrderOrDuplicatePosFailsTheBatch) {
       {"zero", {0}},
   };
   for (const Row& row : rows) {
-    TempDir dir;
-    auto r = Store::open(dir.path() + "/x.db", {}, post());
+    auto r = Store::open(fresh_where(), {}, post());
     ASSERT_TRUE(r.ok());
     Store& store = *r.value();
     ASSERT_OK(put(store, events_write({at(1, OnlineChanged{"u", true}), at(2, OnlineChanged{"u", false})})));
@@ -253,7 +253,7 @@ TEST_F(StoreTest, OutOfOrderOrDuplicatePosFailsTheBatch) {
   }
 }
 
-TEST_F(StoreTest, UndecodableBodyIsAnErrorNamingItsPos) {
+TEST_P(AnyStoreTest, UndecodableBodyIsAnErrorNamingItsPos) {
   struct Row {
     const char* name;
     const char* body;
@@ -263,18 +263,12 @@ TEST_F(StoreTest, UndecodableBodyIsAnErrorNamingItsPos) {
       {"unknown_type", R"({"type":"no_such_event"})"},
       {"missing_fields", R"({"type":"message_posted"})"},
   };
+  auto store = open();
+  ASSERT_OK(put(*store, events_write({at(1, OnlineChanged{"u", true})})));
   for (const Row& row : rows) {
-    TempDir dir;
-    const std::string path = dir.path() + "/x.db";
-    auto r = Store::open(path, {}, post());
-    ASSERT_TRUE(r.ok());
-    ASSERT_OK(put(*r.value(), events_write({at(1, OnlineChanged{"u", true})})));
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    const std::string sql = std::string("INSERT INTO events (pos, type, body) VALUES (42, 'x', '") + row.body + "')";
-    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    sqlite3_close(db);
-    auto read = r.value()->events_after(0, 10);
+    sql_rows("DELETE FROM events WHERE pos = 42");
+    sql_rows(std::string("INSERT INTO events (pos, type, body) VALUES (42, 'x', '") + row.body + "')");
+    auto read = store->events_after(0, 10);
     ASSERT_FALSE(read.ok()) << row.name;
     EXPECT_NE(read.error().message.find("pos 42"), std::string::npos) << row.name << ": " << read.error().message;
   }
@@ -282,7 +276,7 @@ TEST_F(StoreTest, UndecodableBodyIsAnErrorNamingItsPos) {
 
 // [SECTION] Projections --------------------------------------------------------------------------
 
-TEST_F(StoreTest, ConversationProjectionFollowsTheEvents) {
+TEST_P(AnyStoreTest, ConversationProjectionFollowsTheEvents) {
   auto store = open();
   const std::string cols = "SELECT phase, assignee, closed_at, last_seq, visitor_id, playbook_id, created_at "
                            "FROM conversations WHERE id = 'c1'";
@@ -311,11 +305,11 @@ TEST_F(StoreTest, ConversationProjectionFollowsTheEvents) {
   uint64_t pos = 0;
   for (const Row& row : rows) {
     ASSERT_OK(put(*store, events_write({at(++pos, row.event)})));
-    auto got = query(file(), cols);
+    auto got = sql_rows(cols);
     ASSERT_EQ(got.size(), 1u);
     EXPECT_EQ(got[0], row.want) << "after " << event_type_name(row.event) << " seq " << event_seq(row.event);
   }
-  EXPECT_EQ(query(file(), "SELECT seq, author, author_id, text, at, client_id FROM messages "
+  EXPECT_EQ(sql_rows("SELECT seq, author, author_id, text, at, client_id FROM messages "
                           "WHERE conversation_id = 'c1' ORDER BY seq"),
             (std::vector<std::vector<std::string>>{{"2", "bot", "NULL", "Ciao! 👋", "101", "NULL"},
                                                    {"6", "agent", "anna", "Hi, I'm Anna", "5002", "a-1"}}));
@@ -355,7 +349,7 @@ TEST_F(StoreTest, VersionOneMessagesTableBecomesAViewOverTheLog) {
       << "an embedded playbook of an older version: where and when unknown";
 }
 
-TEST_F(StoreTest, EventsOfAnUnknownConversationFail) {
+TEST_P(AnyStoreTest, EventsOfAnUnknownConversationFail) {
   auto store = open();
   const Event rows[] = {
       MessagePosted{"ghost", 1, 1, Author::visitor, "v", "hi", "m1"},  // its conversation's last_seq
@@ -372,12 +366,12 @@ TEST_F(StoreTest, EventsOfAnUnknownConversationFail) {
   // A conversation started twice breaks the primary key.
   ASSERT_OK(put(*store, events_write({at(1, ConversationStarted{"c", 1, 1, "v", "", ""})})));
   EXPECT_FALSE(put(*store, events_write({at(2, ConversationStarted{"c", 1, 1, "v", "", ""})})).ok());
-  EXPECT_EQ(scalar(file(), "SELECT playbook_id FROM conversations WHERE id = 'c'"), "NULL");  // "" stored as NULL
+  EXPECT_EQ(sql_value("SELECT playbook_id FROM conversations WHERE id = 'c'"), "NULL");  // "" stored as NULL
 }
 
 // [SECTION] Playbook versions (issue 15) ---------------------------------------------------------
 
-TEST_F(StoreTest, PlaybookVersionsAreKeptNewestFirstAndGoWithTheirPlaybook) {
+TEST_P(AnyStoreTest, PlaybookVersionsAreKeptNewestFirstAndGoWithTheirPlaybook) {
   auto store = open();
   Write w;
   w.playbooks.push_back(PlaybookRow{"pb1", "{\"draft\":3}", false, 1, 1, "", 0, 2});
@@ -420,6 +414,7 @@ TEST_F(StoreTest, VersionSixPublishedPlaybooksBecomeTheirOwnVersionOne) {
             (std::vector<std::vector<std::string>>{{"live", "1", "", "7", "{\"id\":\"live\",\"published\":true}"}}));
   EXPECT_EQ(scalar(file(), "SELECT playbook_version FROM runs WHERE conversation_id = 'c1'"), "1");
 }
+INSTANTIATE_TEST_SUITE_P(Engines, AnyStoreTest, ::testing::Values(Engine::sqlite, Engine::postgres), engine_name);
 
 }  // namespace
 }  // namespace livechat::server::test
