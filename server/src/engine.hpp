@@ -26,6 +26,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "livechat/business_hours.hpp"
 #include "livechat/playbook.hpp"
 #include "livechat/playbook_run.hpp"
 #include "livechat/protocol.hpp"
@@ -103,6 +104,8 @@ class Engine : public SocketHandler {
   // Playbooks are cached here; the API calls this after changing one.
   void playbook_changed(const PlaybookRow& row);
   void playbook_deleted(const std::string& id);
+  // A playbook's business hours (zone looked up), cached here; the API calls this after a change.
+  void hours_changed(const std::string& playbook_id, BusinessHours hours);
   // Invalid tokens by remote address, shared by the REST API and the sockets.
   Throttle& token_failures() { return token_failures_; }
   // Ends every socket of a signed-out session.
@@ -196,6 +199,7 @@ class Engine : public SocketHandler {
   ClosedCache closed_{options_.closed_cache};
   std::unordered_set<ConversationId> paged_in_;  // closed conversations brought back for a command
   std::unordered_map<std::string, CachedPlaybook> playbooks_;
+  std::unordered_map<std::string, BusinessHours> hours_;  // by playbook; none: always open
   std::unordered_map<ConversationId, Run> runs_;
   std::unordered_map<ConversationId, Loop::TimerId> wait_timers_;
   std::unordered_map<UserId, Loop::TimerId> away_timers_;

@@ -7,6 +7,7 @@
 #include "engine_session.hpp"
 #include "livechat/visitor.hpp"
 #include "log.hpp"
+#include "time_zones.hpp"
 
 namespace livechat::server {
 
@@ -29,10 +30,20 @@ void Engine::playbook_changed(const PlaybookRow& row) {
   playbooks_[row.id] = CachedPlaybook{row, std::move(pb.value())};
 }
 
-void Engine::playbook_deleted(const std::string& id) { playbooks_.erase(id); }
+void Engine::playbook_deleted(const std::string& id) {
+  playbooks_.erase(id);
+  hours_.erase(id);
+}
 
+void Engine::hours_changed(const std::string& playbook_id, BusinessHours hours) {
+  hours_[playbook_id] = std::move(hours);
+}
+
+// Whether the team is in is the core's answer for the loop's clock now (the one clock read here).
 PlaybookContext Engine::context_for(const CachedPlaybook& pb) const {
-  return PlaybookContext{anyone_available(live_), pb.row.embedded};
+  auto hours = hours_.find(pb.row.id);
+  bool within = hours == hours_.end() || is_open(hours->second, loop_.now_ms());
+  return PlaybookContext{anyone_available(live_), pb.row.embedded, within};
 }
 
 void Engine::visitor_frame(Session& s, ClientFrame frame) {
@@ -133,7 +144,9 @@ void Engine::visitor_hello(Session& s, const HelloFrame& hello) {
     welcome.bot_name = pb->playbook.bot_name;
     welcome.bot_avatar_url = pb->playbook.bot_avatar_url;
     PlaybookContext ctx = context_for(*pb);
-    welcome.live_chat_available = ctx.anyone_online && ctx.embedded;
+    welcome.live_chat_available = ctx.anyone_online && ctx.embedded && ctx.within_hours;
+    if (!ctx.within_hours)  // the widget says when the team is back, in the visitor's language and zone
+      welcome.back_at = next_opening(hours_.at(s.playbook_id), loop_.now_ms()).value_or(0);
     send(s, welcome);
   });
 }
@@ -262,10 +275,12 @@ void Engine::carry_out(const ConversationId& id, const Step& step, TimeMs now, W
     log_warn("chatbot step refused", {{"conversation", id}, {"what", what}, {"error", e.message}});
   };
   // The visitor reached the Live Chat card of an embedded playbook while nobody was online: the
-  // request still goes to Unassigned (missed at once), so whoever comes online finds it.
+  // request still goes to Unassigned (missed at once), so whoever comes online finds it. Outside
+  // business hours nobody is expected: no request, as offline-only (the offline flow's lead and
+  // the chat in Closed are what the team finds).
   auto run = runs_.find(id);
   const CachedPlaybook* pb = run == runs_.end() ? nullptr : playbook(run->second.playbook_id);
-  if (pb && pb->row.embedded && live_.conversations.at(id).phase == Phase::bot) {
+  if (pb && pb->row.embedded && context_for(*pb).within_hours && live_.conversations.at(id).phase == Phase::bot) {
     for (const auto& m : step.messages) {
       const Card* card = m.kind == MessageKind::offline ? find_card(pb->playbook, m.card_id) : nullptr;
       const auto* live = card ? std::get_if<LiveChatCard>(&card->body) : nullptr;

@@ -104,7 +104,8 @@ int main(int argc, char** argv) {
   auto parent = std::filesystem::path(config.db).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
 
-  auto loop = Loop::create();
+  auto loop = Loop::create(config.test_clock_ms);
+  if (config.test_clock_ms) log_warn("the clock is a test's", {{"starts_at_ms", config.test_clock_ms}});
   auto store = Store::open(config.db, config.store, [&loop](std::function<void()> task) { loop->post(std::move(task)); });
   if (!store) {
     log_error("cannot open the database", {{"db", config.db}, {"error", store.error().message}});

@@ -53,7 +53,7 @@ std::string in_quotes(std::string_view id) {
 bool Write::empty() const {
   return events.empty() && persons.empty() && organizations.empty() && leads.empty() && activities.empty() &&
          notes.empty() && credentials.empty() && sessions.empty() && ended_sessions.empty() && visitors.empty() &&
-         playbooks.empty() && deleted_playbooks.empty() && runs.empty() && canned.empty() && deleted_canned.empty();
+         playbooks.empty() && deleted_playbooks.empty() && playbook_settings.empty() && runs.empty() && canned.empty() && deleted_canned.empty();
 }
 
 Result<std::unique_ptr<Store>> Store::open(const std::string& path, StoreOptions options, Post post) {
@@ -147,6 +147,7 @@ Status SqliteStore::prepare_writes() {
       {&w_.visitor, sqlite::upsert_sql(columns::kVisitors)},
       {&w_.playbook, sqlite::upsert_sql(columns::kPlaybooks)},
       {&w_.delete_playbook, "DELETE FROM playbooks WHERE id = ?"},
+      {&w_.playbook_settings, sqlite::upsert_sql(columns::kPlaybookSettings)},
       {&w_.run, sqlite::upsert_sql(columns::kRuns)},
       {&w_.canned, sqlite::upsert_sql(columns::kCanned)},
       {&w_.delete_canned, "DELETE FROM canned_responses WHERE id = ?"},
@@ -381,6 +382,9 @@ Status SqliteStore::write_one(const Write& w, uint64_t& last_pos) {
     w_.delete_playbook.bind(1, id);
     if (!(s = run(w_.delete_playbook, "delete playbook " + in_quotes(id)))) return s;
   }
+  for (const PlaybookSettingsRow& r : w.playbook_settings)
+    if (!upsert(w_.playbook_settings, columns::kPlaybookSettings, r, "settings of playbook " + in_quotes(r.playbook_id)))
+      return s;
   for (const RunRow& r : w.runs)
     if (!upsert(w_.run, columns::kRuns, r, "run of conversation " + in_quotes(r.conversation_id))) return s;
   for (const CannedRow& r : w.canned)

@@ -82,6 +82,11 @@ struct PlaybookRow {
   std::string embedded_origin{};  // the first allowed origin it loaded from ("" if unknown)
   int64_t embedded_at = 0;        // when (0 if unknown)
 };
+struct PlaybookSettingsRow {  // a playbook's settings beside its flow; gone with its playbook
+  std::string playbook_id;
+  std::string business_hours;  // JSON (core/business_hours.hpp), "" = none (always open)
+  int64_t updated_at = 0;
+};
 struct CannedRow {  // a canned response (core/canned.hpp)
   std::string id, owner_id;  // owner_id "" for a shared one
   std::string shortcut, texts_json;  // texts_json: {"en": "...", "it": "..."}
@@ -107,6 +112,7 @@ struct Write {
   std::vector<VisitorRow> visitors;
   std::vector<PlaybookRow> playbooks;
   std::vector<std::string> deleted_playbooks;
+  std::vector<PlaybookSettingsRow> playbook_settings;
   std::vector<RunRow> runs;
   std::vector<CannedRow> canned;
   std::vector<std::string> deleted_canned;  // ids
@@ -234,6 +240,7 @@ class Store {
   virtual std::optional<VisitorRow> visitor(const std::string& token_hash) = 0;
   virtual std::vector<PlaybookRow> playbooks() = 0;
   virtual std::optional<PlaybookRow> playbook(const std::string& id) = 0;
+  virtual std::vector<PlaybookSettingsRow> playbook_settings() = 0;  // every playbook's that has some
   virtual std::vector<RunRow> runs() = 0;
   virtual std::vector<CannedRow> canned_responses() = 0;  // every one, by shortcut
   virtual std::optional<RunRow> run(const std::string& conversation_id) = 0;

@@ -103,6 +103,11 @@ inline constexpr Table<PlaybookRow, 7> kPlaybooks{
      integer("created_at", &PlaybookRow::created_at), integer("updated_at", &PlaybookRow::updated_at),
      text("embedded_origin", &PlaybookRow::embedded_origin), integer("embedded_at", &PlaybookRow::embedded_at)}};
 
+inline constexpr Table<PlaybookSettingsRow, 3> kPlaybookSettings{
+    "playbook_settings",
+    {text("playbook_id", &PlaybookSettingsRow::playbook_id), text("business_hours", &PlaybookSettingsRow::business_hours),
+     integer("updated_at", &PlaybookSettingsRow::updated_at)}};
+
 inline constexpr Table<RunRow, 3> kRuns{
     "runs",
     {text("conversation_id", &RunRow::conversation_id), id("playbook_id", &RunRow::playbook_id),
@@ -118,7 +123,7 @@ inline constexpr Table<CannedRow, 6> kCanned{
 template <class F>
 void for_each_table(F&& f) {
   f(kOrganizations), f(kPersons), f(kLeads), f(kActivities), f(kNotes);
-  f(kCredentials), f(kSessions), f(kVisitors), f(kPlaybooks), f(kRuns), f(kCanned);
+  f(kCredentials), f(kSessions), f(kVisitors), f(kPlaybooks), f(kRuns), f(kCanned), f(kPlaybookSettings);
 }
 
 // "a, b, c": the table's column names in order.

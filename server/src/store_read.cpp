@@ -95,6 +95,7 @@ Status SqliteStore::prepare_reads() {
       {&r_.visitor, sqlite::select_sql(kVisitors, "WHERE token_hash = ?")},
       {&r_.playbooks, sqlite::select_sql(kPlaybooks, "ORDER BY id")},
       {&r_.playbook, sqlite::select_sql(kPlaybooks, "WHERE id = ?")},
+      {&r_.playbook_settings, sqlite::select_sql(kPlaybookSettings, "ORDER BY playbook_id")},
       {&r_.runs, sqlite::select_sql(kRuns, "ORDER BY conversation_id")},
       {&r_.canned, sqlite::select_sql(kCanned, "ORDER BY shortcut, id")},
       {&r_.run, sqlite::select_sql(kRuns, "WHERE conversation_id = ?")},
@@ -192,6 +193,9 @@ std::optional<VisitorRow> SqliteStore::visitor(const std::string& token_hash) {
 
 std::vector<PlaybookRow> SqliteStore::playbooks() { return all(r_.playbooks, kPlaybooks); }
 std::optional<PlaybookRow> SqliteStore::playbook(const std::string& id) { return one(r_.playbook, id, kPlaybooks); }
+std::vector<PlaybookSettingsRow> SqliteStore::playbook_settings() {
+  return all(r_.playbook_settings, kPlaybookSettings);
+}
 std::vector<RunRow> SqliteStore::runs() { return all(r_.runs, kRuns); }
 std::vector<CannedRow> SqliteStore::canned_responses() { return all(r_.canned, kCanned); }
 std::optional<RunRow> SqliteStore::run(const std::string& conversation_id) {

@@ -316,7 +316,17 @@ END;
 INSERT INTO search_records (kind, ref, name, email, phone, organization) SELECT * FROM record_documents;
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6};
+// Version 7: a playbook's settings beside its flow (issue 18): its business hours, as JSON
+// (core/business_hours.hpp). Deleted with the playbook.
+constexpr const char* kSchemaV7 = R"sql(
+CREATE TABLE playbook_settings (
+  playbook_id    TEXT PRIMARY KEY REFERENCES playbooks(id) ON DELETE CASCADE,
+  business_hours TEXT NOT NULL,
+  updated_at     INTEGER NOT NULL
+) STRICT;
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7};
 constexpr int kVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
 }  // namespace

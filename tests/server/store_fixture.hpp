@@ -81,9 +81,9 @@ inline std::string numbered(const char* prefix, uint64_t n) {
   return out;
 }
 
-// Turns a current file back into what the step before the search migration left: without its
-// search index and Closed folder index (store_schema.cpp; it is the last step). Version tests
-// build older files this way.
+// Turns a current file back into what the step before the search migration (version 6) left:
+// without its search index and Closed folder index, nor version 7's playbook_settings
+// (store_schema.cpp). Version tests build older files this way.
 inline void undo_search_schema(const std::string& path) {
   for (const char* sql :
        {"DROP TRIGGER conversation_search_closed", "DROP TRIGGER conversation_search_panel",
@@ -91,9 +91,10 @@ inline void undo_search_schema(const std::string& path) {
         "DROP TRIGGER organizations_search_insert", "DROP TRIGGER organizations_search_update",
         "DROP TRIGGER leads_search_insert", "DROP TRIGGER leads_search_update", "DROP VIEW conversation_documents",
         "DROP VIEW record_documents", "DROP TABLE conversation_search", "DROP TABLE record_search",
-        "DROP TABLE search_records", "DROP INDEX conversations_closed"})
+        "DROP TABLE search_records", "DROP INDEX conversations_closed",
+        "DROP TABLE playbook_settings"})  // and version 7's
     query(path, sql);
-  query(path, "PRAGMA user_version = " + std::to_string(sqlite::schema_version_known() - 1));
+  query(path, "PRAGMA user_version = 5");
 }
 
 inline StoredEvent at(uint64_t pos, Event e) { return StoredEvent{pos, std::move(e)}; }

@@ -60,7 +60,7 @@ TEST_F(StoreTest, MigratedSchemaHasExactlyTheColumnTables) {
       EXPECT_EQ(info[i][3], i == 0 ? "1" : "0") << c.name;
     }
   });
-  EXPECT_EQ(tables, 11);
+  EXPECT_EQ(tables, 12);
 }
 
 TEST_F(StoreTest, MigrateCountsEveryStepOnAnEmptyFile) {
