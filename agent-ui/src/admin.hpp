@@ -2,12 +2,14 @@
 // them) and the playbook builder's state (the card open in the form, the pending add or move). Admin screens are drawn only for admins
 // (the server checks every route again). Screens: screen_playbooks.cpp, screen_people.cpp.
 #pragma once
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "livechat/business_hours.hpp"
 #include "livechat/model.hpp"
 #include "livechat/playbook.hpp"
 #include "livechat/playbook_run.hpp"
@@ -27,6 +29,26 @@ struct PlaybookPreview {
   livechat::Prompt prompt;
   std::vector<std::pair<bool, std::string>> lines;  // (said by the visitor, rich text)
   std::string input;                                // the visitor's typed answer
+};
+
+// The open playbook's business hours as edited (screen_hours.cpp): times as typed, checked by the
+// server on save.
+struct HoursForm {
+  std::string playbook_id;  // the playbook they were fetched for
+  bool loaded = false;
+  nlohmann::json view;      // GET/PUT /api/playbooks/:id/hours: hours, open_now, next_opening
+  bool enabled = false;
+  char zone[64] = "";
+  struct Interval {
+    char from[6] = "", to[6] = "";
+  };
+  std::array<std::vector<Interval>, 7> week;  // 0 = Sunday
+  std::vector<std::string> holidays;          // YYYY-MM-DD
+  char holiday[11] = "";                      // the "Add holiday" field
+  std::vector<std::string> zones;             // GET /api/time-zones
+  char zone_filter[64] = "";
+  std::string message;
+  bool message_error = false;
 };
 
 struct AdminState {
@@ -49,6 +71,7 @@ struct AdminState {
   char new_site[256] = "";      // the "Add site" field
   std::string message;  // the last answer, for humans ("Saved", or the server's error)
   bool message_error = false;
+  HoursForm hours;
 
   // Users.
   nlohmann::json users = nlohmann::json::array();  // GET /api/users
@@ -94,6 +117,10 @@ bool check_before_publish(App& app);
 void restart_preview(App& app);
 void draw_preview(App& app);
 void draw_users(App& app);
+// A playbook's business hours (screen_hours.cpp): the editor under the open playbook, and the
+// answers of its "admin:hours..." REST calls.
+void draw_hours(App& app);
+void on_hours_answer(App& app, const std::string& what, int status, const std::string& body);
 void draw_crm(App& app);
 
 }  // namespace agent

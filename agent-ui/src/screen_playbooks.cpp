@@ -79,6 +79,10 @@ bool on_admin_http(App& app, const std::string& tag, int status, const std::stri
   if (tag.rfind("admin:", 0) != 0) return false;
   AdminState& a = app.admin;
   std::string what = tag.substr(6);
+  if (what.rfind("hours", 0) == 0) {
+    on_hours_answer(app, what, status, body);
+    return true;
+  }
   if (status < 200 || status >= 300) {
     a.message = status == 0 ? tr("The server cannot be reached.") : server_error(body).message;
     a.message_error = true;
@@ -91,6 +95,7 @@ bool on_admin_http(App& app, const std::string& tag, int status, const std::stri
     set_view(a, j.is_object() && j.contains("card_id") ? j["playbook"] : j);
     a.playbook_id = a.playbook_view.value("id", std::string());
     if (what == "pb_get") a.editing.reset();
+    if (what == "pb_get") a.hours.playbook_id.clear();  // opened (again): its business hours are fetched afresh
     if (what == "pb_get") a.problems.clear();
     if (a.show_versions) app.rest("admin:pb_versions", "GET", "/api/playbooks/" + a.playbook_id + "/versions");
     else if (!a.problems.empty()) a.problems = publish_problems(a.playbook);  // the red marks follow the fixes
@@ -314,8 +319,23 @@ void draw_playbook(App& app) {
 
   ImGui::Separator();
 
-  draw_flow(app);
-  draw_sites(app, pb);
+  // The flow and its sites, or the business hours (screen_hours.cpp): one tab each.
+  if (ImGui::BeginTabBar("##playbook_tabs")) {
+    bool flow = ImGui::BeginTabItem(tr("Flow"));
+    ui::track("tab:flow");
+    if (flow) {
+      draw_flow(app);
+      draw_sites(app, pb);
+      ImGui::EndTabItem();
+    }
+    bool hours = ImGui::BeginTabItem(tr("Business hours"));
+    ui::track("tab:hours");
+    if (hours) {
+      draw_hours(app);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
 }
 
 }  // namespace

@@ -134,7 +134,7 @@ void run_from(const Playbook& pb, PlaybookRun& run, std::string card_id, const P
       step.effects.push_back(effect::Qualified{ok});
       card_id = ok ? ql->qualified_next : ql->unqualified_next;
     } else if (const auto* lc = std::get_if<LiveChatCard>(&card->body)) {
-      if (ctx.embedded && ctx.anyone_online) {
+      if (ctx.embedded && ctx.anyone_online && ctx.within_hours) {
         say(step, MessageKind::online, id, lc->online_message);
         step.effects.push_back(effect::RequestLiveChat{lc->wait_seconds});
         run.status = RunStatus::in_live_chat;

@@ -212,7 +212,7 @@ Result<ServerFrame> decode_server_frame(std::string_view text) {
   } else if (type == "welcome") {
     frame = WelcomeFrame{r.id("visitor_id", Empty::refused), r.bounded("token", kMaxTokenBytes, Empty::refused),
                          r.id("conversation", Empty::allowed), r.str("bot_name"), r.str("bot_avatar_url"),
-                         r.flag("live_chat_available")};
+                         r.flag("live_chat_available"), r.has("back_at") ? r.i64("back_at") : 0};
   } else if (type == "agent_welcome") {
     frame = AgentWelcomeFrame{read_user(r.object("user"))};
   } else if (type == "prompt") {

@@ -300,6 +300,7 @@ json to_json_value(const ServerFrame& server_frame) {
           j["bot_name"] = f.bot_name;
           j["bot_avatar_url"] = f.bot_avatar_url;
           j["live_chat_available"] = f.live_chat_available;
+          if (f.back_at > 0) j["back_at"] = f.back_at;
           return j;
         } else if constexpr (std::is_same_v<T, AgentWelcomeFrame>) {
           json j = frame("agent_welcome");

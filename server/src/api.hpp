@@ -84,6 +84,10 @@ class Api : public HttpHandler {
   void restore_playbook_version(Call&);
   void snippet(Call&);
   void embed_check(Call&);
+  // api_hours.cpp: a playbook's business hours (admins only)
+  void get_hours(Call&);
+  void put_hours(Call&);
+  void time_zones(Call&);
   // api_crm.cpp: persons, organizations, leads, deals, activities, notes
   void crm_list(Call&);
   void crm_get(Call&);

@@ -110,6 +110,9 @@ void add_flags(CLI::App& app, Config& c, std::string& listen, std::string& sync)
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{1024}, kMaxServerFrameBytes));
   app.add_option("--port-file", c.port_file, "write the port listened on to this file (scripts and tests)");
+  app.add_option("--test-clock-ms", c.test_clock_ms,
+                 "tests only: the server's clock starts at this instant (UTC milliseconds) and runs on from there")
+      ->check(CLI::Range(int64_t{0}, int64_t{253402300799000}));
 }
 
 CLI::App make_app() {

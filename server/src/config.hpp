@@ -31,6 +31,7 @@ struct Config {
   int demo_conversations = 0;
   std::string log_level = "info";
   std::string port_file;
+  int64_t test_clock_ms = 0;  // tests only: the server's clock starts at this instant (UTC ms)
   bool help = false;  // --help was asked: print config_help() and stop
 
   // Where Store::open finds the store.

@@ -16,6 +16,7 @@
 #include "livechat/validate.hpp"
 #include "livechat/visitor.hpp"
 #include "log.hpp"
+#include "time_zones.hpp"
 
 namespace livechat::server {
 
@@ -70,6 +71,12 @@ Engine::~Engine() { *alive_ = false; }
 
 Status Engine::load() {
   for (const auto& row : store_.playbooks()) playbook_changed(row);
+  for (const auto& row : store_.playbook_settings()) {
+    auto hours = business_hours_from_json(row.business_hours);
+    if (hours) hours_changed(row.playbook_id, std::move(hours.value()));
+    else log_warn("stored business hours unreadable: the playbook is always open",
+                  {{"playbook", row.playbook_id}, {"error", hours.error().message}});
+  }
   // The users: their events only (the users table of the state is small; conversations' events
   // are read per open conversation below, never the whole log).
   uint64_t after = 0;

@@ -29,6 +29,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "livechat/business_hours.hpp"
 #include "livechat/playbook.hpp"
 #include "livechat/playbook_run.hpp"
 #include "livechat/protocol.hpp"
@@ -116,6 +117,8 @@ class Engine : public SocketHandler {
   // version row and `row` (now naming it as published_version) go into `w`, and visitors who
   // start a conversation get it at once. Versions count per playbook from 1, never reused.
   int64_t publish(PlaybookRow& row, Playbook playbook, const UserId& author, Write& w);
+  // A playbook's business hours (zone looked up), cached here; the API calls this after a change.
+  void hours_changed(const std::string& playbook_id, BusinessHours hours);
   // Invalid tokens by remote address, shared by the REST API and the sockets.
   Throttle& token_failures() { return token_failures_; }
   // Ends every socket of a signed-out session.
@@ -223,6 +226,7 @@ class Engine : public SocketHandler {
   // Earlier published versions that running conversations still follow (filled on publish and
   // on demand; a version never changes, so the cache is never stale).
   mutable std::map<std::pair<std::string, int64_t>, Playbook> versions_;
+  std::unordered_map<std::string, BusinessHours> hours_;  // by playbook; none: always open
   std::unordered_map<ConversationId, Run> runs_;
   std::unordered_map<ConversationId, Loop::TimerId> wait_timers_;
   std::unordered_map<UserId, Loop::TimerId> away_timers_;

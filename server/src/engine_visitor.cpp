@@ -7,6 +7,7 @@
 #include "engine_session.hpp"
 #include "livechat/visitor.hpp"
 #include "log.hpp"
+#include "time_zones.hpp"
 
 namespace livechat::server {
 
@@ -49,6 +50,7 @@ int64_t Engine::publish(PlaybookRow& row, Playbook playbook, const UserId& autho
 
 void Engine::playbook_deleted(const std::string& id) {
   playbooks_.erase(id);
+  hours_.erase(id);
   std::erase_if(versions_, [&](const auto& v) { return v.first.first == id; });
 }
 
@@ -86,9 +88,16 @@ RunRow Engine::run_row(const ConversationId& conversation, const Run& run) {
   return RunRow{conversation, run.playbook_id, playbook_run_to_json(run.run).dump(), run.version};
 }
 
+void Engine::hours_changed(const std::string& playbook_id, BusinessHours hours) {
+  hours_[playbook_id] = std::move(hours);
+}
+
+// Whether the team is in is the core's answer for the loop's clock now (the one clock read here).
 PlaybookContext Engine::context_for(const std::string& playbook_id) const {
   const CachedPlaybook* pb = playbook(playbook_id);
-  return PlaybookContext{anyone_available(live_), pb && pb->row.embedded};
+  auto hours = hours_.find(playbook_id);
+  const bool within = hours == hours_.end() || is_open(hours->second, loop_.now_ms());
+  return PlaybookContext{anyone_available(live_), pb && pb->row.embedded, within};
 }
 
 void Engine::visitor_frame(Session& s, ClientFrame frame) {
@@ -189,7 +198,9 @@ void Engine::visitor_hello(Session& s, const HelloFrame& hello) {
     welcome.bot_name = pb->playbook.bot_name;
     welcome.bot_avatar_url = pb->playbook.bot_avatar_url;
     PlaybookContext ctx = context_for(s.playbook_id);
-    welcome.live_chat_available = ctx.anyone_online && ctx.embedded;
+    welcome.live_chat_available = ctx.anyone_online && ctx.embedded && ctx.within_hours;
+    if (!ctx.within_hours)  // the widget says when the team is back, in the visitor's language and zone
+      welcome.back_at = next_opening(hours_.at(s.playbook_id), loop_.now_ms()).value_or(0);
     send(s, welcome);
   });
 }
@@ -321,10 +332,13 @@ void Engine::carry_out(const ConversationId& id, const Step& step, TimeMs now, W
     log_warn("chatbot step refused", {{"conversation", id}, {"what", what}, {"error", e.message}});
   };
   // The visitor reached the Live Chat card of an embedded playbook while nobody was online: the
-  // request still goes to Unassigned (missed at once), so whoever comes online finds it.
+  // request still goes to Unassigned (missed at once), so whoever comes online finds it. Outside
+  // business hours nobody is expected: no request, as offline-only (the offline flow's lead and
+  // the chat in Closed are what the team finds).
   auto run = runs_.find(id);
   const Playbook* flow = run == runs_.end() ? nullptr : flow_of(run->second);
-  if (flow && context_for(run->second.playbook_id).embedded && live_.conversations.at(id).phase == Phase::bot) {
+  const PlaybookContext ctx = flow ? context_for(run->second.playbook_id) : PlaybookContext{};
+  if (flow && ctx.embedded && ctx.within_hours && live_.conversations.at(id).phase == Phase::bot) {
     for (const auto& m : step.messages) {
       const Card* card = m.kind == MessageKind::offline ? find_card(*flow, m.card_id) : nullptr;
       const auto* live = card ? std::get_if<LiveChatCard>(&card->body) : nullptr;

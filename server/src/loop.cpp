@@ -18,7 +18,8 @@ namespace asio = boost::asio;
 
 class AsioLoop final : public Loop {
  public:
-  AsioLoop() : io_(1), work_(asio::make_work_guard(io_)) {}
+  explicit AsioLoop(int64_t clock_start_ms)
+      : io_(1), work_(asio::make_work_guard(io_)), clock_shift_ms_(clock_start_ms ? clock_start_ms - system_ms() : 0) {}
 
   ~AsioLoop() override {
     // Timers first: they belong to io_, which must outlive them.
@@ -50,10 +51,7 @@ class AsioLoop final : public Loop {
     timers_.erase(it);  // the pending handler sees the id gone and drops its task
   }
 
-  int64_t now_ms() const override {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  }
+  int64_t now_ms() const override { return system_ms() + clock_shift_ms_; }
 
   void run() override {
     io_.run();
@@ -69,11 +67,17 @@ class AsioLoop final : public Loop {
   asio::executor_work_guard<asio::io_context::executor_type> work_;  // run() waits for stop()
   std::unordered_map<TimerId, std::unique_ptr<asio::steady_timer>> timers_;
   TimerId next_id_ = 1;
+  int64_t clock_shift_ms_;  // 0 but in tests (--test-clock-ms)
+
+  static int64_t system_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  }
 };
 
 }  // namespace
 
-std::unique_ptr<Loop> Loop::create() { return std::make_unique<AsioLoop>(); }
+std::unique_ptr<Loop> Loop::create(int64_t clock_start_ms) { return std::make_unique<AsioLoop>(clock_start_ms); }
 
 namespace {
 int64_t steady_us() {

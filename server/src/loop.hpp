@@ -12,7 +12,9 @@ class Loop {
   using Task = std::function<void()>;
   using TimerId = uint64_t;
 
-  static std::unique_ptr<Loop> create();
+  // `clock_start_ms` (tests only, --test-clock-ms): now_ms() starts at that instant instead of the
+  // system clock's and runs on from there; 0: the system clock.
+  static std::unique_ptr<Loop> create(int64_t clock_start_ms = 0);
   virtual ~Loop() = default;
 
   // Runs `task` on the loop thread soon. Safe to call from any thread.

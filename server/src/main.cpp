@@ -117,7 +117,8 @@ int main(int argc, char** argv) {
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   }
 
-  auto loop = Loop::create();
+  auto loop = Loop::create(config.test_clock_ms);
+  if (config.test_clock_ms) log_warn("the clock is a test's", {{"starts_at_ms", config.test_clock_ms}});
   auto store = Store::open(where, config.store, [&loop](std::function<void()> task) { loop->post(std::move(task)); });
   if (!store) {
     log_error("cannot open the database", {{"db", store_name}, {"error", store.error().message}});

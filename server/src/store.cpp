@@ -87,6 +87,7 @@ Status SqliteStore::prepare_writes() {
       {&w_.playbook, sqlite::upsert_sql(columns::kPlaybooks)},
       {&w_.delete_playbook, "DELETE FROM playbooks WHERE id = ?"},
       {&w_.playbook_version, sqlite::upsert_sql(columns::kPlaybookVersions)},
+      {&w_.playbook_settings, sqlite::upsert_sql(columns::kPlaybookSettings)},
       {&w_.run, sqlite::upsert_sql(columns::kRuns)},
       {&w_.canned, sqlite::upsert_sql(columns::kCanned)},
       {&w_.delete_canned, "DELETE FROM canned_responses WHERE id = ?"},
@@ -240,6 +241,9 @@ Status SqliteStore::write_one(const Write& w, uint64_t& last_pos) {
   for (const PlaybookVersionRow& r : w.playbook_versions)
     if (!upsert(w_.playbook_version, columns::kPlaybookVersions, r,
                 "version " + std::to_string(r.version) + " of playbook " + in_quotes(r.playbook_id)))
+      return s;
+  for (const PlaybookSettingsRow& r : w.playbook_settings)
+    if (!upsert(w_.playbook_settings, columns::kPlaybookSettings, r, "settings of playbook " + in_quotes(r.playbook_id)))
       return s;
   for (const RunRow& r : w.runs)
     if (!upsert(w_.run, columns::kRuns, r, "run of conversation " + in_quotes(r.conversation_id))) return s;

@@ -97,6 +97,11 @@ struct PlaybookVersionRow {
   std::string json, author_id;  // the playbook as published; who published it ("" for the system)
   int64_t created_at = 0;       // when
 };
+struct PlaybookSettingsRow {  // a playbook's settings beside its flow; gone with its playbook
+  std::string playbook_id;
+  std::string business_hours;  // JSON (core/business_hours.hpp), "" = none (always open)
+  int64_t updated_at = 0;
+};
 struct CannedRow {  // a canned response (core/canned.hpp)
   std::string id, owner_id;  // owner_id "" for a shared one
   std::string shortcut, texts_json;  // texts_json: {"en": "...", "it": "..."}
@@ -122,8 +127,9 @@ struct Write {
   std::vector<std::string> ended_sessions;  // token hashes to delete
   std::vector<VisitorRow> visitors;
   std::vector<PlaybookRow> playbooks;
-  std::vector<std::string> deleted_playbooks;  // with their versions
+  std::vector<std::string> deleted_playbooks;  // with their versions and settings
   std::vector<PlaybookVersionRow> playbook_versions;  // applied after playbooks
+  std::vector<PlaybookSettingsRow> playbook_settings;
   std::vector<RunRow> runs;
   std::vector<CannedRow> canned;
   std::vector<std::string> deleted_canned;  // ids
@@ -271,6 +277,7 @@ class Store {
   virtual std::optional<PlaybookRow> playbook(const std::string& id) = 0;
   virtual std::vector<PlaybookVersionRow> playbook_versions(const std::string& playbook_id) = 0;  // newest first
   virtual std::optional<PlaybookVersionRow> playbook_version(const std::string& playbook_id, int64_t version) = 0;
+  virtual std::vector<PlaybookSettingsRow> playbook_settings() = 0;  // every playbook's that has some
   virtual std::vector<RunRow> runs() = 0;
   virtual std::vector<CannedRow> canned_responses() = 0;  // every one, by shortcut
   virtual std::optional<RunRow> run(const std::string& conversation_id) = 0;

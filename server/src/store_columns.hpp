@@ -111,6 +111,11 @@ inline constexpr Table<PlaybookVersionRow, 6> kPlaybookVersions{
      integer("version", &PlaybookVersionRow::version), text("json", &PlaybookVersionRow::json),
      text("author_id", &PlaybookVersionRow::author_id), integer("created_at", &PlaybookVersionRow::created_at)}};
 
+inline constexpr Table<PlaybookSettingsRow, 3> kPlaybookSettings{
+    "playbook_settings",
+    {text("playbook_id", &PlaybookSettingsRow::playbook_id), text("business_hours", &PlaybookSettingsRow::business_hours),
+     integer("updated_at", &PlaybookSettingsRow::updated_at)}};
+
 inline constexpr Table<RunRow, 4> kRuns{
     "runs",
     {text("conversation_id", &RunRow::conversation_id), id("playbook_id", &RunRow::playbook_id),
@@ -126,7 +131,8 @@ inline constexpr Table<CannedRow, 6> kCanned{
 template <class F>
 void for_each_table(F&& f) {
   f(kOrganizations), f(kPersons), f(kLeads), f(kActivities), f(kNotes);
-  f(kCredentials), f(kSessions), f(kVisitors), f(kPlaybooks), f(kPlaybookVersions), f(kRuns), f(kCanned);
+  f(kCredentials), f(kSessions), f(kVisitors), f(kPlaybooks), f(kPlaybookVersions), f(kRuns), f(kCanned),
+      f(kPlaybookSettings);
 }
 
 // "a, b, c": the table's column names in order.

@@ -56,6 +56,7 @@ std::vector<Named> write_statements() {
       {"playbook", upsert_sql(kPlaybooks, dollar)},
       {"delete_playbook", "DELETE FROM playbooks WHERE id = $1"},
       {"playbook_version", upsert_sql(kPlaybookVersions, dollar)},
+      {"playbook_settings", upsert_sql(kPlaybookSettings, dollar)},
       {"run", upsert_sql(kRuns, dollar)},
       {"canned", upsert_sql(kCanned, dollar)},
       {"delete_canned", "DELETE FROM canned_responses WHERE id = $1"},
@@ -85,6 +86,7 @@ std::vector<Named> read_statements() {
       {"playbook", select_sql(kPlaybooks, "WHERE id = $1")},
       {"playbook_versions", select_sql(kPlaybookVersions, "WHERE playbook_id = $1 ORDER BY version DESC")},
       {"playbook_version", select_sql(kPlaybookVersions, "WHERE playbook_id = $1 AND version = $2")},
+      {"playbook_settings", select_sql(kPlaybookSettings, "ORDER BY playbook_id COLLATE \"C\"")},
       {"runs", select_sql(kRuns, "ORDER BY conversation_id COLLATE \"C\"")},
       {"canned", select_sql(kCanned, "ORDER BY shortcut COLLATE \"C\", id COLLATE \"C\"")},
       {"run", select_sql(kRuns, "WHERE conversation_id = $1")},
@@ -248,6 +250,8 @@ Status PgStore::plan(const Write& w, uint64_t& last_pos, std::vector<Step>& step
   for (const PlaybookVersionRow& r : w.playbook_versions)
     upsert("playbook_version", kPlaybookVersions, r,
            "version " + std::to_string(r.version) + " of playbook " + in_quotes(r.playbook_id));
+  for (const PlaybookSettingsRow& r : w.playbook_settings)
+    upsert("playbook_settings", kPlaybookSettings, r, "settings of playbook " + in_quotes(r.playbook_id));
   for (const RunRow& r : w.runs) upsert("run", kRuns, r, "run of conversation " + in_quotes(r.conversation_id));
   for (const CannedRow& r : w.canned) upsert("canned", kCanned, r, "canned response " + in_quotes(r.id));
   for (const std::string& id : w.deleted_canned) key("delete_canned", id, "delete canned response " + in_quotes(id));
@@ -432,6 +436,7 @@ std::optional<PlaybookVersionRow> PgStore::playbook_version(const std::string& p
   if (rows.empty()) return std::nullopt;
   return std::move(rows.front());
 }
+std::vector<PlaybookSettingsRow> PgStore::playbook_settings() { return all("playbook_settings", kPlaybookSettings); }
 std::vector<RunRow> PgStore::runs() { return all("runs", kRuns); }
 std::vector<CannedRow> PgStore::canned_responses() { return all("canned", kCanned); }
 std::optional<RunRow> PgStore::run(const std::string& conversation_id) { return one("run", kRuns, conversation_id); }

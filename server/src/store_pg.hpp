@@ -176,6 +176,7 @@ class PgStore final : public GroupCommitStore {
   std::optional<PlaybookRow> playbook(const std::string& id) override;
   std::vector<PlaybookVersionRow> playbook_versions(const std::string& playbook_id) override;
   std::optional<PlaybookVersionRow> playbook_version(const std::string& playbook_id, int64_t version) override;
+  std::vector<PlaybookSettingsRow> playbook_settings() override;
   std::vector<RunRow> runs() override;
   std::vector<CannedRow> canned_responses() override;
   std::optional<RunRow> run(const std::string& conversation_id) override;

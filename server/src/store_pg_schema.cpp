@@ -334,7 +334,17 @@ INSERT INTO playbook_versions (id, playbook_id, version, json, author_id, create
 UPDATE runs SET playbook_version = 1 WHERE playbook_id IN (SELECT id FROM playbooks WHERE published_version = 1);
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7};
+// Version 8: a playbook's settings beside its flow (issue 18), as SQLite's version 8.
+constexpr const char* kSchemaV8 = R"sql(
+CREATE TABLE playbook_settings (
+  playbook_id    text PRIMARY KEY REFERENCES playbooks(id) ON DELETE CASCADE,
+  business_hours text NOT NULL,
+  updated_at     bigint NOT NULL
+);
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7,
+                                       kSchemaV8};
 constexpr int kVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
 }  // namespace

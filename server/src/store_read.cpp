@@ -83,6 +83,7 @@ Status SqliteStore::prepare_reads() {
       {&r_.playbook, sqlite::select_sql(kPlaybooks, "WHERE id = ?")},
       {&r_.playbook_versions, sqlite::select_sql(kPlaybookVersions, "WHERE playbook_id = ? ORDER BY version DESC")},
       {&r_.playbook_version, sqlite::select_sql(kPlaybookVersions, "WHERE playbook_id = ? AND version = ?")},
+      {&r_.playbook_settings, sqlite::select_sql(kPlaybookSettings, "ORDER BY playbook_id")},
       {&r_.runs, sqlite::select_sql(kRuns, "ORDER BY conversation_id")},
       {&r_.canned, sqlite::select_sql(kCanned, "ORDER BY shortcut, id")},
       {&r_.run, sqlite::select_sql(kRuns, "WHERE conversation_id = ?")},
@@ -188,6 +189,9 @@ std::vector<PlaybookVersionRow> SqliteStore::playbook_versions(const std::string
 std::optional<PlaybookVersionRow> SqliteStore::playbook_version(const std::string& playbook_id, int64_t version) {
   r_.playbook_version.bind(2, version);
   return one(r_.playbook_version, playbook_id, kPlaybookVersions);
+}
+std::vector<PlaybookSettingsRow> SqliteStore::playbook_settings() {
+  return all(r_.playbook_settings, kPlaybookSettings);
 }
 std::vector<RunRow> SqliteStore::runs() { return all(r_.runs, kRuns); }
 std::vector<CannedRow> SqliteStore::canned_responses() { return all(r_.canned, kCanned); }

@@ -339,7 +339,18 @@ INSERT INTO playbook_versions (id, playbook_id, version, json, author_id, create
 UPDATE runs SET playbook_version = 1 WHERE playbook_id IN (SELECT id FROM playbooks WHERE published_version = 1);
 )sql";
 
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7};
+// Version 8: a playbook's settings beside its flow (issue 18): its business hours, as JSON
+// (core/business_hours.hpp). Deleted with the playbook.
+constexpr const char* kSchemaV8 = R"sql(
+CREATE TABLE playbook_settings (
+  playbook_id    TEXT PRIMARY KEY REFERENCES playbooks(id) ON DELETE CASCADE,
+  business_hours TEXT NOT NULL,
+  updated_at     INTEGER NOT NULL
+) STRICT;
+)sql";
+
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4, kSchemaV5, kSchemaV6, kSchemaV7,
+                                       kSchemaV8};
 constexpr int kVersion = static_cast<int>(sizeof(kMigrations) / sizeof(kMigrations[0]));
 
 }  // namespace

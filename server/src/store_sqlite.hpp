@@ -248,6 +248,7 @@ class SqliteStore final : public GroupCommitStore {
   std::optional<PlaybookRow> playbook(const std::string& id) override;
   std::vector<PlaybookVersionRow> playbook_versions(const std::string& playbook_id) override;
   std::optional<PlaybookVersionRow> playbook_version(const std::string& playbook_id, int64_t version) override;
+  std::vector<PlaybookSettingsRow> playbook_settings() override;
   std::vector<RunRow> runs() override;
   std::vector<CannedRow> canned_responses() override;
   std::optional<RunRow> run(const std::string& conversation_id) override;
@@ -271,13 +272,14 @@ class SqliteStore final : public GroupCommitStore {
     sqlite::Stmt event, conv_insert, conv_seq, conv_phase, conv_assign, conv_unassign, conv_close;
     sqlite::Stmt person, organization, lead, activity, note;
     sqlite::Stmt credential, session, end_session, visitor, playbook, delete_playbook, playbook_version, run;
-    sqlite::Stmt canned, delete_canned;
+    sqlite::Stmt canned, delete_canned, playbook_settings;
   };
   // Statements of the reader connection (I/O thread only, so no locking).
   struct ReadStmts {
     sqlite::Stmt events_after, conversation_events, last_pos, user_events_after, open_conversations,
         latest_conversation;
-    sqlite::Stmt credential, session, visitor, playbooks, playbook, playbook_versions, playbook_version, runs, run, canned;
+    sqlite::Stmt credential, session, visitor, playbooks, playbook, playbook_versions, playbook_version, runs, run, canned,
+        playbook_settings;
     sqlite::Stmt persons, organizations, leads, activities, notes;
     sqlite::Stmt person, organization, lead, activity, note;
   };

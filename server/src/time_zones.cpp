@@ -5,6 +5,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 namespace livechat::server {
 
@@ -41,6 +44,34 @@ Result<TimeZone> lookup_time_zone(std::string_view name, const std::string& zone
   std::size_t start = data.rfind('\n', data.size() - 2);
   if (start == std::string::npos) return unknown(name, " (no rule in its file)");
   return parse_time_zone(std::string_view(data).substr(start + 1, data.size() - start - 2));
+}
+
+Result<BusinessHours> business_hours_from_json(std::string_view json_text, const std::string& zoneinfo) {
+  auto value = nlohmann::json::parse(json_text, nullptr, false);
+  if (value.is_discarded()) return make_error(ErrorCode::bad_request, "business hours are not JSON", "");
+  auto hours = business_hours_from_json_value(value);
+  if (!hours) return hours.error();
+  if (!hours.value().time_zone.empty()) {
+    auto zone = lookup_time_zone(hours.value().time_zone, zoneinfo);
+    if (!zone) return zone.error();
+    hours.value().zone = std::move(zone.value());
+  }
+  return hours;
+}
+
+std::vector<std::string> time_zone_names(const std::string& zoneinfo) {
+  std::vector<std::string> names;
+  std::ifstream in(zoneinfo + "/zone.tab");
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string country, coordinates, name;
+    if (fields >> country >> coordinates >> name && zone_name(name)) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  names.insert(names.begin(), "UTC");
+  return names;
 }
 
 }  // namespace livechat::server

@@ -5,6 +5,8 @@
 // epoch milliseconds computed independently (Python's datetime), never with the code under test.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "livechat/business_hours.hpp"
 
 namespace livechat::test {
@@ -147,6 +149,63 @@ TEST(BusinessHours, Validation) {
     row.change(h);
     Status s = validate_business_hours(h);
     EXPECT_EQ(s.ok() ? std::string() : s.error().field, row.field) << row.what;
+  }
+}
+
+TEST(BusinessHours, ClockTexts) {
+  struct Row {
+    const char* text;
+    std::optional<int> minute;
+  } rows[] = {{"09:00", 540}, {"9:00", 540}, {"00:00", 0}, {"23:59", 1439}, {"24:00", 1440}, {"24:01", {}},
+              {"25:00", {}},  {"9:60", {}},  {"9", {}},     {"09:0", {}},    {"09:000", {}}, {"ab:cd", {}},
+              {"", {}},       {"-1:00", {}}, {":30", {}},   {"123:00", {}}};
+  for (const auto& row : rows) EXPECT_EQ(parse_clock(row.text), row.minute) << row.text;
+  EXPECT_EQ(clock_text(540), "09:00");
+  EXPECT_EQ(clock_text(0), "00:00");
+  EXPECT_EQ(clock_text(1440), "24:00");
+  EXPECT_EQ(clock_text(13 * 60 + 5), "13:05");
+}
+
+TEST(BusinessHours, JsonRoundTripAndErrors) {
+  BusinessHours h = office();
+  h.zone = TimeZone{};  // not part of the JSON form
+  nlohmann::json j = business_hours_to_json_value(h);
+  EXPECT_EQ(j["week"]["monday"], nlohmann::json::parse(R"([{"from":"09:00","to":"13:00"},{"from":"14:00","to":"18:00"}])"));
+  EXPECT_EQ(j["week"]["sunday"], nlohmann::json::array());
+  auto back = business_hours_from_json_value(j);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back.value(), h);
+  // Missing days are closed; absent members keep their defaults (off).
+  auto sparse = business_hours_from_json_value(nlohmann::json::parse(R"({"week":{"friday":[{"from":"8:30","to":"24:00"}]}})"));
+  ASSERT_TRUE(sparse.ok());
+  EXPECT_FALSE(sparse.value().enabled);
+  EXPECT_EQ(sparse.value().week[5], (std::vector<OpenInterval>{{510, 1440}}));
+  EXPECT_TRUE(sparse.value().week[1].empty());
+
+  struct Row {
+    const char* json;
+    const char* field;
+  } rows[] = {
+      {R"([])", ""},
+      {R"({"enabled":"yes"})", "enabled"},
+      {R"({"enabled":true})", "time_zone"},
+      {R"({"time_zone":7})", "time_zone"},
+      {R"({"week":[]})", "week"},
+      {R"({"week":{"funday":[]}})", "week.funday"},
+      {R"({"week":{"monday":{}}})", "week.monday"},
+      {R"({"week":{"monday":[{"from":"09:00"}]}})", "week.monday.0.to"},
+      {R"({"week":{"monday":[{"from":"09:00","to":"13:00"},{"from":"9am","to":"10:00"}]}})", "week.monday.1.from"},
+      {R"({"week":{"monday":["09:00-13:00"]}})", "week.monday.0.from"},
+      {R"({"week":{"tuesday":[{"from":"13:00","to":"09:00"}]}})", "week.tuesday"},
+      {R"({"week":{"sunday":[{"from":"09:00","to":"13:00"},{"from":"12:00","to":"14:00"}]}})", "week.sunday"},
+      {R"({"holidays":"2026-12-25"})", "holidays"},
+      {R"({"holidays":["2026-13-01"]})", "holidays"},
+      {R"({"holidays":[20261225]})", "holidays"},
+  };
+  for (const auto& row : rows) {
+    auto r = business_hours_from_json_value(nlohmann::json::parse(row.json));
+    ASSERT_FALSE(r.ok()) << row.json;
+    EXPECT_EQ(r.error().field, row.field) << row.json << ": " << r.error().message;
   }
 }
 

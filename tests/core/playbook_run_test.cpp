@@ -256,6 +256,7 @@ const ContextRow kContextRows[] = {
     {"nobody_online_runs_offline_flow", {false, true}, false},
     {"offline_only_mode_when_not_embedded", {true, false}, false},
     {"nobody_online_and_not_embedded", {false, false}, false},
+    {"outside_business_hours_runs_offline_flow", {true, true, false}, false},
 };
 
 INSTANTIATE_TEST_SUITE_P(Rules, PlaybookRunContext, ::testing::ValuesIn(kContextRows),

@@ -14,8 +14,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
-  CHROMIUM, CHROMIUM_ARGS, check, cleanups, click, debug, init, openDashboard, run, shot, signIn, sleep, startServer,
-  typeText, waitFor, widgets,
+  CHROMIUM, CHROMIUM_ARGS, check, cleanups, click, debug, init, openDashboard, replaceText, run, shot, signIn, sleep,
+  startServer, waitFor, widgets,
 } from './dashboard_lib.mjs';
 import { Agent, PASSWORD } from './widget_lib.mjs';  // the same password: Agent signs in with it
 
@@ -74,12 +74,7 @@ async function main() {
 
   const ada = await openDashboard(browser, base, 'ada');
   await signIn(ada, 'admin@demo.local');
-  const fill = async (label, text) => {
-    await click(ada, label);
-    await ada.page.keyboard.press('Control+A');
-    await ada.page.keyboard.press('Backspace');
-    await typeText(ada, text);
-  };
+  const fill = (label, text) => replaceText(ada, label, text);
 
   // An empty playbook.
   await click(ada, 'Playbooks');

@@ -175,6 +175,14 @@ export async function typeText(d, text) {
   return d.page.keyboard.type(text);
 }
 
+// Clicks the text field `label`, clears it (Ctrl+A, Backspace) and types `text`.
+export async function replaceText(d, label, text) {
+  await click(d, label);
+  await d.page.keyboard.press('Control+A');
+  await d.page.keyboard.press('Backspace');
+  await typeText(d, text);
+}
+
 // Pastes text as Ctrl+V does: a paste event with the text on the clipboard.
 export async function pasteText(d, text) {
   await d.page.evaluate((t) => {

@@ -29,7 +29,8 @@ export async function until(what, fn, ms = STEP_MS) {
 // folder `tmp`/web (made on the first start: WEB_DIR plus the widget build under test in
 // web/widget). A second start after a kill is a restart on the same port and database.
 // Returns {proc, origin}.
-export async function startServer({ serverBin, webDir, widgetDir, tmp, port = 0 }) {
+// `args`: more flags for the server (e.g. --test-clock-ms).
+export async function startServer({ serverBin, webDir, widgetDir, tmp, port = 0, args = [] }) {
   const web = path.join(tmp, 'web');
   if (!fs.existsSync(web)) {
     fs.cpSync(webDir, web, { recursive: true });
@@ -39,7 +40,7 @@ export async function startServer({ serverBin, webDir, widgetDir, tmp, port = 0 
   const portFile = path.join(tmp, 'port');
   fs.rmSync(portFile, { force: true });
   const proc = spawn(serverBin, ['--listen', `127.0.0.1:${port}`, '--port-file', portFile, '--db',
-    path.join(tmp, 'livechat.db'), '--static', web, '--demo', '--log-level', 'warn'], {
+    path.join(tmp, 'livechat.db'), '--static', web, '--demo', '--log-level', 'warn', ...args], {
     env: { ...process.env, LIVECHAT_DEMO_PASSWORD: PASSWORD }, stdio: ['ignore', 'ignore', 'inherit'],
   });
   const bound = await until('the port file', () => {

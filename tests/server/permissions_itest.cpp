@@ -137,6 +137,11 @@ std::vector<RestRow> rest_rows() {
       {"GET /api/playbooks/:id/snippet", "/api/playbooks/{pb}/snippet", kNoBody,
                                                             {401, 401, 401, 200, 200, 200}},
       {"GET /api/embed/:id", "/api/embed/{pb}", kNoBody,   {200, 200, 200, 200, 200, 200}},  // public
+      {"GET /api/playbooks/:id/hours", "/api/playbooks/{pb}/hours", kNoBody,
+                                                            {401, 401, 401, 403, 200, 403}},
+      {"PUT /api/playbooks/:id/hours", "/api/playbooks/{pb}/hours", {{"enabled", false}},
+                                                            {401, 401, 401, 403, 200, 403}},
+      {"GET /api/time-zones", "/api/time-zones", kNoBody,   {401, 401, 401, 403, 200, 403}},
       {"DELETE /api/playbooks/:id", "/api/playbooks/{doomed}", kNoBody,
                                                             {401, 401, 401, 403, 204, 403}},
       // Canned responses: shared ones are the admins' to manage, personal ones their owner's

@@ -106,6 +106,7 @@ TEST_P(AnyStoreTest, AccountsAndConfigurationRows) {
   w.visitors = {{"vh-1", "v-1", "pb-1", 102}, {"vh-2", "v-2", "", 103}};
   w.playbooks = {{"pb-1", R"({"id":"pb-1","name":"Benvenuto 👋"})", true, 1, 2}, {"pb-2", "{}", false, 3, 4}};
   w.runs = {{"c1", "pb-1", R"({"card":0})"}};
+  w.playbook_settings = {{"pb-1", R"({"enabled":false})", 5}, {"pb-2", R"({"enabled":true})", 6}};
   ASSERT_OK(put(*store, w));
 
   EXPECT_EQ(store->credential("anna")->password_hash, "$argon2id$v=19$one");
@@ -131,6 +132,16 @@ TEST_P(AnyStoreTest, AccountsAndConfigurationRows) {
   EXPECT_EQ(store->playbooks().size(), 1u);
   EXPECT_EQ(store->runs()[0].json, R"({"card":3})");
   EXPECT_EQ(store->credential("nobody"), std::nullopt);
+  // A playbook's settings go with it.
+  auto settings = store->playbook_settings();
+  ASSERT_EQ(settings.size(), 1u);
+  EXPECT_EQ(settings[0].playbook_id, "pb-1");
+  EXPECT_EQ(settings[0].business_hours, R"({"enabled":false})");
+  EXPECT_EQ(settings[0].updated_at, 5);
+  // Settings of a playbook that does not exist fail their batch.
+  Write orphan;
+  orphan.playbook_settings = {{"pb-none", "{}", 7}};
+  EXPECT_FALSE(put(*store, orphan).ok());
 }
 
 // [SECTION] A failing batch -----------------------------------------------------------------------

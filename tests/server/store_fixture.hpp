@@ -88,13 +88,21 @@ inline std::string numbered(const char* prefix, uint64_t n) {
   return out;
 }
 
-// Turns a current file back into what the step before the versions migration left (the last
-// step): no playbook_versions, no published_version nor playbook_version columns.
+// Turns a current file back into what the step before the settings migration left (the last
+// step): no playbook_settings.
+inline void undo_settings_schema(const std::string& path) {
+  query(path, "DROP TABLE playbook_settings");
+  query(path, "PRAGMA user_version = " + std::to_string(sqlite::schema_version_known() - 1));
+}
+
+// Turns a current file back into what the step before the versions migration left: no
+// playbook_versions, no published_version nor playbook_version columns.
 inline void undo_versions_schema(const std::string& path) {
+  undo_settings_schema(path);
   for (const char* sql : {"DROP TABLE playbook_versions", "ALTER TABLE playbooks DROP COLUMN published_version",
                           "ALTER TABLE runs DROP COLUMN playbook_version"})
     query(path, sql);
-  query(path, "PRAGMA user_version = " + std::to_string(sqlite::schema_version_known() - 1));
+  query(path, "PRAGMA user_version = " + std::to_string(sqlite::schema_version_known() - 2));
 }
 
 // Turns a current file back into what the step before the search migration left: without its
@@ -110,7 +118,7 @@ inline void undo_search_schema(const std::string& path) {
         "DROP VIEW record_documents", "DROP TABLE conversation_search", "DROP TABLE record_search",
         "DROP TABLE search_records", "DROP INDEX conversations_closed"})
     query(path, sql);
-  query(path, "PRAGMA user_version = " + std::to_string(sqlite::schema_version_known() - 2));
+  query(path, "PRAGMA user_version = " + std::to_string(sqlite::schema_version_known() - 3));
 }
 
 inline StoredEvent at(uint64_t pos, Event e) { return StoredEvent{pos, std::move(e)}; }

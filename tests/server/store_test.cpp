@@ -61,7 +61,7 @@ TEST_F(StoreTest, MigratedSchemaHasExactlyTheColumnTables) {
       EXPECT_EQ(info[i][3], i == 0 ? "1" : "0") << c.name;
     }
   });
-  EXPECT_EQ(tables, 12);
+  EXPECT_EQ(tables, 13);
 }
 
 TEST_F(StoreTest, MigrateCountsEveryStepOnAnEmptyFile) {

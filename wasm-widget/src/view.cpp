@@ -178,6 +178,7 @@ std::string Widget::view_json() const {
   }
   JsonObject v;
   v.str("title", title).str("log", log).flag("online", online_).flag("available", live_available_);
+  v.num("back_at", back_at_ > 0 ? static_cast<uint64_t>(back_at_) : 0);  // the shell words it (Intl)
   const Prompt shown = shown_prompt();
   v.str("kind", prompt_kind_name(shown.kind)).strs("buttons", shown.buttons);
   v.str("field", shown.kind == PromptKind::capture ? capture_kind_name(shown.field) : std::string_view{});
@@ -208,6 +209,9 @@ std::string Widget::strings_json(const std::string& lang) {
   s.str("online", w.tr("Online")).str("ended", w.tr("Chat ended")).str("new", w.tr("New chat"));
   s.str("messages", w.tr("Messages")).str("waiting", w.tr("Waiting for someone from our team to join…"));
   s.str("retry", w.tr("Retry"));
+  // Outside business hours (widget_ui.js fills in {day} and {time} with Intl, in the visitor's zone).
+  s.str("back_today", w.tr("Back today at {time}")).str("back_tomorrow", w.tr("Back tomorrow at {time}"));
+  s.str("back_day", w.tr("Back {day} at {time}"));
   // The "unavailable" state (widget_ui.js, docs/embedding.md).
   s.str("unavailable", w.tr("Unavailable"));
   s.str("unreachable", w.tr("The chat cannot be reached right now. We keep trying."));

@@ -108,6 +108,7 @@ void Widget::on_welcome(const WelcomeFrame& w) {
   visitor_id_ = w.visitor_id;
   bot_name_ = w.bot_name;
   live_available_ = w.live_chat_available;
+  back_at_ = w.back_at;
   if (!w.conversation.empty()) {
     if (w.conversation != conversation_) {
       conversation_ = w.conversation;

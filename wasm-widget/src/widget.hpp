@@ -83,6 +83,7 @@ class Widget {
   std::string bot_name_;
   bool online_ = false;        // the socket is open and the welcome arrived
   bool live_available_ = false;
+  TimeMs back_at_ = 0;          // outside business hours: when the team is back (UTC ms), else 0
   bool want_chat_ = false;      // the visitor opened the chat: start one when welcome says none
   std::string start_request_;   // the start in flight ("" when none)
   bool resuming_ = false;       // a resume is in flight: resend the outbox at `resumed`

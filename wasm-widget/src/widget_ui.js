@@ -211,7 +211,8 @@
       el.title.textContent = v.title;
       el.av.textContent = (v.title || '?').charAt(0).toUpperCase();
       // available: at the welcome
-      el.sub.textContent = problem ? T.unavailable : !v.online ? T.connecting : v.available ? T.online : '';
+      el.sub.textContent = problem ? T.unavailable : !v.online ? T.connecting : v.available ? T.online :
+        v.back_at ? backAt(v.back_at) : '';
       if (v.log !== last.log) paintLog(v.log);  // built by the core's to_safe_html (view.cpp)
       var buttons = JSON.stringify(v.buttons);
       if (buttons !== lastButtons) {
@@ -243,6 +244,19 @@
       if (v.input && !last.input && open) el.input.focus();
       if (v.ended && !last.ended && open) el.again.focus();
       last = v;
+    }
+    // "Back Monday at 9:00": when the team is next in (UTC ms from the server), in the browser's time
+    // zone and the widget's language; "today"/"tomorrow" by the visitor's calendar, the date too
+    // when it is a week or more away.
+    function backAt(ms) {
+      var when = new Date(ms), now = new Date();
+      var midnight = function (d) { return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime(); };
+      var days = Math.round((midnight(when) - midnight(now)) / 864e5);
+      var day = when.toLocaleDateString(cfg.lang, days < 7 ? { weekday: 'long' } :
+        { weekday: 'long', day: 'numeric', month: 'long' });
+      var time = when.toLocaleTimeString(cfg.lang, { hour: 'numeric', minute: '2-digit' });
+      return (days <= 0 ? T.back_today : days === 1 ? T.back_tomorrow : T.back_day)
+        .replace('{day}', day).replace('{time}', time);
     }
     // A visitor action: true when accepted, else its reason is shown (the input is kept).
     function act(f, args) {

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "livechat/model.hpp"
 #include "livechat/result.hpp"
 
@@ -88,5 +90,24 @@ bool is_open(const BusinessHours& hours, TimeMs utc_ms);
 // The next instant at or after `utc_ms` when the team is in (utc_ms itself when open); nullopt
 // when it never opens within a year (no intervals, or every day a holiday).
 std::optional<TimeMs> next_opening(const BusinessHours& hours, TimeMs utc_ms);
+
+// --- JSON (REST and the dashboard; business_hours_json.cpp) --------------------------------------
+// {"enabled": true, "time_zone": "Europe/Rome",
+//  "week": {"monday": [{"from": "09:00", "to": "13:00"}, {"from": "14:00", "to": "18:00"}], ...},
+//  "holidays": ["2026-12-25"]}
+// Every weekday key is written (an empty list: closed); when read, a missing one is closed. Times
+// are "HH:MM" (24 h; "24:00" closes at midnight). The zone's rule is not part of it: the server
+// looks time_zone up (the dashboard has no time zone database).
+inline constexpr const char* kWeekdayNames[7] = {"sunday",   "monday", "tuesday", "wednesday",
+                                                 "thursday", "friday", "saturday"};
+nlohmann::json business_hours_to_json_value(const BusinessHours& hours);
+// Parses and validates (validate_business_hours); errors name the field ("week.monday.1.from",
+// "holidays", "time_zone"). The zone is left default: the caller sets it from time_zone.
+Result<BusinessHours> business_hours_from_json_value(const nlohmann::json& value);
+
+// "09:00" for 540; "24:00" for 1440.
+std::string clock_text(int minute);
+// Minutes since midnight from "H:MM" or "HH:MM" (00:00 to 24:00); nullopt otherwise.
+std::optional<int> parse_clock(std::string_view text);
 
 }  // namespace livechat

@@ -43,6 +43,7 @@ struct PlaybookRun {
 struct PlaybookContext {
   bool anyone_online = false;  // at least one agent is available to chat
   bool embedded = true;        // false: not embedded in a web page -> Live Chat is offline-only
+  bool within_hours = true;    // false: outside the playbook's business hours -> offline path
 };
 
 enum class MessageKind {
@@ -117,7 +118,7 @@ inline constexpr int kMaxStepsWithoutInput = static_cast<int>(kMaxPlaybookCards)
 // the Live Chat card hands over to a human, or the run finishes. Card by card:
 //   message -> its text, then next;  question/capture -> its text, then awaits an answer;
 //   qualification -> Qualified effect, qualified_next or unqualified_next;
-//   live_chat -> embedded && anyone_online: online message, RequestLiveChat{wait_seconds},
+//   live_chat -> embedded && anyone_online && within_hours: online message, RequestLiveChat{wait_seconds},
 //     status in_live_chat, prompt waiting_for_agent; otherwise the offline message and the
 //     offline flow from offline_next (empty: finished);
 //   create_item -> CreateItem effect, then next;  end -> its text (if any), finished.

@@ -163,7 +163,8 @@ struct PongFrame {
 // kMaxTokenBytes bytes; the one sent, or a newly issued one the widget stores) identify the
 // visitor; conversation is the visitor's open conversation with the hello's playbook, or empty
 // (send StartFrame to open one). bot_name and bot_avatar_url (may be empty) dress the bot;
-// live_chat_available: at least one agent is available right now.
+// live_chat_available: at least one agent is available right now, within the playbook's business
+// hours; back_at: outside them, when they next open (UTC ms; absent or 0 otherwise).
 struct WelcomeFrame {
   std::string visitor_id;
   std::string token;
@@ -171,6 +172,7 @@ struct WelcomeFrame {
   std::string bot_name;
   std::string bot_avatar_url;
   bool live_chat_available = false;
+  TimeMs back_at = 0;  // outside business hours: when the team is next in (UTC ms); 0 otherwise
   bool operator==(const WelcomeFrame&) const = default;
 };
 
