@@ -162,6 +162,7 @@ std::vector<Row<ServerFrame>> server_rows() {
       {"notify_new_unassigned", NotifyFrame{"new_unassigned", "c-1", "New chat", "Luca: \"Hi\" ✨"}},
       {"notify_assigned_to_you", NotifyFrame{"assigned_to_you", "c-1", "Assigned to you", ""}},
       {"notify_new_message", NotifyFrame{"new_message", "c-1", "", kWild}},
+      {"notify_mentioned", NotifyFrame{"mentioned", "c-1", "You were mentioned in a note", "Vera: @Anna see"}},
   };
   for (int code = 0; code <= static_cast<int>(ErrorCode::unsupported_version); ++code) {
     const auto c = static_cast<ErrorCode>(code);
