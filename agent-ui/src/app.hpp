@@ -85,6 +85,7 @@ struct App {
   char composer[kMaxMessageBytes + 1] = "";
   bool focus_composer = false;
   livechat::ConversationId typing_in;  // where we last told the server we are typing
+  bool note_mode = false;  // the composer writes a private note (for colleagues), not a reply
   PanelForm panel;
   std::vector<Toast> toasts;
   std::string last_item;  // what the last Create lead/deal made ("lead l_1")

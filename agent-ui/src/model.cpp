@@ -189,9 +189,10 @@ nlohmann::json Model::debug_json(const ConversationId& selected, const std::stri
   if (const Conversation* c = conversation(selected)) {
     nlohmann::json items = nlohmann::json::array(), notes = nlohmann::json::array();
     for (const auto& i : c->items) items.push_back({{"kind", item_kind_name(i.kind)}, {"id", i.item_id}});
-    nlohmann::json texts = nlohmann::json::array();
+    nlohmann::json texts = nlohmann::json::array(), private_notes = nlohmann::json::array();
     for (const auto& m : c->messages) {
       if (m.author == Author::system) notes.push_back(system_note_name(m.note));
+      else if (m.author == Author::note) private_notes.push_back(m.text);
       else texts.push_back(m.text);
     }
     j["selected"] = {{"id", c->id},
@@ -201,6 +202,7 @@ nlohmann::json Model::debug_json(const ConversationId& selected, const std::stri
                      {"messages", c->messages.size()},
                      {"notes", notes},
                      {"texts", texts},
+                     {"private_notes", private_notes},
                      {"items", items},
                      {"panel", {{"deal_value_cents", c->panel.deal_value_cents},
                                 {"currency", c->panel.currency},

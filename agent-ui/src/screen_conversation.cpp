@@ -2,6 +2,8 @@
 // top-right corner, "Close conversation" with confirmation), the transcript (bot, visitor and
 // agent messages as rich text; system rows such as "Anna Rossi joined", "Lead created - 14:32"),
 // and the composer (Enter sends, Shift+Enter starts a new line). Closed chats are read-only.
+// Private notes: on a pale yellow card marked "Private note"; the composer's "Private note" tab
+// writes one (the only composer on a chat in Unassigned, where every user may leave a note).
 // What is allowed is the core's: the buttons ask decide() or its queries (may_write, may_reassign,
 // may_close in rules.hpp) first, so a refused action is disabled or hidden here, never re-derived.
 #include <algorithm>
@@ -131,6 +133,35 @@ void draw_header(App& app, const Conversation& c) {
   ImGui::Separator();
 }
 
+// A private note: on a pale yellow card marked "Private note", so nobody mistakes it for
+// something the visitor read.
+const ImU32 kNoteFill = IM_COL32(255, 244, 196, 255), kNoteEdge = IM_COL32(222, 190, 90, 255);
+
+void draw_note(App& app, const Message& m) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->ChannelsSplit(2);
+  draw->ChannelsSetCurrent(1);  // the text over the card drawn after it
+  ImVec2 top = ImGui::GetCursorScreenPos();
+  ImGui::Indent(8);
+  ImGui::Dummy(ImVec2(0, 2));
+  ImGui::PushFont(app.fonts.bold);
+  ImGui::TextColored(ImVec4(0.55f, 0.4f, 0.0f, 1), "%s", tr("Private note"));
+  ImGui::PopFont();
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s - %s", app.model.user_name(m.author_id).c_str(), format_time(app.now_ms, m.at).c_str());
+  ImGui::PushTextWrapPos(ImGui::GetContentRegionMax().x - 8);
+  draw_rich_text(app.fonts, m.text);
+  ImGui::PopTextWrapPos();
+  ImGui::Dummy(ImVec2(0, 2));
+  ImGui::Unindent(8);
+  ImVec2 bottom(top.x + ImGui::GetContentRegionAvail().x, ImGui::GetCursorScreenPos().y);
+  draw->ChannelsSetCurrent(0);
+  draw->AddRectFilled(top, bottom, kNoteFill, 4);
+  draw->AddRect(top, bottom, kNoteEdge, 4);
+  draw->ChannelsMerge();
+  ImGui::Spacing();
+}
+
 void draw_message(App& app, const Conversation& c, const Message& m) {
   if (m.author == Author::system) {
     std::string row = system_row(app, m);
@@ -151,6 +182,7 @@ void draw_message(App& app, const Conversation& c, const Message& m) {
     }
     return;
   }
+  if (m.author == Author::note) return draw_note(app, m);
   std::string who = m.author == Author::bot     ? tr("Chatbot")
                     : m.author == Author::agent ? app.model.user_name(m.author_id)
                                                 : visitor_display_name(c);
@@ -198,7 +230,28 @@ int take_for_sending(ImGuiInputTextCallbackData* data) {
   return 0;
 }
 
-void draw_composer(App& app, const Conversation& c) {
+// The composer writes a reply (the assignee) or a private note (anyone who sees the chat):
+// two tabs when both are allowed, the note alone when only it is.
+void draw_composer(App& app, const Conversation& c, bool may_reply) {
+  const bool note_mode = app.note_mode || !may_reply;  // the tab chosen, or the only one there is
+  if (may_reply) {
+    auto tab = [&](const char* label, bool note) {
+      bool on = app.note_mode == note;
+      if (on) ui::push_primary();
+      if (ui::button(label, ImVec2(0, 0))) {
+        app.note_mode = note;
+        app.focus_composer = true;
+      }
+      if (on) ui::pop_primary();
+    };
+    tab(tr("Reply"), false);
+    ImGui::SameLine();
+    tab(tr("Private note"), true);
+    if (note_mode) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s", tr("Only your colleagues see notes; @Name notifies them"));
+    }
+  }
   if (app.focus_composer) {
     ImGui::SetKeyboardFocusHere();
     app.focus_composer = false;
@@ -206,13 +259,15 @@ void draw_composer(App& app, const Conversation& c) {
   ComposerSend send;
   send.requested = input::take_send_request();
   send.replace = std::string(utf8_prefix(draw_canned_suggestions(app, c, send.requested), kMaxMessageBytes));
+  if (note_mode) ImGui::PushStyleColor(ImGuiCol_FrameBg, kNoteFill);
   ImGui::InputTextMultiline("##composer", app.composer, sizeof app.composer, ImVec2(-110, 70),
                             ImGuiInputTextFlags_CallbackAlways, take_for_sending, &send);
+  if (note_mode) ImGui::PopStyleColor();
   input::composer_drawn(ImGui::IsItemActive());
   ui::track("##composer");
   ImGui::SameLine();
   ui::push_primary();
-  send.requested |= ui::button(tr("Send"), ImVec2(100, 70));
+  send.requested |= ui::button(note_mode ? tr("Add note") : tr("Send"), ImVec2(100, 70));
   ui::pop_primary();
   if (send.requested && !send.taken) {  // the field is not active: its buffer is ours
     send.text = app.composer;
@@ -222,8 +277,9 @@ void draw_composer(App& app, const Conversation& c) {
     ui::copy_utf8(app.composer, sizeof app.composer, send.replace);
     app.focus_composer = true;
   }
-  // Typing indicator for the visitor: on while the composer holds text, off once sent or emptied.
-  bool typing_now = app.composer[0] != 0 && !send.requested;
+  // Typing indicator for the visitor: on while the composer holds a reply, off once sent or
+  // emptied; never while writing a note (the visitor must not even learn one is being written).
+  bool typing_now = app.composer[0] != 0 && !send.requested && !note_mode;
   if (typing_now != (app.typing_in == c.id)) {
     platform::ws_send(app.model.typing_frame(c.id, typing_now));
     app.typing_in = typing_now ? c.id : std::string();
@@ -231,7 +287,8 @@ void draw_composer(App& app, const Conversation& c) {
   if (send.requested) {
     std::string text = send.text;
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    if (!text.empty()) app.send(SendMessage{c.id, text, app.model.next_client_id()});
+    if (!text.empty() && note_mode) app.send(PostNote{c.id, text, app.model.next_client_id()});
+    else if (!text.empty()) app.send(SendMessage{c.id, text, app.model.next_client_id()});
     app.focus_composer = !send.taken;  // after the Send button: back to typing
   }
 }
@@ -241,7 +298,11 @@ void draw_composer(App& app, const Conversation& c) {
 void draw_conversation(App& app, const Conversation& c) {
   draw_header(app, c);
   bool mine_open = may_write(c, Actor{Actor::Kind::agent, app.model.me.id}).ok();
-  float composer_h = mine_open ? 70 + ImGui::GetStyle().ItemSpacing.y * 2 + canned_suggestions_height(app) : 0;
+  bool may_note = allowed(app, PostNote{c.id, "x", ""}).ok();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float tabs_h = mine_open && may_note ? ImGui::GetFrameHeight() + style.ItemSpacing.y : 0;
+  float composer_h =
+      mine_open || may_note ? 70 + style.ItemSpacing.y * 2 + tabs_h + canned_suggestions_height(app) : 0;
   float typing_h = ImGui::GetTextLineHeightWithSpacing();
   ImGui::BeginChild("##transcript", ImVec2(0, -(composer_h + typing_h)), false);
   static std::string last_id;
@@ -261,7 +322,7 @@ void draw_conversation(App& app, const Conversation& c) {
                         t->second.empty() || t->second == "visitor" ? visitor_display_name(c).c_str() : t->second.c_str());
   else
     ImGui::Dummy(ImVec2(0, ImGui::GetTextLineHeight()));
-  if (mine_open) draw_composer(app, c);
+  if (mine_open || may_note) draw_composer(app, c, mine_open);
 }
 
 }  // namespace agent

@@ -30,8 +30,11 @@ bool parse_name(const std::array<std::pair<E, std::string_view>, N>& table, std:
 constexpr std::array<std::pair<Role, std::string_view>, 2> kRoles{{{Role::regular, "regular"}, {Role::admin, "admin"}}};
 constexpr std::array<std::pair<Phase, std::string_view>, 4> kPhases{
     {{Phase::bot, "bot"}, {Phase::unassigned, "unassigned"}, {Phase::assigned, "assigned"}, {Phase::closed, "closed"}}};
-constexpr std::array<std::pair<Author, std::string_view>, 4> kAuthors{
-    {{Author::bot, "bot"}, {Author::visitor, "visitor"}, {Author::agent, "agent"}, {Author::system, "system"}}};
+constexpr std::array<std::pair<Author, std::string_view>, 5> kAuthors{{{Author::bot, "bot"},
+                                                                       {Author::visitor, "visitor"},
+                                                                       {Author::agent, "agent"},
+                                                                       {Author::system, "system"},
+                                                                       {Author::note, "note"}}};
 constexpr std::array<std::pair<SystemNote, std::string_view>, 10> kNotes{{
     {SystemNote::none, "none"},
     {SystemNote::live_chat_requested, "live_chat_requested"},

@@ -1,5 +1,7 @@
 #include "livechat/notifications.hpp"
 
+#include <cctype>
+
 namespace livechat {
 
 namespace {
@@ -39,6 +41,7 @@ struct Notify {
       out.push_back({e.to, NotificationKind::assigned_to_you, e.conversation});
   }
   void operator()(const MessagePosted& e) {
+    if (e.author == Author::note) return mentions(e);
     if (e.author != Author::visitor) return;
     const Conversation* c = conv(e.conversation);
     if (!c || c->phase != Phase::assigned) return;
@@ -47,9 +50,49 @@ struct Notify {
   }
   template <class Other>
   void operator()(const Other&) {}
+
+  // A note's mentions reach only those who may see the conversation (the visibility rule).
+  void mentions(const MessagePosted& e) {
+    const Conversation* c = conv(e.conversation);
+    if (!c) return;
+    for (const UserId& id : mentioned_users(s, e.text))
+      if (id != e.author_id && can_see(*c, id)) out.push_back({id, NotificationKind::mentioned, e.conversation});
+  }
 };
 
+// A byte that continues a word: an ASCII letter or digit, or any byte of a multi-byte UTF-8
+// character (so "@Annabella" or "@Annà" never mentions Anna).
+bool word_byte(char ch) {
+  auto b = static_cast<unsigned char>(ch);
+  return b >= 0x80 || (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z');
+}
+
+// `name` starts `text` at `at` (ASCII case-insensitive) and ends at a word boundary.
+bool named_at(std::string_view text, std::size_t at, std::string_view name) {
+  if (name.empty() || text.size() - at < name.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    auto a = static_cast<unsigned char>(text[at + i]), b = static_cast<unsigned char>(name[i]);
+    if (a != b && !(a < 0x80 && b < 0x80 && std::tolower(a) == std::tolower(b))) return false;
+  }
+  return at + name.size() == text.size() || !word_byte(text[at + name.size()]);
+}
+
 }  // namespace
+
+std::vector<UserId> mentioned_users(const State& state, std::string_view text) {
+  std::vector<UserId> out;
+  for (const auto& [id, u] : state.users) {
+    std::string_view full = u.name, first = full.substr(0, full.find(' '));
+    for (std::size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
+      if (at > 0 && word_byte(text[at - 1])) continue;
+      if (named_at(text, at + 1, full) || named_at(text, at + 1, first)) {
+        out.push_back(id);
+        break;
+      }
+    }
+  }
+  return out;
+}
 
 std::vector<Notification> notifications_for(const State& after, const Event& event) {
   std::vector<Notification> out;
@@ -64,6 +107,7 @@ std::string_view notification_title(NotificationKind k) {
     case NotificationKind::new_unassigned: return N_("New chat waiting");
     case NotificationKind::assigned_to_you: return N_("Chat assigned to you");
     case NotificationKind::new_message: return N_("New message");
+    case NotificationKind::mentioned: return N_("You were mentioned in a note");
   }
   return N_("New chat waiting");
 }
@@ -74,6 +118,7 @@ std::string_view notification_kind_name(NotificationKind k) {
     case NotificationKind::new_unassigned: return "new_unassigned";
     case NotificationKind::assigned_to_you: return "assigned_to_you";
     case NotificationKind::new_message: return "new_message";
+    case NotificationKind::mentioned: return "mentioned";
   }
   return "new_unassigned";
 }

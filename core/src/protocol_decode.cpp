@@ -227,6 +227,11 @@ constexpr std::pair<std::string_view, CommandReader> kCommandReaders[] = {
        return RecordItem{r.id("conversation", Empty::refused), r.name("kind", parse_item_kind),
                          r.id("item_id", Empty::refused)};
      }},
+    {"post_note",
+     [](Reader& r) -> Command {
+       return PostNote{r.id("conversation", Empty::refused), r.text("text", kMaxMessageBytes),
+                       r.id("client_id", Empty::refused)};
+     }},
 };
 static_assert(std::size(kCommandReaders) == std::variant_size_v<Command>, "read every Command alternative");
 

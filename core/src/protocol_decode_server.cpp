@@ -134,7 +134,8 @@ bool parse_capture_field(std::string_view s, CaptureKind& out) {
 
 bool parse_notify_kind(std::string_view s, NotificationKind& out) {
   for (NotificationKind k :
-       {NotificationKind::new_unassigned, NotificationKind::assigned_to_you, NotificationKind::new_message})
+       {NotificationKind::new_unassigned, NotificationKind::assigned_to_you, NotificationKind::new_message,
+        NotificationKind::mentioned})
     if (notification_kind_name(k) == s) {
       out = k;
       return true;

@@ -58,7 +58,7 @@ void command_fields(const Command& command, json& out) {
           out["visitor_id"] = c.visitor_id;
           out["playbook_id"] = c.playbook_id;
           out["visitor_name"] = c.visitor_name;
-        } else if constexpr (std::is_same_v<T, SendMessage>) {
+        } else if constexpr (std::is_same_v<T, SendMessage> || std::is_same_v<T, PostNote>) {
           out["conversation"] = c.conversation;
           out["text"] = c.text;
           out["client_id"] = c.client_id;
@@ -104,7 +104,8 @@ std::string_view command_type_name(const Command& command) {
       "add_user",       "set_role",           "set_online",   "set_away",
       "set_notification_settings",            "start_conversation",
       "send_message",   "request_live_chat",  "expire_wait",  "assign_to_me",
-      "reassign",       "close_conversation", "update_side_panel", "record_item"};
+      "reassign",       "close_conversation", "update_side_panel", "record_item",
+      "post_note"};
   static_assert(std::size(kNames) == std::variant_size_v<Command>, "name every Command alternative");
   return kNames[command.index()];
 }

@@ -146,27 +146,49 @@ Result<Decision> on(const Ctx& ctx, const StartConversation& cmd) {
   return one(ConversationStarted{cmd.conversation, 1, ctx.now, cmd.visitor_id, cmd.playbook_id, cmd.visitor_name});
 }
 
-Result<Decision> on(const Ctx& ctx, const SendMessage& cmd) {
-  auto found = find_conversation(ctx, cmd.conversation);
-  if (!found) return found.error();
-  const Conversation& c = *found.value();
-  std::string_view problem = message_problem(cmd.text);
+// The checks a message and a note share: the text and the idempotency id's size.
+Status check_text(const std::string& text, const std::string& client_id) {
+  std::string_view problem = message_problem(text);
   if (problem == "empty_answer") return err(ErrorCode::invalid_field, "the message is empty", "text");
   if (problem == "too_long")
     return err(ErrorCode::too_large, "the message is longer than " + std::to_string(kMaxMessageBytes) + " bytes",
                "text");
   if (problem == "invalid_utf8") return err(ErrorCode::invalid_field, "the message is not valid UTF-8", "text");
-  if (cmd.client_id.size() > kMaxIdBytes) return err(ErrorCode::too_large, "client_id is too long", "client_id");
+  if (client_id.size() > kMaxIdBytes) return err(ErrorCode::too_large, "client_id is too long", "client_id");
+  return ok_status();
+}
+
+// A repeated idempotency id is answered with the original, before any state check: a resend
+// after the conversation closed must still be acknowledged, not refused.
+std::optional<Decision> repeated(const Ctx& ctx, const Conversation& c, const std::string& client_id) {
+  if (client_id.empty()) return std::nullopt;
+  auto it = c.client_ids.find(client_key(ctx.actor.id, client_id));
+  if (it == c.client_ids.end()) return std::nullopt;
+  return Decision{{}, it->second};
+}
+
+Result<Decision> on(const Ctx& ctx, const SendMessage& cmd) {
+  auto found = find_conversation(ctx, cmd.conversation);
+  if (!found) return found.error();
+  const Conversation& c = *found.value();
+  if (auto s = check_text(cmd.text, cmd.client_id); !s) return s.error();
   if (ctx.actor.kind == Kind::system) return err(ErrorCode::forbidden, "the system posts no messages");
-  // A repeated idempotency id is answered with the original, before any state check: a resend
-  // after the conversation closed must still be acknowledged, not refused.
-  if (!cmd.client_id.empty()) {
-    auto it = c.client_ids.find(client_key(ctx.actor.id, cmd.client_id));
-    if (it != c.client_ids.end()) return Decision{{}, it->second};
-  }
+  if (auto d = repeated(ctx, c, cmd.client_id)) return *d;
   if (auto s = may_write(c, ctx.actor); !s) return s.error();
   Author author = ctx.actor.kind == Kind::bot ? Author::bot : ctx.actor.kind == Kind::agent ? Author::agent : Author::visitor;
   return one(MessagePosted{c.id, c.last_seq + 1, ctx.now, author, ctx.actor.id, cmd.text, cmd.client_id});
+}
+
+// A private note: a message with Author::note, which visitor_sees() never lets through.
+Result<Decision> on(const Ctx& ctx, const PostNote& cmd) {
+  if (auto s = require_agent(ctx); !s) return s.error();  // never a visitor, the bot or the system
+  auto found = find_conversation(ctx, cmd.conversation);   // the visibility rule: not_found if not theirs to see
+  if (!found) return found.error();
+  const Conversation& c = *found.value();
+  if (auto s = check_text(cmd.text, cmd.client_id); !s) return s.error();
+  if (auto d = repeated(ctx, c, cmd.client_id)) return *d;
+  if (c.phase == Phase::closed) return err(ErrorCode::closed, "the conversation is closed");
+  return one(MessagePosted{c.id, c.last_seq + 1, ctx.now, Author::note, ctx.actor.id, cmd.text, cmd.client_id});
 }
 
 Result<Decision> on(const Ctx& ctx, const RequestLiveChat& cmd) {

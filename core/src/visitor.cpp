@@ -6,7 +6,8 @@
 namespace livechat {
 
 bool visitor_sees(const Event& e) {
-  return std::holds_alternative<ConversationStarted>(e) || std::holds_alternative<MessagePosted>(e) ||
+  if (const auto* m = std::get_if<MessagePosted>(&e)) return m->author != Author::note;  // private notes: users only
+  return std::holds_alternative<ConversationStarted>(e) ||
          std::holds_alternative<LiveChatRequested>(e) || std::holds_alternative<WaitExpired>(e) ||
          std::holds_alternative<ConversationAssigned>(e) || std::holds_alternative<ConversationUnassigned>(e) ||
          std::holds_alternative<ConversationClosed>(e);

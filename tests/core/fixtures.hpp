@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "cast.hpp"
+#include "livechat/notifications.hpp"
 #include "livechat/rules.hpp"
 
 namespace livechat::test {
@@ -56,6 +57,17 @@ inline State at_stage(Stage st) {
   if (st == Stage::assigned_to_anna) return s;
   must(s, CloseConversation{"c1"}, agent("anna"), kT0 + 2000);
   return s;
+}
+
+// Runs a command that must succeed and returns the notifications its events cause.
+inline std::vector<Notification> run_and_notify(State& s, const Command& c, const Actor& a) {
+  auto r = execute(s, c, a, kT0 + 1);
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  std::vector<Notification> out;
+  if (r)
+    for (const auto& e : r.value().events)
+      for (auto& n : notifications_for(s, e)) out.push_back(n);
+  return out;
 }
 
 }  // namespace livechat::test

@@ -195,16 +195,6 @@ TEST(Inbox, UnassignedOldestFirstMineNewestFirst) {
 
 // --- notifications --------------------------------------------------------------------------
 
-std::vector<Notification> run_and_notify(State& s, const Command& c, const Actor& a) {
-  auto r = execute(s, c, a, kT0 + 1);
-  EXPECT_TRUE(r.ok()) << r.error().message;
-  std::vector<Notification> out;
-  if (r)
-    for (const auto& e : r.value().events)
-      for (auto& n : notifications_for(s, e)) out.push_back(n);
-  return out;
-}
-
 TEST(Notifications, NewUnassignedGoesToOnlineUsersOnly) {
   State s = at_stage(Stage::bot);
   must(s, SetNotificationSettings{{false, true, true}}, agent("carl"));

@@ -38,6 +38,7 @@ auto fields(const Reassign& c) { return std::tie(c.conversation, c.to); }
 auto fields(const CloseConversation& c) { return std::tie(c.conversation); }
 auto fields(const UpdateSidePanel& c) { return std::tie(c.conversation, c.panel); }
 auto fields(const RecordItem& c) { return std::tie(c.conversation, c.kind, c.item_id); }
+auto fields(const PostNote& c) { return std::tie(c.conversation, c.text, c.client_id); }
 
 bool same(const Command& a, const Command& b) {
   return a.index() == b.index() && std::visit(
@@ -94,6 +95,7 @@ std::vector<Row<ClientFrame>> client_rows() {
       {"update_side_panel", cmd(UpdateSidePanel{"c-1", sample_panel()})},
       {"update_side_panel_unset_value", cmd(UpdateSidePanel{"c-1", unset})},
       {"record_item", cmd(RecordItem{"c-1", ItemKind::deal, "deal-9"})},
+      {"post_note", cmd(PostNote{"c-1", "@Anna " + std::string(kWild), "n-1"})},
       {"resume_visitor", ResumeFrame{"c-1", 12, 0}},
       {"resume_visitor_from_start", ResumeFrame{"c-1", 0, 0}},
       {"resume_agent", ResumeFrame{"", 0, std::numeric_limits<uint64_t>::max()}},
@@ -125,6 +127,7 @@ std::vector<Row<ServerFrame>> server_rows() {
       {"event_notification_settings_changed", ev(NotificationSettingsChanged{"u-2", {false, false, true}})},
       {"event_conversation_started", ev(ConversationStarted{"c-1", 1, 1700000000000, "v-1", "pb-1", "Ζωή"})},
       {"event_message_posted", ev(MessagePosted{"c-1", 2, 1700000000001, Author::visitor, "v-1", kWild, "m-1"})},
+      {"event_note_posted", ev(MessagePosted{"c-1", 3, 1700000000002, Author::note, "u-1", "@Anna see", "n-1"})},
       {"event_message_posted_long_bot_text",
        ev(MessagePosted{"c-1", 3, 1, Author::bot, "", std::string(kMaxMessageBytes + 100, 'b'), ""})},
       {"event_live_chat_requested", ev(LiveChatRequested{"c-1", 4, 10, 120010})},
@@ -160,6 +163,7 @@ std::vector<Row<ServerFrame>> server_rows() {
       {"notify_new_unassigned", NotifyFrame{"new_unassigned", "c-1", "New chat", "Luca: \"Hi\" ✨"}},
       {"notify_assigned_to_you", NotifyFrame{"assigned_to_you", "c-1", "Assigned to you", ""}},
       {"notify_new_message", NotifyFrame{"new_message", "c-1", "", kWild}},
+      {"notify_mentioned", NotifyFrame{"mentioned", "c-1", "You were mentioned in a note", "Vera: @Anna see"}},
   };
   for (int code = 0; code <= static_cast<int>(ErrorCode::unsupported_version); ++code) {
     const auto c = static_cast<ErrorCode>(code);

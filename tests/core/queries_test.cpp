@@ -181,6 +181,7 @@ TEST(Queries, VisitorSeesTranscriptAndPhasesOnly) {
   const std::vector<std::pair<Event, bool>> rows = {
       {ConversationStarted{"c1", 1, kT0, "v1", "pb1", ""}, true},
       {MessagePosted{"c1", 2, kT0, Author::visitor, "v1", "Hi", "m1"}, true},
+      {MessagePosted{"c1", 2, kT0, Author::note, "anna", "private", "n1"}, false},
       {LiveChatRequested{"c1", 3, kT0, kT0 + 1}, true},
       {WaitExpired{"c1", 4, kT0}, true},
       {ConversationAssigned{"c1", 5, kT0, "anna", "anna"}, true},

@@ -41,7 +41,7 @@ inline Command random_command(Rng& rng, int conversations, Actor& actor) {
   std::string conv = "c" + std::to_string(pick < 0 ? 0 : pick);
   std::string user = kUsers[rng.below(4)];
   std::string v = "v" + conv.substr(1);
-  switch (rng.below(12)) {
+  switch (rng.below(13)) {
     case 0: {
       std::string fresh = std::to_string(rng.below(20) ? conversations : 0);  // sometimes a taken id
       actor = visitor("v" + fresh);
@@ -67,6 +67,7 @@ inline Command random_command(Rng& rng, int conversations, Actor& actor) {
       actor = rng.below(2) ? agent(user) : kBot;
       return RecordItem{conv, static_cast<ItemKind>(rng.below(3)), "i" + std::to_string(rng.below(1000))};
     }
+    case 11: actor = agent(user); return PostNote{conv, kTexts[rng.below(7)], "n" + std::to_string(rng.below(50))};
     default: actor = kSystem; return SetAway{user, rng.below(2) == 0};
   }
 }

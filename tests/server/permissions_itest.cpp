@@ -197,6 +197,13 @@ const std::vector<WsRow> kWsRows = {
   {"send_message", Target::c1, Via::own_socket,
    {{"type", "send_message"}, {"conversation", "$target"}, {"text", "hello from the matrix"}, {"client_id", "$unique"}},
    {"bad_request", "not_found", "ack", "not_found", "not_found", "ack"}},
+  // Private notes: users who see the conversation, never a visitor (not even the chat's own).
+  {"post_note (assigned to anna)", Target::c1, Via::own_socket,
+   {{"type", "post_note"}, {"conversation", "$target"}, {"text", "a note from the matrix"}, {"client_id", "$unique"}},
+   {"bad_request", "forbidden", "forbidden", "not_found", "not_found", "ack"}},
+  {"post_note (in Unassigned)", Target::c2, Via::own_socket,
+   {{"type", "post_note"}, {"conversation", "$target"}, {"text", "a note from the matrix"}, {"client_id", "$unique"}},
+   {"bad_request", "forbidden", "forbidden", "ack", "ack", "ack"}},
   {"request_live_chat", Target::c1, Via::own_socket,
    {{"type", "request_live_chat"}, {"conversation", "$target"}, {"wait_seconds", 60}},
    {"bad_request", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"}},

@@ -146,6 +146,7 @@ std::string Widget::view_json() const {
           log += "<div class=\"m me\"><div class=\"b\">" + plain_html(m.text) + "</div><div class=\"st\">" +
                  w.tr("Sent") + "</div></div>";
           break;
+        case Author::note: break;  // never sent to a visitor (visitor_sees); drawn as nothing all the same
         case Author::system: {
           std::string line;
           switch (m.note) {

@@ -55,6 +55,12 @@ struct SendMessage {  // visitor, bot, or the assignee; client_id makes repeats 
   std::string client_id;
   bool operator==(const SendMessage&) const = default;
 };
+struct PostNote {  // any user who sees the conversation writes a private note for colleagues
+  ConversationId conversation;
+  std::string text;
+  std::string client_id;
+  bool operator==(const PostNote&) const = default;
+};
 struct RequestLiveChat {  // bot, at the Live Chat card: enter Unassigned with a wait time
   ConversationId conversation;
   int wait_seconds = 120;
@@ -91,7 +97,7 @@ struct RecordItem {  // a lead, deal or activity was created from the conversati
 
 using Command = std::variant<AddUser, SetRole, SetOnline, SetAway, SetNotificationSettings, StartConversation,
                              SendMessage, RequestLiveChat, ExpireWait, AssignToMe, Reassign, CloseConversation,
-                             UpdateSidePanel, RecordItem>;
+                             UpdateSidePanel, RecordItem, PostNote>;
 
 std::string_view actor_kind_name(Actor::Kind);
 bool parse_actor_kind(std::string_view, Actor::Kind&);

@@ -44,7 +44,9 @@ struct User {
 //   bot -> unassigned -> assigned <-> unassigned;  unassigned|assigned -> closed;  bot -> closed.
 enum class Phase { bot, unassigned, assigned, closed };
 
-enum class Author { bot, visitor, agent, system };
+// note: an agent's private note to colleagues (author_id = the agent). Shown to users only,
+// never to the visitor (visitor_sees, visitor.hpp).
+enum class Author { bot, visitor, agent, system, note };
 
 // What a system row in the transcript says; the UI words it ("Anna joined the chat").
 enum class SystemNote {

@@ -1,7 +1,8 @@
 // Desktop notifications derived from events, per user, filtered by each user's settings:
 //  - a new conversation in Unassigned: every available (online) user;
 //  - a conversation assigned to you (by someone else);
-//  - a new visitor message in a conversation assigned to you.
+//  - a new visitor message in a conversation assigned to you;
+//  - a private note that mentions you (`@Anna` or `@Anna Rossi`), if you may see the conversation.
 #pragma once
 #include <vector>
 
@@ -10,7 +11,7 @@
 
 namespace livechat {
 
-enum class NotificationKind { new_unassigned, assigned_to_you, new_message };
+enum class NotificationKind { new_unassigned, assigned_to_you, new_message, mentioned };
 
 struct Notification {
   UserId user;
@@ -24,6 +25,12 @@ struct Notification {
 std::vector<Notification> notifications_for(const State& after, const Event& event);
 
 std::string_view notification_kind_name(NotificationKind);
+
+// The users `text` mentions, in id order: an '@' at the start or after a character that is not a
+// letter or digit (so "anna@example.com" mentions nobody), then a user's whole name or its first
+// word, ASCII letters compared case-insensitively, ending the text or before a character that is
+// not a letter or digit. The dashboard highlights what the server notifies.
+std::vector<UserId> mentioned_users(const State& state, std::string_view text);
 
 // The notification's title in English ("New chat waiting"): the server sends it, the dashboard
 // shows it in the agent's language (it is a key of agent-ui/po's catalogs).

@@ -30,6 +30,8 @@ struct Decision {
 //  - a closed conversation never reopens and takes no new messages, yet its side panel stays
 //    editable and leads/deals/activities can still be recorded from it;
 //  - recording a lead or deal never closes the conversation;
+//  - a private note (PostNote) is written by any user who sees the conversation while it is open
+//    (Unassigned or theirs), and never reaches the visitor (visitor_sees, visitor.hpp);
 //  - the visibility rule: a user never acts on a conversation assigned to someone else.
 Result<Decision> decide(const State& state, const Command& command, const Actor& actor, TimeMs now);
 

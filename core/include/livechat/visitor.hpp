@@ -11,7 +11,8 @@
 namespace livechat {
 
 // Events a visitor receives of their own conversation: the transcript and its phase changes,
-// never the side panel or the CRM items (those are the team's).
+// never the side panel, the CRM items or a private note (Author::note): those are the team's.
+// The one rule every path to a visitor asks (live delivery, resume replay).
 bool visitor_sees(const Event& e);
 
 // The prompt the visitor gets in `c`: finished once closed; waiting_for_agent while a user has
