@@ -62,6 +62,7 @@ struct AdminState {
   std::optional<livechat::Link> adding_at;      // "+" pressed: the link a new card goes on
   std::string moving;                           // the card being moved ("" = none)
   int live_chat_link = -1;                      // "Add Live Chat card": index in links_of (-1: not asked yet)
+  bool live_chat_asked = false;                 // the dialog opens where it is drawn (ImGui ids differ in tabs)
   std::vector<livechat::Error> problems;        // what Publish found, each naming its card
   bool show_versions = false;                   // the Versions list is open
   nlohmann::json versions = nlohmann::json::object();  // GET /api/playbooks/:id/versions

@@ -404,7 +404,7 @@ void App::shortcuts() {
   const Conversation* c = model.conversation(selected);
   if (pressed(GLFW_KEY_A) && c && c->phase == Phase::unassigned) {
     send(AssignToMe{c->id});
-    focus_composer = true;
+    focus_when_mine = c->id;
   }
 }
 

@@ -84,6 +84,7 @@ struct App {
   livechat::ConversationId selected;
   char composer[kMaxMessageBytes + 1] = "";
   bool focus_composer = false;
+  livechat::ConversationId focus_when_mine;  // Alt+A: the composer takes the keys once the chat is ours
   livechat::ConversationId typing_in;  // where we last told the server we are typing
   bool note_mode = false;  // the composer writes a private note (for colleagues), not a reply
   PanelForm panel;

@@ -252,6 +252,10 @@ void draw_composer(App& app, const Conversation& c, bool may_reply) {
       ImGui::TextDisabled("%s", tr("Only your colleagues see notes; @Name notifies them"));
     }
   }
+  if (may_reply && app.focus_when_mine == c.id) {  // taken with Alt+A: now the reply composer
+    app.focus_when_mine.clear();
+    app.focus_composer = true;
+  }
   if (app.focus_composer) {
     ImGui::SetKeyboardFocusHere();
     app.focus_composer = false;

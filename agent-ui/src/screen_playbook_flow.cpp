@@ -464,6 +464,10 @@ void draw_outline(App& app) {
 // "Add Live Chat card": where, proposing the end of the qualifying path.
 void live_chat_dialog(App& app) {
   AdminState& a = app.admin;
+  if (a.live_chat_asked) {  // opened here, in the id scope of the BeginPopupModal below
+    a.live_chat_asked = false;
+    ImGui::OpenPopup(tr("Add Live Chat card"));
+  }
   if (!ImGui::BeginPopupModal(tr("Add Live Chat card"), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
   const Playbook& pb = a.playbook;
   auto links = links_of(pb);
@@ -511,7 +515,7 @@ void live_chat_dialog(App& app) {
 
 void open_live_chat_dialog(App& app) {
   app.admin.live_chat_link = -1;
-  ImGui::OpenPopup(tr("Add Live Chat card"));
+  app.admin.live_chat_asked = true;
 }
 
 bool check_before_publish(App& app) {

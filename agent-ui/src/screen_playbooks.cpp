@@ -345,9 +345,10 @@ void draw_playbooks(App& app) {
   ImGui::PushFont(app.fonts.large);
   ImGui::TextUnformatted(tr("Chatbot playbooks"));
   ImGui::PopFont();
-  if (!a.message.empty())
-    ImGui::TextColored(a.message_error ? ImVec4(0.75f, 0.1f, 0.1f, 1) : ImVec4(0.1f, 0.5f, 0.2f, 1), "%s",
-                       a.message.c_str());
+  // The line for the last answer is always there, empty or not: the buttons below never move
+  // under the mouse when "Saved." arrives just as the next one is clicked.
+  ImGui::TextColored(a.message_error ? ImVec4(0.75f, 0.1f, 0.1f, 1) : ImVec4(0.1f, 0.5f, 0.2f, 1), "%s",
+                     a.message.empty() ? " " : a.message.c_str());
   if (a.playbook_id.empty())
     draw_list(app);
   else

@@ -149,6 +149,7 @@ std::optional<Conversation> Engine::load_stored(const ConversationId& id) {
 
 const Conversation* Engine::wake(Conversation c) {
   const ConversationId id = c.id;
+  woken_at_[id] = loop_.now_ms();  // its visitor is back: not asleep again before they had time
   live_.conversations.emplace(id, c);
   load_run(id);
   return &committed_.conversations.emplace(id, std::move(c)).first->second;
@@ -199,9 +200,10 @@ void Engine::settle(const ConversationId& id) {
 // conversations only (the working set), never the history.
 void Engine::sweep_dormant() {
   const TimeMs since = loop_.now_ms() - options_.dormant_after_ms;
+  std::erase_if(woken_at_, [&](const auto& w) { return w.second < since; });
   std::vector<ConversationId> asleep;
   for (const auto& [id, c] : committed_.conversations) {
-    if (c.phase != Phase::bot || watchers_.count(id)) continue;
+    if (c.phase != Phase::bot || watchers_.count(id) || woken_at_.count(id)) continue;
     const TimeMs active = std::max(c.created_at, c.messages.empty() ? TimeMs{0} : c.messages.back().at);
     if (active >= since) continue;
     auto live = live_.conversations.find(id);

@@ -222,6 +222,7 @@ class Engine : public SocketHandler {
   std::set<Session*> agents_;                                         // agent sessions past hello
   ClosedCache closed_{options_.closed_cache};
   std::unordered_set<ConversationId> paged_in_;  // closed conversations brought back for a command
+  std::unordered_map<ConversationId, TimeMs> woken_at_;  // dormant ones woken within dormant_after_ms
   std::unordered_map<std::string, CachedPlaybook> playbooks_;
   // Earlier published versions that running conversations still follow (filled on publish and
   // on demand; a version never changes, so the cache is never stale).

@@ -115,6 +115,9 @@ async function main() {
   await waitFor('the email capture', async () => (await card('capture'))?.field === 'email');
   await click(ada, 'add:capture.next');
   await click(ada, 'Capture');
+  // The new card exists before its editor is used: until then the email capture's editor (with
+  // its own "field") can still be the one on screen, and the click would open that one's menu.
+  await waitFor('the second capture', async () => (await card('capture_2'))?.field === 'email');
   await click(ada, 'field');
   await sleep(300);
   await shot(ada, '00-field');

@@ -316,6 +316,16 @@ async function main() {
   await click(ada, 'remove_site:https://shop.example.com');
   check(await waitFor('the site removed', async () => !(await sites()).includes('https://shop.example.com')),
     'Remove takes the site away');
+  // The edits wait in the draft; visitors meet them once the admin publishes.
+  const view = async () => (await fetch(`${base}/api/playbooks/pb_demo`,
+    { headers: { authorization: `Bearer ${adaToken}` } })).json();
+  const live = (await view()).published_version;
+  check((await view()).draft === true, 'the saved card is a draft until published');
+  await click(ada, 'Publish');
+  check(await waitFor('the draft published', async () => {
+    const v = await view();
+    return v.draft === false && v.published_version === live + 1;
+  }), 'Publish makes the draft the next live version');
 
   // The real widget on the demo page: through the playbook to live chat (Anna is online).
   const W = '[data-livechat]';

@@ -6,7 +6,7 @@
 import { chromium } from 'playwright-core';
 import {
   CHROMIUM, CHROMIUM_ARGS, check, cleanups, debug, init, openDashboard, run, settled, shot, startServer, visitor,
-  waitFor,
+  waitFor, widgets,
 } from './dashboard_lib.mjs';
 
 const PASSWORD = 'dashboard-keyboard-pw';
@@ -19,6 +19,7 @@ async function main() {
   cleanups.unshift(() => browser.close());
   const d = await openDashboard(browser, base, 'anna');
   const keys = d.page.keyboard;
+  await waitFor('the sign-in screen', async () => (await widgets(d)).some((w) => w.label === 'Sign in'));
   await keys.type('anna@demo.local');  // the email field has the focus when the sign-in appears
   await keys.press('Tab');
   await keys.type(PASSWORD);

@@ -318,7 +318,7 @@ void comes_back(Server& server, const Visitor& left, const std::string& expected
 // A visitor who leaves mid-flow leaves memory after --dormant-after-ms (their conversation is in
 // the store alone), a restart does not read it back, and their return wakes it where they left.
 TEST(HistoryDormant, AVisitorWhoLeftMidFlowSleepsAndWakesWhereTheyLeft) {
-  Server server({"--dormant-after-ms", "300"});
+  Server server({"--dormant-after-ms", "2000"});
   server.start();
   ASSERT_FALSE(HasFatalFailure());
   Visitor first, second;
